@@ -1,0 +1,81 @@
+"""The application factory."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from config import BASE_DIR, Config
+
+ROOT = Path(BASE_DIR)
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(Config)
+    app.config.update(overrides or {})
+    Config.finalise(app.config)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+
+    from app import web
+
+    web.register(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app.accounts.models import User
+    from app.database import configure_sqlite
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.web import select_locale
+
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(ROOT / "app" / "translations"))
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    login_manager.session_protection = app.config["SESSION_PROTECTION"]
+
+    @login_manager.user_loader
+    def _load_user(session_id: str):
+        # The id carries the user's session token, so rotating it ends old sessions.
+        user_id, _, token = session_id.partition(":")
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.active or user.session_token != token:
+            return None
+        return user
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.accounts import admin_bp
+    from app.accounts import bp as accounts_bp
+    from app.cycles import bp as cycles_bp
+    from app.review import bp as review_bp
+    from app.submissions import bp as submissions_bp
+
+    for blueprint in (accounts_bp, admin_bp, cycles_bp, submissions_bp, review_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app: Flask) -> None:
+    from app.accounts.cli import register as register_accounts_cli
+    from app.seed import register as register_seed_cli
+
+    register_accounts_cli(app)
+    register_seed_cli(app)

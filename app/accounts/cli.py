@@ -1,0 +1,80 @@
+"""Operator commands for accounts and agencies. Each exits non-zero with a one-line reason."""
+
+import click
+from sqlalchemy import select
+
+from app.accounts.agency_import import import_agencies
+from app.accounts.errors import FieldErrors
+from app.accounts.models import Agency, Role, User
+from app.accounts.operations import UserData, create_user, password_problem
+from app.accounts.org_number import InvalidOrgNumber, normalise_org_number
+from app.extensions import db
+
+
+def _fail(message: str) -> None:
+    raise click.ClickException(message)
+
+
+def _create_user(email, role, name, password, org_number=None) -> User:
+    agency_id = None
+    if Role(role).is_agency_role:
+        if not org_number:
+            _fail(f"role {role} needs --agency ORG_NUMBER")
+        try:
+            org_number = normalise_org_number(org_number)
+        except InvalidOrgNumber:
+            _fail(f"invalid organisation number: {org_number}")
+        agency_id = db.session.scalar(select(Agency.id).where(Agency.org_number == org_number))
+        if agency_id is None:
+            _fail(f"no agency with organisation number {org_number}")
+    elif org_number:
+        _fail(f"role {role} does not belong to an agency; leave out --agency")
+    problem = password_problem(password)
+    if problem:
+        _fail(problem)
+    try:
+        user = create_user(UserData(email, name or email.split("@")[0], role, agency_id),
+                           password)
+    except FieldErrors as error:
+        _fail(" ".join(error.errors.values()))
+    db.session.commit()
+    return user
+
+
+def register(app) -> None:
+    @app.cli.command("create-admin")
+    @click.option("--email", prompt=True)
+    @click.option("--name", prompt=True)
+    @click.password_option()
+    def create_admin(email, name, password):
+        """Create an administrator."""
+        user = _create_user(email, Role.ADMIN.value, name, password)
+        click.echo(f"Created administrator {user.email}")
+
+    users = click.Group("users", help="Manage user accounts.")
+    app.cli.add_command(users)
+
+    @users.command("create")
+    @click.argument("email")
+    @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+    @click.option("--agency", "org_number", help="Organisation number (agency roles).")
+    @click.option("--name")
+    @click.password_option()
+    def create(email, role, org_number, name, password):
+        """Create a user; prompts for the password when not given."""
+        user = _create_user(email, role, name, password, org_number)
+        click.echo(f"Created {user.role} {user.email}")
+
+    @app.cli.command("import-agencies")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    def import_agencies_command(path):
+        """Import agencies from a CSV file (all rows or none)."""
+        with open(path, "rb") as handle:
+            result = import_agencies(handle.read())
+        if not result.ok:
+            db.session.rollback()
+            for error in result.errors:
+                click.echo(f"line {error.line}, {error.column or '-'}: {error.message}", err=True)
+            _fail(f"{len(result.errors)} error(s); nothing imported")
+        db.session.commit()
+        click.echo(f"Imported: {result.created} created, {result.updated} updated")

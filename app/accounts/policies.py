@@ -1,0 +1,17 @@
+"""Who may see and do what: pure predicates over a user and an object."""
+
+from app.accounts.models import Role
+
+
+def is_admin(user) -> bool:
+    return user.is_authenticated and user.role == Role.ADMIN
+
+
+def is_authority_staff(user) -> bool:
+    return user.is_authenticated and user.role in (Role.ADMIN, Role.REVIEWER)
+
+
+def can_view_agency_data(user, agency_id: int) -> bool:
+    if is_authority_staff(user):
+        return True
+    return user.is_authenticated and user.is_agency_user and user.agency_id == agency_id

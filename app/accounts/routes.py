@@ -1,0 +1,153 @@
+from flask import (
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.accounts import bp
+from app.accounts.errors import FieldErrors
+from app.accounts.forms import (
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetRequestForm,
+    PasswordSetForm,
+)
+from app.accounts.models import User
+from app.accounts.operations import authenticate, change_password, set_password
+from app.accounts.password_links import RESET, send_password_link, user_for_password_link
+from app.extensions import db, limiter
+from app.forms_support import apply_field_errors
+from app.navigation import landing_url, safe_next
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _submitted_email() -> str:
+    return "account:" + request.form.get("email", "").strip().lower()
+
+
+@bp.get("/")
+def home():
+    if current_user.is_authenticated:
+        return redirect(landing_url(current_user))
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_submitted_email)
+def login():
+    if current_user.is_authenticated:
+        return redirect(landing_url(current_user))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is not None:
+            db.session.commit()
+            language = session.get("lang")
+            session.clear()  # a fresh session at login: no fixation
+            if language:
+                session["lang"] = language
+            login_user(user)
+            return redirect(safe_next(request.args.get("next")) or landing_url(user))
+        # Same words whether the account exists, is inactive or the password is wrong.
+        form.password.errors.append(_("The e-mail address or the password is wrong."))
+    return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    current_user.rotate_session_token()  # the old cookie is worthless even if replayed
+    db.session.commit()
+    logout_user()
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+    flash(_("You are logged out."), "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password_view():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            change_password(current_user, form.current_password.data, form.password.data)
+        except FieldErrors as error:
+            apply_field_errors(form, error)
+        else:
+            db.session.commit()
+            login_user(current_user)  # keep this session; the others are ended
+            flash(_("Your password has been changed."), "success")
+            return redirect(landing_url(current_user))
+    status = 422 if form.errors else 200
+    return render_template("accounts/password_change.html", form=form), status
+
+
+@bp.route("/password/reset", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def request_password_reset():
+    form = PasswordResetRequestForm()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+        if user is not None and user.active:
+            send_password_link(user, RESET)
+        # The same answer whether or not the account exists.
+        flash(_("If an account with that address exists, we have sent it a link to choose a "
+                "new password. The link is valid for one hour."), "success")
+        return redirect(url_for("accounts.login"))
+    status = 422 if form.errors else 200
+    return render_template("accounts/password_reset_request.html", form=form), status
+
+
+@bp.route("/password/set/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def set_password_from_link(token):
+    user = user_for_password_link(token)
+    if user is None:
+        return render_template("accounts/password_link_invalid.html"), 400
+    form = PasswordSetForm()
+    if form.validate_on_submit():
+        try:
+            set_password(user, form.password.data)
+        except FieldErrors as error:
+            apply_field_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your password has been set. You can now log in."), "success")
+            return redirect(url_for("accounts.login"))
+    status = 422 if form.errors else 200
+    return render_template("accounts/password_set.html", form=form, user=user), status
+
+
+@bp.post("/language")
+def switch_language():
+    language = request.form.get("lang")
+    if language in current_app.config["LANGUAGES"]:
+        session["lang"] = language
+    return redirect(safe_next(request.form.get("next")) or url_for("accounts.home"))
+
+
+@bp.get("/healthz")
+@limiter.exempt
+def healthz():
+    try:
+        db.session.execute(select(1))
+    except SQLAlchemyError:
+        current_app.logger.exception("health check: database unreachable")
+        return {"status": "error", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}

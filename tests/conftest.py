@@ -1,0 +1,175 @@
+"""Shared fixtures: one app and one migrated database per test session, emptied after each test.
+
+SQLite (a file in a temporary folder) by default; PostgreSQL when TEST_DATABASE_URL is set,
+e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test. The schema is built by the Alembic
+migrations, as in production, so the tests also prove the migrations.
+"""
+
+import os
+import re
+
+import pytest
+from flask.globals import _cv_app
+from flask_migrate import upgrade
+from sqlalchemy import event, text
+
+from app import create_app
+from app.extensions import db, limiter
+from tests import factories
+
+CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'granska-test.db'}"
+
+
+def _reset_postgres_schema(app) -> None:
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    url = _database_url(tmp_path_factory)
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "test-secret-key",
+        "SERVER_NAME": None,
+        "PUBLIC_URL": "http://granska.test",
+        "LOGIN_RATE_LIMIT": "1000 per minute",
+        "MAIL_SERVER": "",
+    })
+    if url.startswith("postgresql"):
+        _reset_postgres_schema(app)
+    with app.app_context():
+        upgrade()
+        app.config["SEEDED_BY_MIGRATIONS"] = _rows_seeded_by_migrations()
+    return app
+
+
+def _rows_seeded_by_migrations() -> dict[str, list[dict]]:
+    seeded = {}
+    for table in db.metadata.sorted_tables:
+        rows = [dict(row._mapping) for row in db.session.execute(table.select())]
+        if rows:
+            seeded[table.name] = rows
+    db.session.rollback()
+    return seeded
+
+
+def _empty_database(app) -> None:
+    """Delete every row, then put back what the migrations inserted (the default peer groups)."""
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+            for table in db.metadata.sorted_tables:
+                rows = app.config["SEEDED_BY_MIGRATIONS"].get(table.name)
+                if rows:
+                    connection.execute(table.insert(), rows)
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(app):
+    limiter.reset()
+    with app.app_context():
+        yield
+        db.session.remove()
+    _empty_database(app)
+
+
+@pytest.fixture
+def client(app):
+    return WebClient(app.test_client())
+
+
+class WebClient:
+    """The Flask test client with what a browser does for us: CSRF tokens and logging in."""
+
+    def __init__(self, client):
+        self.raw = client
+        self._csrf_token = None
+
+    def _send(self, method, *args, **kwargs):
+        # Each request gets its own application context (its own db session and flask.g), as
+        # in production; Flask would otherwise reuse the test's context for the request.
+        token = _cv_app.set(None)
+        try:
+            response = getattr(self.raw, method)(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+        db.session.expire_all()  # the test's own reads see what the request wrote
+        return response
+
+    def get(self, url, **kwargs):
+        return self._send("get", url, **kwargs)
+
+    def post(self, url, data=None, csrf=True, **kwargs):
+        data = dict(data or {})
+        if csrf and "csrf_token" not in data:
+            data["csrf_token"] = self.csrf_token()
+        return self._send("post", url, data=data, **kwargs)
+
+    def request(self, method, url, **kwargs):
+        return self._send("open", url, method=method, **kwargs)
+
+    def csrf_token(self) -> str:
+        if self._csrf_token is None:
+            page = self.get("/password/reset").get_data(as_text=True)
+            self._csrf_token = CSRF_INPUT.search(page).group(1)
+        return self._csrf_token
+
+    def login(self, user_or_email, password=factories.DEFAULT_PASSWORD):
+        email = getattr(user_or_email, "email", user_or_email)
+        self._csrf_token = None
+        response = self.post("/login", {"email": email, "password": password})
+        self._csrf_token = None  # the session is renewed at login
+        assert response.status_code == 302, f"login failed for {email}"
+        return response
+
+    def logout(self):
+        response = self.post("/logout")
+        self._csrf_token = None
+        return response
+
+
+@pytest.fixture
+def login(client):
+    """login(role_or_user) → the client, logged in as a fresh user of that role or that user."""
+
+    def _login(who, agency=None):
+        user = factories.make_user(who, agency=agency) if isinstance(who, str) else who
+        client.login(user)
+        return user
+
+    return _login
+
+
+@pytest.fixture
+def count_queries(app):
+    """with count_queries() as counter: …; counter.count is the number of SQL statements."""
+
+    class Counter:
+        def __init__(self):
+            self.count = 0
+            self.statements = []
+
+        def __enter__(self):
+            event.listen(db.engine, "before_cursor_execute", self._on_execute)
+            return self
+
+        def __exit__(self, *exc):
+            event.remove(db.engine, "before_cursor_execute", self._on_execute)
+
+        def _on_execute(self, _conn, _cursor, statement, *_args):
+            self.count += 1
+            self.statements.append(statement)
+
+    return Counter

@@ -1,0 +1,1 @@
+"""State machines and pure rules of the domain. Nothing here imports Flask or SQLAlchemy."""

@@ -41,8 +41,11 @@ def _init_extensions(app: Flask) -> None:
         configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale,
-                   default_translation_directories=str(ROOT / "app" / "translations"))
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(ROOT / "app" / "translations"),
+    )
     limiter.init_app(app)
 
     login_manager.init_app(app)

@@ -1,11 +1,16 @@
 """About seventy Swedish agencies for the demo: (name, peer group code, ministry)."""
 
-FI, S, U, J, N, I, KN, A, LI, KU, F, UD = (
-    "Finansdepartementet", "Socialdepartementet", "Utbildningsdepartementet",
-    "Justitiedepartementet", "Näringsdepartementet", "Infrastrukturdepartementet",
-    "Klimat- och näringslivsdepartementet", "Arbetsmarknadsdepartementet",
-    "Landsbygds- och infrastrukturdepartementet", "Kulturdepartementet",
-    "Försvarsdepartementet", "Utrikesdepartementet",
+FI, S, U, J, KN, A, LI, KU, F, UD = (
+    "Finansdepartementet",
+    "Socialdepartementet",
+    "Utbildningsdepartementet",
+    "Justitiedepartementet",
+    "Klimat- och näringslivsdepartementet",
+    "Arbetsmarknadsdepartementet",
+    "Landsbygds- och infrastrukturdepartementet",
+    "Kulturdepartementet",
+    "Försvarsdepartementet",
+    "Utrikesdepartementet",
 )
 
 DEMO_AGENCIES = [

@@ -16,7 +16,7 @@ from app.timeutil import utcnow
 from workflows.cycle import CycleStatus
 from workflows.submission import SubmissionStatus
 
-DEMO_PASSWORD = "granska-demo-2026"
+DEMO_PASSWORD = "granska-demo-2026"  # noqa: S105 - published in README for the demo
 HOME_AGENCY = "Skatteverket"
 OTHER_AGENCY = "Lantmäteriet"
 
@@ -29,17 +29,35 @@ DEMO_USERS = [
 ]
 
 DEMO_CYCLES = [
-    (2025, "Insamling 2025: it-kostnader, mognad och strategiska it-projekt",
-     CycleStatus.APPROVED, date(2025, 11, 3), date(2026, 1, 30), date(2026, 3, 31)),
-    (2026, "Insamling 2026: it-kostnader, mognad och strategiska it-projekt",
-     CycleStatus.OPEN, date(2026, 11, 2), date(2027, 1, 29), date(2027, 3, 31)),
+    (
+        2025,
+        "Insamling 2025: it-kostnader, mognad och strategiska it-projekt",
+        CycleStatus.APPROVED,
+        date(2025, 11, 3),
+        date(2026, 1, 30),
+        date(2026, 3, 31),
+    ),
+    (
+        2026,
+        "Insamling 2026: it-kostnader, mognad och strategiska it-projekt",
+        CycleStatus.OPEN,
+        date(2026, 11, 2),
+        date(2027, 1, 29),
+        date(2027, 3, 31),
+    ),
 ]
 
 # A spread of states in the open cycle, so every page has something to show.
 OPEN_CYCLE_PATTERN = [
-    SubmissionStatus.DRAFT, SubmissionStatus.DRAFT, SubmissionStatus.SUBMITTED,
-    SubmissionStatus.DRAFT, SubmissionStatus.IN_REVIEW, SubmissionStatus.DRAFT,
-    SubmissionStatus.CLARIFICATION, SubmissionStatus.SUBMITTED, SubmissionStatus.DRAFT,
+    SubmissionStatus.DRAFT,
+    SubmissionStatus.DRAFT,
+    SubmissionStatus.SUBMITTED,
+    SubmissionStatus.DRAFT,
+    SubmissionStatus.IN_REVIEW,
+    SubmissionStatus.DRAFT,
+    SubmissionStatus.CLARIFICATION,
+    SubmissionStatus.SUBMITTED,
+    SubmissionStatus.DRAFT,
     SubmissionStatus.APPROVED,
 ]
 
@@ -71,8 +89,16 @@ def _seed_users(agencies: dict[str, Agency]) -> None:
         if email in existing:
             continue
         agency_id = agencies[agency_name].id if agency_name else None
-        db.session.add(User(email=email, name=name, role=role.value, agency_id=agency_id,
-                            password_hash=password_hash, active=True))
+        db.session.add(
+            User(
+                email=email,
+                name=name,
+                role=role.value,
+                agency_id=agency_id,
+                password_hash=password_hash,
+                active=True,
+            )
+        )
 
 
 def _seed_cycles(agencies: dict[str, Agency]) -> None:
@@ -81,15 +107,24 @@ def _seed_cycles(agencies: dict[str, Agency]) -> None:
     for year, title, status, opens, deadline, review_deadline in DEMO_CYCLES:
         cycle = existing_cycles.get(year)
         if cycle is None:
-            cycle = Cycle(year=year, title=title, status=status.value, opens_on=opens,
-                          submission_deadline=deadline, review_deadline=review_deadline)
+            cycle = Cycle(
+                year=year,
+                title=title,
+                status=status.value,
+                opens_on=opens,
+                submission_deadline=deadline,
+                review_deadline=review_deadline,
+            )
             db.session.add(cycle)
             db.session.flush()
         for index, agency in enumerate(sorted(agencies.values(), key=lambda a: a.name)):
             if (cycle.id, agency.id) in existing_pairs:
                 continue
-            state = (SubmissionStatus.APPROVED if status == CycleStatus.APPROVED
-                     else OPEN_CYCLE_PATTERN[index % len(OPEN_CYCLE_PATTERN)])
+            state = (
+                SubmissionStatus.APPROVED
+                if status == CycleStatus.APPROVED
+                else OPEN_CYCLE_PATTERN[index % len(OPEN_CYCLE_PATTERN)]
+            )
             if agency.name == HOME_AGENCY and status == CycleStatus.OPEN:
                 state = SubmissionStatus.DRAFT
             db.session.add(_demo_submission(cycle, agency, state))
@@ -99,7 +134,9 @@ def _demo_submission(cycle: Cycle, agency: Agency, state: SubmissionStatus) -> S
     now = utcnow()
     submitted = state != SubmissionStatus.DRAFT
     return Submission(
-        cycle_id=cycle.id, agency_id=agency.id, status=state.value,
+        cycle_id=cycle.id,
+        agency_id=agency.id,
+        status=state.value,
         submitted_at=now if submitted else None,
         approved_at=now if state == SubmissionStatus.APPROVED else None,
     )
@@ -117,5 +154,7 @@ def register(app) -> None:
     def seed_demo_command():
         """Load demo agencies, users (one per role) and two cycles; safe to run again."""
         seed_demo()
-        click.echo(f"Demo data ready: {len(DEMO_AGENCIES)} agencies, {len(DEMO_USERS)} users, "
-                   f"{len(DEMO_CYCLES)} cycles. Password for every demo user: {DEMO_PASSWORD}")
+        click.echo(
+            f"Demo data ready: {len(DEMO_AGENCIES)} agencies, {len(DEMO_USERS)} users, "
+            f"{len(DEMO_CYCLES)} cycles. Password for every demo user: {DEMO_PASSWORD}"
+        )

@@ -2,18 +2,22 @@
 
 import uuid
 
-from flask import g, render_template, request, session
+from flask import g, has_request_context, render_template, request, session
 from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from app.labels import cycle_status_label, role_label, submission_status_label
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
 
 
 def select_locale():
+    if not has_request_context():
+        return "sv"  # CLI and background jobs speak the default language
     language = session.get("lang")
     return language if language in ("sv", "en") else "sv"
 
@@ -38,47 +42,56 @@ def register(app):
         return response
 
     @app.context_processor
-    def _helpers():
-        return {
-            "current_locale": str(get_locale()),
-            "submission_status_label": submission_status_label,
-            "cycle_status_label": cycle_status_label,
-            "role_label": role_label,
-        }
+    def _locale():
+        return {"current_locale": str(get_locale())}
+
+    # Globals, not context: imported macros see globals only.
+    app.jinja_env.globals.update(
+        submission_status_label=submission_status_label,
+        cycle_status_label=cycle_status_label,
+        role_label=role_label,
+    )
 
     app.jinja_env.filters["date"] = lambda value: format_date(value, "long") if value else "–"
-    app.jinja_env.filters["number"] = lambda value: format_decimal(value) if value is not None \
-        else "–"
+    app.jinja_env.filters["number"] = lambda value: (
+        format_decimal(value) if value is not None else "–"
+    )
     app.jinja_env.filters["percent"] = lambda value: format_decimal(value * 100, "#,##0.#") + " %"
     _register_error_pages(app)
 
 
 def _error_page(status: int, title, message):
-    return render_template("errors/error.html", status=status, title=title,
-                           message=message), status
+    return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
 def _register_error_pages(app):
     @app.errorhandler(400)
     def _bad_request(_error):
-        return _error_page(400, _("Bad request"),
-                           _("The request could not be understood. Go back and try again."))
+        return _error_page(
+            400, _("Bad request"), _("The request could not be understood. Go back and try again.")
+        )
 
     @app.errorhandler(CSRFError)
     def _csrf(_error):
-        return _error_page(400, _("The form has expired"),
-                           _("For your security the form could not be sent. Reload the page "
-                             "and try again."))
+        return _error_page(
+            400,
+            _("The form has expired"),
+            _("For your security the form could not be sent. Reload the page and try again."),
+        )
 
     @app.errorhandler(403)
     def _forbidden(_error):
-        return _error_page(403, _("You do not have access to this page"),
-                           _("Your account does not have permission to see this page."))
+        return _error_page(
+            403,
+            _("You do not have access to this page"),
+            _("Your account does not have permission to see this page."),
+        )
 
     @app.errorhandler(404)
     def _not_found(_error):
-        return _error_page(404, _("Page not found"),
-                           _("If you typed the address, check that it is correct."))
+        return _error_page(
+            404, _("Page not found"), _("If you typed the address, check that it is correct.")
+        )
 
     @app.errorhandler(405)
     def _method_not_allowed(_error):
@@ -86,21 +99,29 @@ def _register_error_pages(app):
 
     @app.errorhandler(409)
     def _conflict(_error):
-        return _error_page(409, _("Not possible now"),
-                           _("The action is not possible in the current state."))
+        return _error_page(
+            409, _("Not possible now"), _("The action is not possible in the current state.")
+        )
 
     @app.errorhandler(413)
     def _too_large(_error):
-        return _error_page(413, _("The file is too large"),
-                           _("The file you sent is larger than the service accepts."))
+        return _error_page(
+            413,
+            _("The file is too large"),
+            _("The file you sent is larger than the service accepts."),
+        )
 
     @app.errorhandler(429)
     def _too_many(_error):
-        return _error_page(429, _("Too many attempts"),
-                           _("Wait a minute and try again."))
+        return _error_page(429, _("Too many attempts"), _("Wait a minute and try again."))
 
     @app.errorhandler(500)
     def _server_error(_error):
-        return _error_page(500, _("Something went wrong"),
-                           _("The error has been logged. Try again later, and quote the "
-                             "request id below if you contact support."))
+        return _error_page(
+            500,
+            _("Something went wrong"),
+            _(
+                "The error has been logged. Try again later, and quote the "
+                "request id below if you contact support."
+            ),
+        )

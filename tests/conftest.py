@@ -7,6 +7,7 @@ migrations, as in production, so the tests also prove the migrations.
 
 import os
 import re
+import socket
 
 import pytest
 from flask.globals import _cv_app
@@ -18,6 +19,12 @@ from app.extensions import db, limiter
 from tests import factories
 
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -36,15 +43,17 @@ def _reset_postgres_schema(app) -> None:
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     url = _database_url(tmp_path_factory)
-    app = create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": url,
-        "SECRET_KEY": "test-secret-key",
-        "SERVER_NAME": None,
-        "PUBLIC_URL": "http://granska.test",
-        "LOGIN_RATE_LIMIT": "1000 per minute",
-        "MAIL_SERVER": "",
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "test-secret-key",
+            "SERVER_NAME": None,
+            "PUBLIC_URL": "http://granska.test",
+            "LOGIN_RATE_LIMIT": "1000 per minute",
+            "MAIL_SERVER": "",
+        }
+    )
     if url.startswith("postgresql"):
         _reset_postgres_schema(app)
     with app.app_context():
@@ -97,12 +106,12 @@ class WebClient:
         self.raw = client
         self._csrf_token = None
 
-    def _send(self, method, *args, **kwargs):
+    def _send(self, client_method, *args, **kwargs):
         # Each request gets its own application context (its own db session and flask.g), as
         # in production; Flask would otherwise reuse the test's context for the request.
         token = _cv_app.set(None)
         try:
-            response = getattr(self.raw, method)(*args, **kwargs)
+            response = getattr(self.raw, client_method)(*args, **kwargs)
         finally:
             _cv_app.reset(token)
         db.session.expire_all()  # the test's own reads see what the request wrote
@@ -173,3 +182,31 @@ def count_queries(app):
             self.statements.append(statement)
 
     return Counter
+
+
+@pytest.fixture
+def mailbox(app):
+    """A real SMTP server (aiosmtpd) on 127.0.0.1; the app sends to it during the test."""
+    from email import message_from_bytes, policy
+
+    from aiosmtpd.controller import Controller
+
+    class Collector:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, _server, _session, envelope):
+            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+            return "250 OK"
+
+    collector = Collector()
+    port = free_port()
+    controller = Controller(collector, hostname="127.0.0.1", port=port)
+    controller.start()
+    previous = {key: app.config[key] for key in ("MAIL_SERVER", "MAIL_PORT")}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    try:
+        yield collector.messages
+    finally:
+        controller.stop()
+        app.config.update(previous)

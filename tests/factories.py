@@ -32,8 +32,9 @@ def org_number(n: int | None = None) -> str:
     return with_check_digit(f"2021{(n or next(_sequence)) % 100000:05d}")
 
 
-def make_agency(name: str | None = None, group: str = "other", active: bool = True,
-                **fields) -> Agency:
+def make_agency(
+    name: str | None = None, group: str = "other", active: bool = True, **fields
+) -> Agency:
     n = next(_sequence)
     agency = Agency(
         name=name or f"Testmyndigheten {n}",
@@ -49,9 +50,14 @@ def make_agency(name: str | None = None, group: str = "other", active: bool = Tr
     return agency
 
 
-def make_user(role: str | Role = Role.AGENCY_EDITOR, agency: Agency | None = None,
-              email: str | None = None, password: str | None = DEFAULT_PASSWORD,
-              active: bool = True, name: str | None = None) -> User:
+def make_user(
+    role: str | Role = Role.AGENCY_EDITOR,
+    agency: Agency | None = None,
+    email: str | None = None,
+    password: str | None = DEFAULT_PASSWORD,
+    active: bool = True,
+    name: str | None = None,
+) -> User:
     role = Role(role)
     if role.is_agency_role and agency is None:
         agency = make_agency()

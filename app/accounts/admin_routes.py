@@ -5,6 +5,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
+from wtforms.fields.choices import SelectChoice
 
 from app.accounts import admin_bp
 from app.accounts.access import roles_required
@@ -34,13 +35,18 @@ admin_only = roles_required(Role.ADMIN)
 def _agency_form(agency: Agency | None = None) -> AgencyForm:
     form = AgencyForm(obj=agency)
     locale = str(get_locale())
-    form.peer_group_id.choices = [(g.id, g.name(locale)) for g in peer_groups()]
+    form.peer_group_id.choices = [SelectChoice(g.id, g.name(locale)) for g in peer_groups()]
     return form
 
 
 def _agency_data(form: AgencyForm) -> AgencyData:
-    return AgencyData(form.name.data, form.org_number.data, form.peer_group_id.data,
-                      form.ministry.data, form.contact_email.data)
+    return AgencyData(
+        form.name.data,
+        form.org_number.data,
+        form.peer_group_id.data,
+        form.ministry.data,
+        form.contact_email.data,
+    )
 
 
 @admin_bp.get("/agencies")
@@ -50,8 +56,9 @@ def agencies():
     statement = select(Agency).order_by(Agency.name)
     if query:
         pattern = f"%{query.lower()}%"
-        statement = statement.where(or_(func.lower(Agency.name).like(pattern),
-                                        Agency.org_number.like(f"%{query}%")))
+        statement = statement.where(
+            or_(func.lower(Agency.name).like(pattern), Agency.org_number.like(f"%{query}%"))
+        )
     page = paginate(statement, per_page=50)
     return render_template("admin/agencies.html", page=page, query=query)
 
@@ -97,8 +104,11 @@ def set_agency_activity(agency_id):
     active = request.form.get("active") == "1"
     set_agency_active(agency, active)
     db.session.commit()
-    message = (_("%(name)s is active again.", name=agency.name) if active else
-               _("%(name)s has been deactivated, and its users with it.", name=agency.name))
+    message = (
+        _("%(name)s is active again.", name=agency.name)
+        if active
+        else _("%(name)s has been deactivated, and its users with it.", name=agency.name)
+    )
     flash(message, "success")
     return redirect(url_for("admin.edit_agency", agency_id=agency.id))
 
@@ -112,21 +122,30 @@ def import_agencies_view():
         result = import_agencies(form.file.data.read())
         if result.ok:
             db.session.commit()
-            flash(_("Import done: %(created)d agencies added, %(updated)d updated.",
-                    created=result.created, updated=result.updated), "success")
+            flash(
+                _(
+                    "Import done: %(created)d agencies added, %(updated)d updated.",
+                    created=result.created,
+                    updated=result.updated,
+                ),
+                "success",
+            )
             return redirect(url_for("admin.agencies"))
         db.session.rollback()
     status = 422 if form.errors or (result and not result.ok) else 200
-    return render_template("admin/agency_import.html", form=form, result=result,
-                           columns=COLUMNS), status
+    return render_template(
+        "admin/agency_import.html", form=form, result=result, columns=COLUMNS
+    ), status
 
 
 def _user_form(user: User | None = None) -> UserForm:
     form = UserForm(obj=user)
     agencies = db.session.execute(
-        select(Agency.id, Agency.name).where(Agency.active).order_by(Agency.name)).all()
-    form.agency_id.choices = [("", _("— None (the authority's staff) —"))] + [
-        (agency.id, agency.name) for agency in agencies]
+        select(Agency.id, Agency.name).where(Agency.active).order_by(Agency.name)
+    ).all()
+    form.agency_id.choices = [SelectChoice("", _("— None (the authority's staff) —"))] + [
+        SelectChoice(agency.id, agency.name) for agency in agencies
+    ]
     return form
 
 
@@ -141,8 +160,9 @@ def users():
     statement = select(User).order_by(User.name)
     if query:
         pattern = f"%{query.lower()}%"
-        statement = statement.where(or_(func.lower(User.name).like(pattern),
-                                        func.lower(User.email).like(pattern)))
+        statement = statement.where(
+            or_(func.lower(User.name).like(pattern), func.lower(User.email).like(pattern))
+        )
     page = paginate(statement, per_page=50)
     return render_template("admin/users.html", page=page, query=query)
 
@@ -159,8 +179,13 @@ def new_user():
         else:
             db.session.commit()
             send_password_link(user, INVITE)
-            flash(_("%(name)s has been added and has been sent a link to choose a password.",
-                    name=user.name), "success")
+            flash(
+                _(
+                    "%(name)s has been added and has been sent a link to choose a password.",
+                    name=user.name,
+                ),
+                "success",
+            )
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None), _status(form)
 
@@ -195,8 +220,12 @@ def set_user_activity(user_id):
         flash(error.errors["active"], "error")
         return redirect(url_for("admin.edit_user", user_id=user_id))
     db.session.commit()
-    flash(_("%(name)s can log in again.", name=user.name) if active
-          else _("%(name)s has been deactivated.", name=user.name), "success")
+    flash(
+        _("%(name)s can log in again.", name=user.name)
+        if active
+        else _("%(name)s has been deactivated.", name=user.name),
+        "success",
+    )
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
@@ -207,8 +236,10 @@ def resend_invitation(user_id):
     if not user.active:
         abort(409)
     send_password_link(user, INVITE)
-    flash(_("A new link to choose a password has been sent to %(email)s.", email=user.email),
-          "success")
+    flash(
+        _("A new link to choose a password has been sent to %(email)s.", email=user.email),
+        "success",
+    )
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 

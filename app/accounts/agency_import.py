@@ -9,9 +9,9 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import select
-from email_validator import EmailNotValidError, validate_email
 
 from app.accounts.models import Agency, PeerGroup
 from app.accounts.operations import AgencyData, create_agency, org_number_message, update_agency
@@ -60,15 +60,21 @@ def _read_rows(content: bytes, result: ImportResult) -> list[tuple[int, dict]] |
     header = [name.strip().lower() for name in (reader.fieldnames or [])]
     missing = [column for column in COLUMNS if column not in header]
     if missing:
-        result.errors.append(RowError(1, ", ".join(missing), _(
-            "The header row lacks the column(s): %(columns)s.", columns=", ".join(missing))))
+        result.errors.append(
+            RowError(
+                1,
+                ", ".join(missing),
+                _("The header row lacks the column(s): %(columns)s.", columns=", ".join(missing)),
+            )
+        )
         return None
     reader.fieldnames = header
     rows = []
     for row in reader:
         if reader.line_num > MAX_ROWS + 1:
-            result.errors.append(RowError(reader.line_num, "", _(
-                "The file has more than %(n)d rows.", n=MAX_ROWS)))
+            result.errors.append(
+                RowError(reader.line_num, "", _("The file has more than %(n)d rows.", n=MAX_ROWS))
+            )
             return None
         cleaned = {key: (value or "").strip() for key, value in row.items() if key in COLUMNS}
         if any(cleaned.values()):
@@ -86,24 +92,33 @@ def _peer_group_lookup() -> dict[str, int]:
     return lookup
 
 
-def _check_row(line: int, row: dict, peer_groups: dict[str, int], seen: dict[str, int],
-               result: ImportResult) -> AgencyData | None:
+def _check_row(
+    line: int, row: dict, peer_groups: dict[str, int], seen: dict[str, int], result: ImportResult
+) -> AgencyData | None:
     errors_before = len(result.errors)
     if not row["name"]:
         result.errors.append(RowError(line, "name", _("The name is missing.")))
     try:
         org_number = normalise_org_number(row["org_number"])
         if org_number in seen:
-            result.errors.append(RowError(line, "org_number", _(
-                "The organisation number is also on line %(line)d.", line=seen[org_number])))
+            result.errors.append(
+                RowError(
+                    line,
+                    "org_number",
+                    _("The organisation number is also on line %(line)d.", line=seen[org_number]),
+                )
+            )
         seen.setdefault(org_number, line)
     except InvalidOrgNumber as error:
         org_number = row["org_number"]
         result.errors.append(RowError(line, "org_number", org_number_message(str(error))))
     peer_group_id = peer_groups.get(row["peer_group"].lower())
     if peer_group_id is None:
-        result.errors.append(RowError(line, "peer_group", _(
-            "Unknown peer group “%(value)s”.", value=row["peer_group"])))
+        result.errors.append(
+            RowError(
+                line, "peer_group", _("Unknown peer group “%(value)s”.", value=row["peer_group"])
+            )
+        )
     if not row["ministry"]:
         result.errors.append(RowError(line, "ministry", _("The ministry is missing.")))
     try:

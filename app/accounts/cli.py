@@ -33,8 +33,7 @@ def _create_user(email, role, name, password, org_number=None) -> User:
     if problem:
         _fail(problem)
     try:
-        user = create_user(UserData(email, name or email.split("@")[0], role, agency_id),
-                           password)
+        user = create_user(UserData(email, name or email.split("@")[0], role, agency_id), password)
     except FieldErrors as error:
         _fail(" ".join(error.errors.values()))
     db.session.commit()

@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 
 from app.accounts.models import Role
@@ -15,28 +16,38 @@ ROLE_LABELS = {
 
 
 def _email_field(label):
-    return EmailField(label, validators=[
-        InputRequired(_l("Enter an e-mail address.")),
-        Email(_l("Enter an e-mail address in the form name@example.se."),
-              check_deliverability=False),
-        Length(max=254, message=_l("The e-mail address is too long.")),
-    ])
+    return EmailField(
+        label,
+        validators=[
+            InputRequired(_l("Enter an e-mail address.")),
+            Email(
+                _l("Enter an e-mail address in the form name@example.se."),
+                check_deliverability=False,
+            ),
+            Length(max=254, message=_l("The e-mail address is too long.")),
+        ],
+    )
 
 
 class LoginForm(FlaskForm):
     email = _email_field(_l("E-mail address"))
-    password = PasswordField(_l("Password"), validators=[
-        InputRequired(_l("Enter your password."))])
+    password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password."))])
 
 
 class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"), validators=[
-        InputRequired(_l("Enter your current password."))])
-    password = PasswordField(_l("New password"), validators=[
-        InputRequired(_l("Enter a new password."))])
-    confirm = PasswordField(_l("Repeat the new password"), validators=[
-        InputRequired(_l("Repeat the new password.")),
-        EqualTo("password", _l("The passwords do not match."))])
+    current_password = PasswordField(
+        _l("Current password"), validators=[InputRequired(_l("Enter your current password."))]
+    )
+    password = PasswordField(
+        _l("New password"), validators=[InputRequired(_l("Enter a new password."))]
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[
+            InputRequired(_l("Repeat the new password.")),
+            EqualTo("password", _l("The passwords do not match.")),
+        ],
+    )
 
 
 class PasswordResetRequestForm(FlaskForm):
@@ -44,24 +55,39 @@ class PasswordResetRequestForm(FlaskForm):
 
 
 class PasswordSetForm(FlaskForm):
-    password = PasswordField(_l("New password"), validators=[
-        InputRequired(_l("Enter a new password."))])
-    confirm = PasswordField(_l("Repeat the new password"), validators=[
-        InputRequired(_l("Repeat the new password.")),
-        EqualTo("password", _l("The passwords do not match."))])
+    password = PasswordField(
+        _l("New password"), validators=[InputRequired(_l("Enter a new password."))]
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[
+            InputRequired(_l("Repeat the new password.")),
+            EqualTo("password", _l("The passwords do not match.")),
+        ],
+    )
 
 
 class AgencyForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[
-        InputRequired(_l("Enter the agency's name.")),
-        Length(max=200, message=_l("The name can be at most 200 characters."))])
-    org_number = StringField(_l("Organisation number"), validators=[
-        InputRequired(_l("Enter the organisation number."))])
-    peer_group_id = SelectField(_l("Peer group"), coerce=int, validators=[
-        InputRequired(_l("Choose a peer group."))])
-    ministry = StringField(_l("Ministry"), validators=[
-        InputRequired(_l("Enter the ministry the agency belongs to.")),
-        Length(max=120, message=_l("The ministry can be at most 120 characters."))])
+    name = StringField(
+        _l("Name"),
+        validators=[
+            InputRequired(_l("Enter the agency's name.")),
+            Length(max=200, message=_l("The name can be at most 200 characters.")),
+        ],
+    )
+    org_number = StringField(
+        _l("Organisation number"), validators=[InputRequired(_l("Enter the organisation number."))]
+    )
+    peer_group_id = SelectField(
+        _l("Peer group"), coerce=int, validators=[InputRequired(_l("Choose a peer group."))]
+    )
+    ministry = StringField(
+        _l("Ministry"),
+        validators=[
+            InputRequired(_l("Enter the ministry the agency belongs to.")),
+            Length(max=120, message=_l("The ministry can be at most 120 characters.")),
+        ],
+    )
     contact_email = _email_field(_l("Contact e-mail address"))
 
 
@@ -71,10 +97,18 @@ class AgencyImportForm(FlaskForm):
 
 class UserForm(FlaskForm):
     email = _email_field(_l("E-mail address"))
-    name = StringField(_l("Name"), validators=[
-        InputRequired(_l("Enter the user's name.")),
-        Length(max=200, message=_l("The name can be at most 200 characters."))])
-    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()), validators=[
-        InputRequired(_l("Choose a role."))])
-    agency_id = SelectField(_l("Agency"), coerce=lambda v: int(v) if v else None,
-                            validators=[Optional()])
+    name = StringField(
+        _l("Name"),
+        validators=[
+            InputRequired(_l("Enter the user's name.")),
+            Length(max=200, message=_l("The name can be at most 200 characters.")),
+        ],
+    )
+    role = SelectField(
+        _l("Role"),
+        choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()],
+        validators=[InputRequired(_l("Choose a role."))],
+    )
+    agency_id = SelectField(
+        _l("Agency"), coerce=lambda v: int(v) if v else None, validators=[Optional()]
+    )

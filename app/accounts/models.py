@@ -70,9 +70,7 @@ class User(UserMixin, db.Model):
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     # Part of the session identity: rotating it ends every session of this user.
-    session_token: Mapped[str] = mapped_column(
-        String(64), default=lambda: secrets.token_hex(16)
-    )
+    session_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 

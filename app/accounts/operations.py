@@ -17,8 +17,9 @@ from app.timeutil import utcnow
 def org_number_message(reason: str) -> str:
     return {
         "shape": _("Enter the organisation number as NNNNNN-NNNN, for example 202100-5489."),
-        "not_organisation": _("This is not an organisation number: the third digit must be "
-                              "2 or higher."),
+        "not_organisation": _(
+            "This is not an organisation number: the third digit must be 2 or higher."
+        ),
         "check_digit": _("The organisation number is not valid: the check digit does not match."),
     }[reason]
 
@@ -39,8 +40,7 @@ def _checked_org_number(raw: str, agency_id: int | None) -> str:
         raise FieldErrors({"org_number": org_number_message(str(error))}) from None
     clash = db.session.scalar(select(Agency.id).where(Agency.org_number == org_number))
     if clash is not None and clash != agency_id:
-        raise FieldErrors({"org_number": _("Another agency already has this organisation "
-                                           "number.")})
+        raise FieldErrors({"org_number": _("Another agency already has this organisation number.")})
     return org_number
 
 

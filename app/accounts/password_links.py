@@ -34,8 +34,11 @@ def send_password_link(user: User, purpose: str) -> None:
     link = password_link(user, purpose)
     hours = _max_ages()[purpose] // 3600
     with force_locale("sv"):
-        subject = (_("Welcome to Granska: choose your password") if purpose == INVITE
-                   else _("Reset your password for Granska"))
+        subject = (
+            _("Welcome to Granska: choose your password")
+            if purpose == INVITE
+            else _("Reset your password for Granska")
+        )
     context = {"user": user, "link": link, "purpose": purpose, "hours": hours}
     send_mail(
         user.email,

@@ -35,8 +35,9 @@ def _fingerprint(password_hash: str | None) -> str:
     return hashlib.sha256((password_hash or "").encode()).hexdigest()[:20]
 
 
-def make_password_link_token(secret_key: str, user_id: int, password_hash: str | None,
-                             purpose: str) -> str:
+def make_password_link_token(
+    secret_key: str, user_id: int, password_hash: str | None, purpose: str
+) -> str:
     serializer = URLSafeTimedSerializer(secret_key, salt=LINK_SALT)
     return serializer.dumps({"u": user_id, "f": _fingerprint(password_hash), "p": purpose})
 

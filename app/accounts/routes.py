@@ -90,7 +90,7 @@ def change_password_view():
             apply_field_errors(form, error)
         else:
             db.session.commit()
-            login_user(current_user)  # keep this session; the others are ended
+            login_user(current_user._get_current_object())  # this session stays; others end
             flash(_("Your password has been changed."), "success")
             return redirect(landing_url(current_user))
     status = 422 if form.errors else 200
@@ -107,8 +107,13 @@ def request_password_reset():
         if user is not None and user.active:
             send_password_link(user, RESET)
         # The same answer whether or not the account exists.
-        flash(_("If an account with that address exists, we have sent it a link to choose a "
-                "new password. The link is valid for one hour."), "success")
+        flash(
+            _(
+                "If an account with that address exists, we have sent it a link to choose a "
+                "new password. The link is valid for one hour."
+            ),
+            "success",
+        )
         return redirect(url_for("accounts.login"))
     status = 422 if form.errors else 200
     return render_template("accounts/password_reset_request.html", form=form), status

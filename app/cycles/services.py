@@ -29,8 +29,9 @@ def cycles_with_progress() -> list[CycleProgress]:
     cycles = list(db.session.scalars(select(Cycle).order_by(Cycle.year.desc())))
     progress = {cycle.id: CycleProgress(cycle) for cycle in cycles}
     rows = db.session.execute(
-        select(Submission.cycle_id, Submission.status, func.count())
-        .group_by(Submission.cycle_id, Submission.status)
+        select(Submission.cycle_id, Submission.status, func.count()).group_by(
+            Submission.cycle_id, Submission.status
+        )
     )
     for cycle_id, status, count in rows:
         progress[cycle_id].counts[status] = count
@@ -45,8 +46,9 @@ class AgencyCounts:
 
 
 def agency_counts() -> AgencyCounts:
-    by_activity = dict(db.session.execute(
-        select(Agency.active, func.count()).group_by(Agency.active)).all())
+    by_activity = dict(
+        db.session.execute(select(Agency.active, func.count()).group_by(Agency.active)).all()
+    )
     per_group = db.session.execute(
         select(PeerGroup, func.count(Agency.id))
         .outerjoin(Agency, (Agency.peer_group_id == PeerGroup.id) & Agency.active)

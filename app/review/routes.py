@@ -25,5 +25,11 @@ def queue():
     if filters.cycle_year is None and years and "cycle" not in request.args:
         filters.cycle_year = years[0]
     page = paginate(submissions_for_review(filters), per_page=50)
-    return render_template("review/queue.html", page=page, filters=filters, years=years,
-                           peer_groups=peer_groups(), statuses=list(SubmissionStatus))
+    return render_template(
+        "review/queue.html",
+        page=page,
+        filters=filters,
+        years=years,
+        peer_groups=peer_groups(),
+        statuses=list(SubmissionStatus),
+    )

@@ -27,5 +27,6 @@ def show(submission_id):
     submission = db.get_or_404(Submission, submission_id)
     if not can_view_agency_data(current_user, submission.agency_id):
         abort(404)  # not 403: another agency's ids are not confirmed to exist
-    return render_template("submissions/show.html", submission=submission,
-                           deadline=deadline_of(submission.cycle))
+    return render_template(
+        "submissions/show.html", submission=submission, deadline=deadline_of(submission.cycle)
+    )

@@ -19,14 +19,18 @@ class Deadline:
 
 
 def deadline_of(cycle: Cycle) -> Deadline:
-    return Deadline(cycle.submission_deadline,
-                    (cycle.submission_deadline - today_in_stockholm()).days)
+    return Deadline(
+        cycle.submission_deadline, (cycle.submission_deadline - today_in_stockholm()).days
+    )
 
 
 def agency_submissions(agency_id: int) -> list[Submission]:
     """The agency's submissions, newest cycle first (cycle joined in the same query)."""
-    return list(db.session.scalars(
-        select(Submission).join(Submission.cycle)
-        .where(Submission.agency_id == agency_id)
-        .order_by(Cycle.year.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(Submission)
+            .join(Submission.cycle)
+            .where(Submission.agency_id == agency_id)
+            .order_by(Cycle.year.desc())
+        )
+    )

@@ -1,0 +1,157 @@
+"""Operator commands: names and options are a contract."""
+
+from sqlalchemy import func, select
+
+from app.accounts.models import Agency, User
+from app.cycles.models import Cycle
+from app.extensions import db
+from app.submissions.models import Submission
+from tests import factories
+
+
+def _run(app, *args, input=None):
+    return app.test_cli_runner().invoke(args=list(args), input=input)
+
+
+def test_create_admin_prompts_and_creates(app, client):
+    result = _run(
+        app,
+        "create-admin",
+        "--email",
+        "boss@test.example",
+        "--name",
+        "Chef",
+        input="ett långt lösenord\nett långt lösenord\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert client.login("boss@test.example", "ett långt lösenord").headers["Location"] == "/admin/"
+
+
+def test_users_create_for_an_agency(app):
+    agency = factories.make_agency(org_number="202100-5448")
+    result = _run(
+        app,
+        "users",
+        "create",
+        "e@test.example",
+        "--role",
+        "agency_editor",
+        "--agency",
+        "2021005448",
+        "--name",
+        "Eva",
+        "--password",
+        "tolv tecken minst",
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "e@test.example"))
+    assert user.agency_id == agency.id and user.name == "Eva"
+
+
+def test_users_create_refuses_bad_input_with_one_line(app):
+    factories.make_agency(org_number="202100-5448")
+    cases = [
+        (
+            ["x@test.example", "--role", "agency_editor", "--password", "tolv tecken minst"],
+            "needs --agency",
+        ),
+        (
+            [
+                "x@test.example",
+                "--role",
+                "agency_editor",
+                "--agency",
+                "202100-5449",
+                "--password",
+                "tolv tecken minst",
+            ],
+            "invalid organisation number",
+        ),
+        (
+            [
+                "x@test.example",
+                "--role",
+                "agency_editor",
+                "--agency",
+                "202100-5489",
+                "--password",
+                "tolv tecken minst",
+            ],
+            "no agency with organisation number",
+        ),
+        (
+            [
+                "x@test.example",
+                "--role",
+                "reviewer",
+                "--agency",
+                "202100-5448",
+                "--password",
+                "tolv tecken minst",
+            ],
+            "does not belong to an agency",
+        ),
+        (["x@test.example", "--role", "reviewer", "--password", "kort"], "minst 12 tecken"),
+        (
+            ["x@test.example", "--role", "wizard", "--password", "tolv tecken minst"],
+            "Invalid value for '--role'",
+        ),
+    ]
+    for args, message in cases:
+        result = _run(app, "users", "create", *args)
+        assert result.exit_code != 0
+        assert message in result.output
+    assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_users_create_refuses_a_duplicate(app):
+    factories.make_user("reviewer", email="dup@test.example")
+    result = _run(
+        app,
+        "users",
+        "create",
+        "dup@test.example",
+        "--role",
+        "reviewer",
+        "--password",
+        "tolv tecken minst",
+    )
+    assert result.exit_code == 1 and "redan" in result.output
+
+
+def test_import_agencies_command(app, tmp_path):
+    good = tmp_path / "ok.csv"
+    good.write_text(
+        "name,org_number,peer_group,ministry,email\n"
+        "Skatteverket,202100-5448,esam,Finansdepartementet,s@example.se\n",
+        encoding="utf-8",
+    )
+    result = _run(app, "import-agencies", str(good))
+    assert result.exit_code == 0 and "1 created" in result.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,org_number,peer_group,ministry,email\nX,1,esam,Fi,x@example.se\n")
+    result = _run(app, "import-agencies", str(bad))
+    assert result.exit_code == 1
+    assert "line 2, org_number" in result.output and "nothing imported" in result.output
+    assert db.session.scalar(select(func.count(Agency.id))) == 1
+
+
+def test_seed_demo_is_realistic_and_idempotent(app):
+    for _ in range(2):
+        result = _run(app, "seed-demo")
+        assert result.exit_code == 0, result.output
+    agencies = list(db.session.scalars(select(Agency)))
+    assert len(agencies) == 70
+    assert {a.peer_group.code for a in agencies} == {"esam", "higher_education", "other"}
+    assert len({a.org_number for a in agencies}) == 70
+    roles = set(db.session.scalars(select(User.role)))
+    assert roles == {"admin", "reviewer", "agency_editor", "agency_viewer"}
+    years = {c.year: c.status for c in db.session.scalars(select(Cycle))}
+    assert years == {2025: "approved", 2026: "open"}
+    assert db.session.scalar(select(func.count(Submission.id))) == 140
+    statuses_2026 = set(
+        db.session.scalars(
+            select(Submission.status).join(Submission.cycle).where(Cycle.year == 2026)
+        )
+    )
+    assert {"draft", "submitted", "in_review", "clarification", "approved"} <= statuses_2026

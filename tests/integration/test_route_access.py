@@ -1,0 +1,120 @@
+"""Every route in app.url_map is refused to anonymous users, and agency users never reach
+another agency's objects. A new route makes this test fail until it is listed below."""
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.submissions.models import Submission
+from tests import factories
+
+# Routes anyone may use without logging in.
+PUBLIC = {
+    "static",
+    "accounts.login",
+    "accounts.home",
+    "accounts.healthz",
+    "accounts.request_password_reset",
+    "accounts.set_password_from_link",
+    "accounts.switch_language",
+}
+
+# Who may use each protected route (beyond that, 403 or 404).
+ROLES = {
+    "accounts.logout": {"admin", "reviewer", "agency_editor", "agency_viewer"},
+    "accounts.change_password_view": {"admin", "reviewer", "agency_editor", "agency_viewer"},
+    "cycles.admin_overview": {"admin"},
+    "review.queue": {"admin", "reviewer"},
+    "submissions.agency_overview": {"agency_editor", "agency_viewer"},
+    "submissions.show": {"admin", "reviewer", "agency_editor", "agency_viewer"},
+    "admin.agencies": {"admin"},
+    "admin.new_agency": {"admin"},
+    "admin.edit_agency": {"admin"},
+    "admin.set_agency_activity": {"admin"},
+    "admin.import_agencies_view": {"admin"},
+    "admin.users": {"admin"},
+    "admin.new_user": {"admin"},
+    "admin.edit_user": {"admin"},
+    "admin.set_user_activity": {"admin"},
+    "admin.resend_invitation": {"admin"},
+}
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def _url(rule, ids):
+    values = {name: ids.get(name, 1) for name in rule.arguments}
+    if "filename" in values:
+        values["filename"] = "css/granska.css"
+    if "token" in values:
+        values["token"] = "x"
+    return rule.build(values, append_unknown=False)[1]
+
+
+def test_every_route_is_classified(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - PUBLIC - ROLES.keys() == set(), "classify the new routes above"
+    assert ROLES.keys() - endpoints == set(), "remove routes that no longer exist"
+
+
+def test_anonymous_requests_to_protected_routes_go_to_login(app, client):
+    token = client.csrf_token()  # so that the login check, not CSRF, is what refuses
+    for rule, method in _routes(app):
+        if rule.endpoint in PUBLIC:
+            continue
+        response = client.request(method, _url(rule, {}), data={"csrf_token": token})
+        assert response.status_code == 302, (rule, method, response.status_code)
+        assert response.headers["Location"].startswith("/login"), rule
+
+
+@pytest.mark.parametrize("role", ["admin", "reviewer", "agency_editor", "agency_viewer"])
+def test_roles_outside_a_route_get_403_or_404(app, client, login, role):
+    agency = factories.make_agency()
+    user = login(role, agency=agency if role.startswith("agency") else None)
+    ids = {"agency_id": agency.id, "user_id": user.id, "submission_id": 1}
+    token = client.csrf_token()
+    for rule, method in _routes(app):
+        if rule.endpoint in PUBLIC or role in ROLES[rule.endpoint]:
+            continue
+        response = client.request(method, _url(rule, ids), data={"csrf_token": token})
+        assert response.status_code in (403, 404), (rule, method, response.status_code)
+
+
+def test_agency_user_cannot_see_another_agencys_submission(client, login):
+    cycle = factories.make_cycle()
+    mine, theirs = (
+        factories.make_agency(name="Vår myndighet"),
+        factories.make_agency(name="Deras myndighet"),
+    )
+    own = factories.make_submission(cycle, mine)
+    foreign = factories.make_submission(cycle, theirs, status="submitted")
+    for role in ("agency_editor", "agency_viewer"):
+        login(role, agency=mine)
+        assert client.get(f"/submissions/{own.id}").status_code == 200
+        response = client.get(f"/submissions/{foreign.id}")
+        assert response.status_code == 404
+        assert "Deras myndighet" not in response.get_data(as_text=True)
+        overview = client.get("/agency/").get_data(as_text=True)
+        assert f"/submissions/{foreign.id}" not in overview
+        client.logout()
+    unchanged = db.session.scalar(select(Submission.status).where(Submission.id == foreign.id))
+    assert unchanged == "submitted"
+
+
+def test_authority_staff_see_every_agencys_submission(client, login):
+    submission = factories.make_submission(factories.make_cycle(), factories.make_agency())
+    for role in ("reviewer", "admin"):
+        login(role)
+        assert client.get(f"/submissions/{submission.id}").status_code == 200
+        client.logout()
+
+
+def test_unknown_ids_are_404_for_staff(client, login):
+    login("admin")
+    assert client.get("/admin/agencies/999999/edit").status_code == 404
+    assert client.get("/admin/users/999999/edit").status_code == 404
+    assert client.get("/submissions/999999").status_code == 404

@@ -52,12 +52,23 @@ def register(app):
         role_label=role_label,
     )
 
-    app.jinja_env.filters["date"] = lambda value: format_date(value, "long") if value else "–"
-    app.jinja_env.filters["number"] = lambda value: (
-        format_decimal(value) if value is not None else "–"
-    )
-    app.jinja_env.filters["percent"] = lambda value: format_decimal(value * 100, "#,##0.#") + " %"
+    app.jinja_env.filters["date"] = _date
+    app.jinja_env.filters["number"] = _number
+    app.jinja_env.filters["percent"] = _percent
     _register_error_pages(app)
+
+
+def _date(value) -> str:
+    return format_date(value, "long") if value else "–"
+
+
+def _number(value) -> str:
+    return format_decimal(value) if value is not None else "–"
+
+
+def _percent(share) -> str:
+    # A no-break space keeps "20 %" together, as Swedish typography wants.
+    return f"{format_decimal(share * 100, '#,##0.#')}\u00a0%"
 
 
 def _error_page(status: int, title, message):

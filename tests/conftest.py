@@ -8,6 +8,10 @@ migrations, as in production, so the tests also prove the migrations.
 import os
 import re
 import socket
+import tempfile
+
+# Tests never touch the developer's instance/ folder (database, secret key).
+os.environ.setdefault("GRANSKA_INSTANCE_DIR", tempfile.mkdtemp(prefix="granska-test-"))
 
 import pytest
 from flask.globals import _cv_app

@@ -1,0 +1,31 @@
+def test_swedish_is_the_default_and_english_is_one_click_away(client):
+    assert '<html lang="sv">' in client.get("/login").get_data(as_text=True)
+    response = client.post("/language", {"lang": "en", "next": "/password/reset"})
+    assert response.headers["Location"] == "/password/reset"
+    page = client.get("/password/reset").get_data(as_text=True)
+    assert '<html lang="en">' in page and "Forgot your password?" in page
+    assert 'lang="sv">Svenska</button>' in page
+
+
+def test_language_choice_survives_login(client, login):
+    client.post("/language", {"lang": "en"})
+    login("reviewer")
+    assert "Submissions" in client.get("/review/").get_data(as_text=True)
+
+
+def test_language_switch_ignores_unknown_languages_and_foreign_targets(client):
+    response = client.post("/language", {"lang": "xx", "next": "https://evil.example/"})
+    assert response.headers["Location"] == "/"
+    assert '<html lang="sv">' in client.get("/login").get_data(as_text=True)
+
+
+def test_dates_and_numbers_follow_the_language(client, login):
+    from tests import factories
+
+    cycle = factories.make_cycle(year=2026)
+    agency = factories.make_agency()
+    factories.make_submission(cycle, agency)
+    login("agency_viewer", agency=agency)
+    assert "29 januari 2027" in client.get("/agency/").get_data(as_text=True)
+    client.post("/language", {"lang": "en"})
+    assert "January 29, 2027" in client.get("/agency/").get_data(as_text=True)

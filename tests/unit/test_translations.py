@@ -1,0 +1,42 @@
+"""Every string the user can see has a Swedish translation with the same placeholders."""
+
+import re
+from pathlib import Path
+
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOGUE = ROOT / "app/translations/sv/LC_MESSAGES/messages.po"
+METHODS = [("app/**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+
+
+def _source_messages() -> set[str]:
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(ROOT), METHODS, keywords=KEYWORDS
+    ):
+        found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def test_every_source_string_has_a_swedish_translation():
+    catalogue = read_po(CATALOGUE.open("rb"), locale="sv")
+    translated = {
+        message.id: message.string
+        for message in catalogue
+        if message.id and message.string and not message.fuzzy
+    }
+    missing = sorted(_source_messages() - translated.keys())
+    assert missing == [], "run `make translations-update` and translate these"
+
+
+def test_translations_keep_their_placeholders():
+    catalogue = read_po(CATALOGUE.open("rb"), locale="sv")
+    for message in catalogue:
+        if message.id and message.string:
+            assert sorted(PLACEHOLDER.findall(message.id)) == sorted(
+                PLACEHOLDER.findall(message.string)
+            ), message.id

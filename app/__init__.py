@@ -31,6 +31,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401 - the whole schema, for Alembic
     from app.accounts.models import User
     from app.database import configure_sqlite
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -66,11 +67,15 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.accounts import admin_bp
+    # Importing the routes attaches the views to their blueprints.
+    from app.accounts import admin_bp, admin_routes, routes  # noqa: F401
     from app.accounts import bp as accounts_bp
     from app.cycles import bp as cycles_bp
+    from app.cycles import routes as cycle_routes  # noqa: F401
     from app.review import bp as review_bp
+    from app.review import routes as review_routes  # noqa: F401
     from app.submissions import bp as submissions_bp
+    from app.submissions import routes as submission_routes  # noqa: F401
 
     for blueprint in (accounts_bp, admin_bp, cycles_bp, submissions_bp, review_bp):
         app.register_blueprint(blueprint)
@@ -78,7 +83,9 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from app.accounts.cli import register as register_accounts_cli
+    from app.cycles.cli import register as register_cycles_cli
     from app.seed import register as register_seed_cli
 
     register_accounts_cli(app)
+    register_cycles_cli(app)
     register_seed_cli(app)

@@ -1,7 +1,9 @@
-"""Connection settings that SQLite needs on every connection."""
+"""Connection settings SQLite needs, and taking the write lock at the start of a change."""
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+WRITE_LOCK_OPTION = "granska_write_lock"
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
@@ -10,6 +12,8 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
+        # SQLAlchemy, not the sqlite3 module, decides where transactions begin (see _on_begin).
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         # WAL lets readers work while one writer writes; the busy timeout makes a second
         # writer wait instead of failing at once; SQLite leaves foreign keys off by default.
@@ -17,3 +21,25 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        # A change that reads, decides and writes takes the write lock first (BEGIN IMMEDIATE),
+        # so two of them queue up instead of one failing with "database is locked".
+        immediate = connection.get_execution_options().get(WRITE_LOCK_OPTION)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def begin_write(session) -> None:
+    """Start the session's transaction as a writer; call before the first read of a change.
+
+    PostgreSQL needs nothing here (rows are locked with SELECT … FOR UPDATE). On SQLite a
+    transaction that has only read so far is ended and begun again with the write lock.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("begin_write() must come before the change's first write")
+        session.rollback()
+    session.connection(execution_options={WRITE_LOCK_OPTION: True})

@@ -1,9 +1,11 @@
 """What the user reads for each state and role (translated)."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.accounts.forms import ROLE_LABELS
 from app.accounts.models import Role
+from app.timeutil import utcnow
 from workflows.cycle import CycleStatus
 from workflows.submission import SubmissionStatus
 
@@ -35,3 +37,81 @@ def cycle_status_label(status: str):
 
 def role_label(role: str):
     return ROLE_LABELS.get(Role(role), role)
+
+
+QUESTION_STATUS = {
+    "open": _l("Open"),
+    "answered": _l("Answered"),
+    "resolved": _l("Resolved"),
+}
+
+
+def question_status_label(status: str):
+    return QUESTION_STATUS.get(status, status)
+
+
+# What happens next, and who acts: (agency's view, the authority's view).
+NEXT_STEP = {
+    SubmissionStatus.DRAFT: (
+        _l("Your agency fills in the data and an editor submits it before the deadline."),
+        _l("The agency is filling in its data."),
+    ),
+    SubmissionStatus.SUBMITTED: (
+        _l(
+            "The authority will start its review. Until then an editor can withdraw the "
+            "submission to change it."
+        ),
+        _l("Waiting for a reviewer to start the review."),
+    ),
+    SubmissionStatus.IN_REVIEW: (
+        _l(
+            "A reviewer at the authority is reviewing the data. If they have questions, you "
+            "will be asked to answer them."
+        ),
+        _l("The reviewer raises any questions, then requests clarification or approves."),
+    ),
+    SubmissionStatus.CLARIFICATION: (
+        _l("The authority has questions. Answer every question, then send the answers."),
+        _l("Waiting for the agency to answer the questions."),
+    ),
+    SubmissionStatus.APPROVED: (
+        _l("The submission is approved. Nothing more is needed from your agency."),
+        _l("Approved. An administrator can reopen it, with a reason, until the cycle is frozen."),
+    ),
+    SubmissionStatus.EXEMPTED: (
+        _l("Your agency does not need to report in this cycle."),
+        _l("Exempted from the cycle. An administrator can reinstate it."),
+    ),
+}
+
+
+def next_step_text(status: str, for_staff: bool):
+    agency_text, staff_text = NEXT_STEP[SubmissionStatus(status)]
+    return staff_text if for_staff else agency_text
+
+
+EVENT_NAMES = {
+    "raise_question": _l("Question raised"),
+    "answer_question": _l("Question answered"),
+    "resolve_question": _l("Question resolved"),
+}
+
+
+def event_label(event):
+    from app.workflow_messages import trigger_label
+
+    if event.kind == "transition":
+        return trigger_label(event.name)
+    return EVENT_NAMES.get(event.name, event.name)
+
+
+def waiting_text(submission) -> str:
+    """How long the submission has waited for its next actor, in whole days."""
+    if submission.status == SubmissionStatus.SUBMITTED and submission.submitted_at:
+        days = (utcnow() - submission.submitted_at).days
+        return _("%(n)d days since submitted", n=days)
+    requested = submission.clarification_requested_at
+    if submission.status == SubmissionStatus.CLARIFICATION and requested:
+        days = (utcnow() - requested).days
+        return _("%(n)d days since the request", n=days)
+    return "–"

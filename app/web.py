@@ -3,11 +3,20 @@
 import uuid
 
 from flask import g, has_request_context, render_template, request, session
-from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
-from app.labels import cycle_status_label, role_label, submission_status_label
+from app.labels import (
+    cycle_status_label,
+    event_label,
+    next_step_text,
+    question_status_label,
+    role_label,
+    submission_status_label,
+    waiting_text,
+)
+from workflows.submission import SUBMISSION_WORKFLOW
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -50,9 +59,15 @@ def register(app):
         submission_status_label=submission_status_label,
         cycle_status_label=cycle_status_label,
         role_label=role_label,
+        question_status_label=question_status_label,
+        next_step_text=next_step_text,
+        event_label=event_label,
+        waiting_text=waiting_text,
+        reason_triggers={t for t, row in SUBMISSION_WORKFLOW.table.items() if row.reason_required},
     )
 
     app.jinja_env.filters["date"] = _date
+    app.jinja_env.filters["datetime"] = _datetime
     app.jinja_env.filters["number"] = _number
     app.jinja_env.filters["percent"] = _percent
     _register_error_pages(app)
@@ -60,6 +75,11 @@ def register(app):
 
 def _date(value) -> str:
     return format_date(value, "long") if value else "–"
+
+
+def _datetime(value) -> str:
+    # Stored as naive UTC; flask-babel shows it in Europe/Stockholm.
+    return format_datetime(value, "d MMM y HH:mm") if value else "–"
 
 
 def _number(value) -> str:

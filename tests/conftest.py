@@ -118,7 +118,8 @@ class WebClient:
             response = getattr(self.raw, client_method)(*args, **kwargs)
         finally:
             _cv_app.reset(token)
-        db.session.expire_all()  # the test's own reads see what the request wrote
+        # End the test's read transaction, so its next reads see what the request wrote.
+        db.session.rollback()
         return response
 
     def get(self, url, **kwargs):

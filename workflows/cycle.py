@@ -1,6 +1,9 @@
-"""The cycle workflow: its states (transitions follow with the workflow issue)."""
+"""The cycle workflow: planned → open → closed → approved (frozen) → published."""
 
+from dataclasses import dataclass, field
 from enum import StrEnum
+
+from workflows.rules import Refusal, T, Workflow
 
 
 class CycleStatus(StrEnum):
@@ -9,3 +12,41 @@ class CycleStatus(StrEnum):
     CLOSED = "closed"
     APPROVED = "approved"
     PUBLISHED = "published"
+
+
+FROZEN_STATES = frozenset({CycleStatus.APPROVED, CycleStatus.PUBLISHED})
+ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class CycleFacts:
+    actor_role: str
+    participant_count: int = 0
+    unsettled_agencies: tuple[str, ...] = field(default_factory=tuple)
+    reason: str = ""
+
+
+def has_participants(facts: CycleFacts) -> Refusal | None:
+    if not facts.participant_count:
+        return Refusal("no_participants")
+    return None
+
+
+def every_submission_settled(facts: CycleFacts) -> Refusal | None:
+    if facts.unsettled_agencies:
+        return Refusal(
+            "unsettled_submissions",
+            {"n": len(facts.unsettled_agencies), "agencies": list(facts.unsettled_agencies)},
+        )
+    return None
+
+
+C = CycleStatus
+TRANSITIONS = [
+    T("open",    (C.PLANNED,),  C.OPEN,      frozenset({ADMIN}), (has_participants,)),
+    T("close",   (C.OPEN,),     C.CLOSED,    frozenset({ADMIN})),
+    T("approve", (C.CLOSED,),   C.APPROVED,  frozenset({ADMIN}), (every_submission_settled,)),
+    T("publish", (C.APPROVED,), C.PUBLISHED, frozenset({ADMIN})),
+]  # fmt: skip
+
+CYCLE_WORKFLOW = Workflow([c.value for c in C], TRANSITIONS)

@@ -2,5 +2,3 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-from app.accounts import admin_routes, routes  # noqa: E402, F401

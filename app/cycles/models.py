@@ -1,11 +1,11 @@
 from datetime import date, datetime
 
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 from app.timeutil import utcnow
-from workflows.cycle import CycleStatus
+from workflows.cycle import FROZEN_STATES, CycleStatus
 
 
 class Cycle(db.Model):
@@ -19,3 +19,22 @@ class Cycle(db.Model):
     submission_deadline: Mapped[date]
     review_deadline: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    opened_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    approved_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]
+
+    @property
+    def frozen(self) -> bool:
+        return self.status in FROZEN_STATES
+
+
+class CycleParticipant(db.Model):
+    """An agency chosen to report in a cycle (its submission is created when the cycle opens)."""
+
+    __tablename__ = "cycle_participant"
+    __table_args__ = (UniqueConstraint("cycle_id", "agency_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)

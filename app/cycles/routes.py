@@ -1,13 +1,51 @@
-from flask import render_template
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from app.accounts.access import roles_required
+from app.accounts.errors import FieldErrors
 from app.accounts.models import Role
 from app.cycles import bp
-from app.cycles.services import STATUS_ORDER, agency_counts, cycles_with_progress
+from app.cycles.forms import CycleEditForm, CycleForm
+from app.cycles.models import Cycle
+from app.cycles.operations import (
+    CycleData,
+    CycleTransitionRefused,
+    create_cycle,
+    cycle_facts,
+    fire_cycle_transition,
+    participant_ids,
+    set_participants,
+    update_cycle,
+)
+from app.cycles.services import (
+    STATUS_ORDER,
+    agencies_by_peer_group,
+    agency_counts,
+    cycle_submissions,
+    cycles_with_progress,
+    late_submissions,
+    progress_of,
+)
+from app.extensions import db
+from app.forms_support import apply_field_errors
+from app.workflow_messages import refusal_message, trigger_label
+from workflows.cycle import CYCLE_WORKFLOW
+
+admin_only = roles_required(Role.ADMIN)
+
+
+def _cycle_or_404(year: int) -> Cycle:
+    cycle = db.session.scalar(select(Cycle).where(Cycle.year == year))
+    if cycle is None:
+        abort(404)
+    return cycle
 
 
 @bp.get("/admin/")
-@roles_required(Role.ADMIN)
+@admin_only
 def admin_overview():
     return render_template(
         "cycles/admin_overview.html",
@@ -15,3 +53,141 @@ def admin_overview():
         agencies=agency_counts(),
         statuses=STATUS_ORDER,
     )
+
+
+def _data(form) -> CycleData:
+    year = form.year.data if hasattr(form, "year") else None
+    return CycleData(
+        year,
+        form.title.data,
+        form.opens_on.data,
+        form.submission_deadline.data,
+        form.review_deadline.data,
+    )
+
+
+@bp.route("/admin/cycles/new", methods=["GET", "POST"])
+@admin_only
+def new_cycle():
+    form = CycleForm()
+    years = list(db.session.scalars(select(Cycle.year).order_by(Cycle.year.desc())))
+    form.copy_from.choices = [SelectChoice("", _("Every active agency"))] + [
+        SelectChoice(year, _("The participants of %(year)d", year=year)) for year in years
+    ]
+    if form.validate_on_submit():
+        try:
+            cycle = create_cycle(_data(form), current_user, copy_from_year=form.copy_from.data)
+        except FieldErrors as error:
+            db.session.rollback()
+            apply_field_errors(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "The cycle %(year)d has been created. Check its participants, then open it.",
+                    year=cycle.year,
+                ),
+                "success",
+            )
+            return redirect(url_for("cycles.show", year=cycle.year))
+    return render_template("cycles/form.html", form=form, cycle=None), 422 if form.errors else 200
+
+
+@bp.route("/admin/cycles/<int:year>/edit", methods=["GET", "POST"])
+@admin_only
+def edit_cycle(year):
+    cycle = _cycle_or_404(year)
+    form = CycleEditForm(obj=cycle)
+    if form.validate_on_submit():
+        try:
+            update_cycle(
+                cycle,
+                CycleData(
+                    year,
+                    form.title.data,
+                    form.opens_on.data,
+                    form.submission_deadline.data,
+                    form.review_deadline.data,
+                ),
+                current_user,
+            )
+        except FieldErrors as error:
+            db.session.rollback()
+            apply_field_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The cycle has been saved."), "success")
+            return redirect(url_for("cycles.show", year=year))
+    return render_template("cycles/form.html", form=form, cycle=cycle), 422 if form.errors else 200
+
+
+def _cycle_actions(cycle: Cycle) -> tuple[list[str], dict[str, str]]:
+    facts = cycle_facts(cycle, current_user)
+    allowed, blocked = [], {}
+    for trigger in CYCLE_WORKFLOW.triggers_from(cycle.status, current_user.role):
+        refusal = CYCLE_WORKFLOW.check(trigger, cycle.status, facts)
+        if refusal is None:
+            allowed.append(trigger)
+        else:
+            blocked[trigger] = refusal_message(refusal, cycle=True)
+    return allowed, blocked
+
+
+@bp.get("/admin/cycles/<int:year>")
+@admin_only
+def show(year, error=None, status=200):
+    cycle = _cycle_or_404(year)
+    allowed, blocked = _cycle_actions(cycle)
+    return render_template(
+        "cycles/show.html",
+        cycle=cycle,
+        progress=progress_of(cycle),
+        statuses=STATUS_ORDER,
+        late=late_submissions(cycle),
+        submissions=cycle_submissions(cycle),
+        participant_count=len(participant_ids(cycle)),
+        allowed=allowed,
+        blocked=blocked,
+        trigger_label=trigger_label,
+        error=error,
+    ), status
+
+
+@bp.post("/admin/cycles/<int:year>/transitions/<trigger>")
+@admin_only
+def transition(year, trigger):
+    _cycle_or_404(year)
+    try:
+        fire_cycle_transition(year, trigger, current_user, request.form.get("reason", ""))
+    except CycleTransitionRefused as refused:
+        db.session.rollback()
+        return show(year, error=refusal_message(refused.refusal, cycle=True), status=409)
+    db.session.commit()
+    flash(_("Done: %(action)s.", action=trigger_label(trigger, cycle=True)), "success")
+    return redirect(url_for("cycles.show", year=year))
+
+
+@bp.route("/admin/cycles/<int:year>/participants", methods=["GET", "POST"])
+@admin_only
+def participants(year):
+    cycle = _cycle_or_404(year)
+    error = None
+    chosen = set(participant_ids(cycle))
+    if request.method == "POST":
+        chosen = {int(v) for v in request.form.getlist("agency") if v.isdigit()}
+        try:
+            set_participants(cycle, sorted(chosen))
+        except FieldErrors as refusal:
+            db.session.rollback()
+            error = refusal.errors["participants"]
+        else:
+            db.session.commit()
+            flash(_("%(n)d agencies take part in the cycle.", n=len(chosen)), "success")
+            return redirect(url_for("cycles.show", year=year))
+    return render_template(
+        "cycles/participants.html",
+        cycle=cycle,
+        groups=agencies_by_peer_group(),
+        chosen=chosen,
+        error=error,
+    ), 409 if error else 200

@@ -3,13 +3,17 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from app.accounts.models import Agency, PeerGroup
 from app.cycles.models import Cycle
 from app.extensions import db
 from app.submissions.models import Submission
+from app.timeutil import today_in_stockholm
+from workflows.cycle import CycleStatus
 from workflows.submission import SubmissionStatus
+
+STATUS_ORDER = [status.value for status in SubmissionStatus]
 
 
 @dataclass
@@ -38,6 +42,45 @@ def cycles_with_progress() -> list[CycleProgress]:
     return [progress[cycle.id] for cycle in cycles]
 
 
+def progress_of(cycle: Cycle) -> CycleProgress:
+    rows = db.session.execute(
+        select(Submission.status, func.count())
+        .where(Submission.cycle_id == cycle.id)
+        .group_by(Submission.status)
+    )
+    return CycleProgress(cycle, Counter(dict(rows.all())))
+
+
+def late_submissions(cycle: Cycle) -> list[Submission]:
+    """Drafts past the deadline while the cycle runs, and submissions that came in late."""
+    overdue = (
+        cycle.status in (CycleStatus.OPEN, CycleStatus.CLOSED)
+        and today_in_stockholm() > cycle.submission_deadline
+    )
+    conditions = [Submission.submitted_late]
+    if overdue:
+        conditions.append(Submission.status == SubmissionStatus.DRAFT)
+    return list(
+        db.session.scalars(
+            select(Submission)
+            .join(Submission.agency)
+            .where(Submission.cycle_id == cycle.id, or_(*conditions))
+            .order_by(Agency.name)
+        )
+    )
+
+
+def cycle_submissions(cycle: Cycle) -> list[Submission]:
+    return list(
+        db.session.scalars(
+            select(Submission)
+            .join(Submission.agency)
+            .where(Submission.cycle_id == cycle.id)
+            .order_by(Agency.name)
+        )
+    )
+
+
 @dataclass
 class AgencyCounts:
     active: int
@@ -62,4 +105,10 @@ def agency_counts() -> AgencyCounts:
     )
 
 
-STATUS_ORDER = [status.value for status in SubmissionStatus]
+def agencies_by_peer_group() -> list[tuple[PeerGroup, list[Agency]]]:
+    groups = {
+        g.id: (g, []) for g in db.session.scalars(select(PeerGroup).order_by(PeerGroup.position))
+    }
+    for agency in db.session.scalars(select(Agency).where(Agency.active).order_by(Agency.name)):
+        groups[agency.peer_group_id][1].append(agency)
+    return list(groups.values())

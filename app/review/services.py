@@ -1,8 +1,9 @@
+from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from app.accounts.models import Agency
+from app.accounts.models import Agency, Role, User
 from app.cycles.models import Cycle
 from app.extensions import db
 from app.submissions.models import Submission
@@ -13,24 +14,55 @@ class QueueFilter:
     cycle_year: int | None = None
     status: str | None = None
     peer_group_id: int | None = None
+    reviewer_id: int | None = None
+
+
+def _filtered(statement, filters: QueueFilter, with_status: bool = True):
+    if filters.cycle_year:
+        statement = statement.where(Cycle.year == filters.cycle_year)
+    if with_status and filters.status:
+        statement = statement.where(Submission.status == filters.status)
+    if filters.peer_group_id:
+        statement = statement.where(Agency.peer_group_id == filters.peer_group_id)
+    if filters.reviewer_id:
+        statement = statement.where(Submission.reviewer_id == filters.reviewer_id)
+    return statement
+
+
+# Waiting longest first: a submission waits from when it was submitted, or from when its
+# clarification was requested.
+_WAITING_SINCE = func.coalesce(Submission.clarification_requested_at, Submission.submitted_at)
 
 
 def submissions_for_review(filters: QueueFilter):
-    """A select of submissions for the reviewer's list; cycle and agency are joined eagerly."""
+    """A select of submissions for the reviewers' list; cycle and agency joined eagerly."""
     statement = (
         select(Submission)
         .join(Submission.cycle)
         .join(Submission.agency)
-        .order_by(Cycle.year.desc(), Agency.name)
+        .order_by(Cycle.year.desc(), _WAITING_SINCE.is_(None), _WAITING_SINCE, Agency.name)
     )
-    if filters.cycle_year:
-        statement = statement.where(Cycle.year == filters.cycle_year)
-    if filters.status:
-        statement = statement.where(Submission.status == filters.status)
-    if filters.peer_group_id:
-        statement = statement.where(Agency.peer_group_id == filters.peer_group_id)
-    return statement
+    return _filtered(statement, filters)
+
+
+def status_counts(filters: QueueFilter) -> Counter:
+    """Submissions per state under the same filters (the status filter aside)."""
+    statement = (
+        select(Submission.status, func.count())
+        .join(Submission.cycle)
+        .join(Submission.agency)
+        .group_by(Submission.status)
+    )
+    return Counter(dict(db.session.execute(_filtered(statement, filters, with_status=False)).all()))
 
 
 def cycle_years() -> list[int]:
     return list(db.session.scalars(select(Cycle.year).order_by(Cycle.year.desc())))
+
+
+def reviewers() -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User).where(User.role == Role.REVIEWER, User.active).order_by(User.name)
+        )
+    )

@@ -3,7 +3,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.accounts.models import Agency
+from app.accounts.models import Agency, User
 from app.cycles.models import Cycle
 from app.extensions import db
 from app.timeutil import utcnow
@@ -20,10 +20,20 @@ class Submission(db.Model):
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id"))
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=SubmissionStatus.DRAFT.value)
+    # Bumped by every change; a save or transition on a stale version is refused.
+    version: Mapped[int] = mapped_column(default=1)
     submitted_at: Mapped[datetime | None]
+    submitted_late: Mapped[bool] = mapped_column(default=False)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    review_started_at: Mapped[datetime | None]
+    clarification_requested_at: Mapped[datetime | None]
+    clarification_answered_at: Mapped[datetime | None]
     approved_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     cycle: Mapped[Cycle] = relationship(lazy="joined")
     agency: Mapped[Agency] = relationship(lazy="joined")
+    reviewer: Mapped[User | None] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}

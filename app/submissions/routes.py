@@ -1,13 +1,30 @@
-from flask import abort, render_template
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.access import roles_required
+from app.accounts.errors import FieldErrors
 from app.accounts.models import AGENCY_ROLES, Role
 from app.accounts.policies import can_view_agency_data
+from app.audit.services import submission_history
 from app.extensions import db
+from app.review.models import Question
+from app.review.questions import answer_question
 from app.submissions import bp
 from app.submissions.models import Submission
+from app.submissions.pages import render_submission_page
 from app.submissions.services import agency_submissions, deadline_of
+from app.submissions.transitions import SubmissionNotFound, TransitionRefused, fire_transition
+from app.workflow_messages import refusal_message, trigger_label
+
+ANYONE_SIGNED_IN = (*AGENCY_ROLES, Role.REVIEWER, Role.ADMIN)
+
+
+def _visible_submission(submission_id: int) -> Submission:
+    submission = db.get_or_404(Submission, submission_id)
+    if not can_view_agency_data(current_user, submission.agency_id):
+        abort(404)  # not 403: another agency's ids are not confirmed to exist
+    return submission
 
 
 @bp.get("/agency/")
@@ -22,11 +39,67 @@ def agency_overview():
 
 
 @bp.get("/submissions/<int:submission_id>")
-@roles_required(*AGENCY_ROLES, Role.REVIEWER, Role.ADMIN)
+@roles_required(*ANYONE_SIGNED_IN)
 def show(submission_id):
-    submission = db.get_or_404(Submission, submission_id)
-    if not can_view_agency_data(current_user, submission.agency_id):
-        abort(404)  # not 403: another agency's ids are not confirmed to exist
+    return render_submission_page(_visible_submission(submission_id))
+
+
+@bp.post("/submissions/<int:submission_id>/transitions/<trigger>")
+@roles_required(*ANYONE_SIGNED_IN)
+def transition(submission_id, trigger):
+    _visible_submission(submission_id)
+    reason = request.form.get("reason", "")
+    try:
+        submission = fire_transition(submission_id, trigger, current_user, reason)
+    except SubmissionNotFound:
+        abort(404)
+    except TransitionRefused as refused:
+        db.session.rollback()
+        submission = _visible_submission(submission_id)
+        message = refusal_message(refused.refusal)
+        return render_submission_page(
+            submission,
+            409,
+            errors={f"reason-{trigger}": message},
+            form_values={f"reason-{trigger}": reason},
+        )
+    db.session.commit()
+    flash(_("Done: %(action)s.", action=trigger_label(trigger)), "success")
+    return redirect(url_for("submissions.show", submission_id=submission.id))
+
+
+@bp.post("/submissions/<int:submission_id>/questions/<int:question_id>/answer")
+@roles_required(Role.AGENCY_EDITOR)
+def answer(submission_id, question_id):
+    submission = _visible_submission(submission_id)
+    question = db.session.get(Question, question_id)
+    if question is None or question.submission_id != submission.id:
+        abort(404)
+    text = request.form.get("answer", "")
+    try:
+        answer_question(submission, question, text, current_user)
+    except FieldErrors as error:
+        db.session.rollback()
+        return render_submission_page(
+            _visible_submission(submission_id),
+            422,
+            errors={f"answer-{question_id}": error.errors["answer"]},
+            form_values={f"answer-{question_id}": text},
+        )
+    db.session.commit()
+    flash(_("Your answer has been saved."), "success")
+    return redirect(
+        url_for("submissions.show", submission_id=submission.id, _anchor=f"question-{question_id}")
+    )
+
+
+@bp.get("/submissions/<int:submission_id>/history")
+@roles_required(*ANYONE_SIGNED_IN)
+def history(submission_id):
+    submission = _visible_submission(submission_id)
     return render_template(
-        "submissions/show.html", submission=submission, deadline=deadline_of(submission.cycle)
+        "submissions/history.html",
+        submission=submission,
+        events=submission_history(submission.id),
+        trigger_label=trigger_label,
     )

@@ -8,15 +8,22 @@ from config import MissingSecretKey
 
 def test_production_refuses_to_start_without_a_secret_key(app):
     with pytest.raises(MissingSecretKey):
-        create_app({"PRODUCTION": True, "SECRET_KEY": None,
-                    "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+        create_app(
+            {
+                "PRODUCTION": True,
+                "SECRET_KEY": None,
+                "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            }
+        )
 
 
 def test_development_generates_and_keeps_a_secret_key(app):
-    first = create_app({"SECRET_KEY": None,
-                        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
-    second = create_app({"SECRET_KEY": None,
-                         "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    first = create_app(
+        {"SECRET_KEY": None, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]}
+    )
+    second = create_app(
+        {"SECRET_KEY": None, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]}
+    )
     assert len(first.config["SECRET_KEY"]) >= 32
     assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
 

@@ -1,0 +1,29 @@
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import User
+from app.extensions import db
+from app.timeutil import utcnow
+
+
+class AuditEvent(db.Model):
+    """One thing that happened, appended and never changed: a transition or a value change."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    cycle_id: Mapped[int | None] = mapped_column(ForeignKey("cycle.id"), index=True)
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submission.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))  # "transition", "value_change", …
+    name: Mapped[str] = mapped_column(String(60))  # the trigger, or the field changed
+    from_value: Mapped[str | None] = mapped_column(Text)
+    to_value: Mapped[str | None] = mapped_column(Text)
+    comment: Mapped[str | None] = mapped_column(Text)
+    request_id: Mapped[str | None] = mapped_column(String(64))
+
+    actor: Mapped[User | None] = relationship(lazy="joined")

@@ -1,0 +1,34 @@
+"""Appending to the audit trail. There is deliberately no function to change or delete."""
+
+from flask import g, has_request_context
+
+from app.audit.models import AuditEvent
+from app.extensions import db
+
+
+def record_event(
+    kind: str,
+    name: str,
+    actor=None,
+    *,
+    agency_id=None,
+    cycle_id=None,
+    submission_id=None,
+    from_value=None,
+    to_value=None,
+    comment=None,
+) -> AuditEvent:
+    event = AuditEvent(
+        kind=kind,
+        name=name,
+        actor_id=getattr(actor, "id", None),
+        agency_id=agency_id,
+        cycle_id=cycle_id,
+        submission_id=submission_id,
+        from_value=from_value,
+        to_value=to_value,
+        comment=(comment or "").strip() or None,
+        request_id=g.get("request_id") if has_request_context() else None,
+    )
+    db.session.add(event)
+    return event

@@ -1,0 +1,197 @@
+"""Creating cycles, choosing participants and moving a cycle along its workflow.
+Operations flush, never commit."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, select
+
+from app.accounts.errors import FieldErrors
+from app.accounts.models import Agency
+from app.audit.operations import record_event
+from app.cycles.models import Cycle, CycleParticipant
+from app.database import begin_write
+from app.extensions import db
+from app.submissions.models import Submission
+from app.timeutil import utcnow
+from workflows.cycle import CYCLE_WORKFLOW, CycleFacts, CycleStatus
+from workflows.rules import Refusal
+from workflows.submission import SETTLED_STATES
+
+
+class CycleTransitionRefused(Exception):
+    def __init__(self, refusal: Refusal):
+        super().__init__(refusal.code)
+        self.refusal = refusal
+
+
+@dataclass
+class CycleData:
+    year: int
+    title: str
+    opens_on: date
+    submission_deadline: date
+    review_deadline: date
+
+
+def _check_dates(data: CycleData) -> None:
+    errors = {}
+    if data.submission_deadline < data.opens_on:
+        errors["submission_deadline"] = _("The submission deadline must come after the opening.")
+    if data.review_deadline < data.submission_deadline:
+        errors["review_deadline"] = _(
+            "The review deadline must come after the submission deadline."
+        )
+    if errors:
+        raise FieldErrors(errors)
+
+
+def create_cycle(
+    data: CycleData,
+    actor,
+    participant_ids: list[int] | None = None,
+    copy_from_year: int | None = None,
+) -> Cycle:
+    """A planned cycle; participants are the given agencies, those of the copied cycle, or
+    every active agency."""
+    if db.session.scalar(select(Cycle.id).where(Cycle.year == data.year)) is not None:
+        raise FieldErrors({"year": _("There is already a cycle for %(year)d.", year=data.year)})
+    _check_dates(data)
+    cycle = Cycle(
+        year=data.year,
+        title=data.title.strip(),
+        opens_on=data.opens_on,
+        submission_deadline=data.submission_deadline,
+        review_deadline=data.review_deadline,
+        status=CycleStatus.PLANNED.value,
+    )
+    db.session.add(cycle)
+    db.session.flush()
+    if participant_ids is None:
+        participant_ids = _default_participants(copy_from_year)
+    set_participants(cycle, participant_ids)
+    record_event(
+        "cycle",
+        "create_cycle",
+        actor,
+        cycle_id=cycle.id,
+        to_value=str(cycle.year),
+        comment=f"copy of {copy_from_year}" if copy_from_year else None,
+    )
+    return cycle
+
+
+def _default_participants(copy_from_year: int | None) -> list[int]:
+    if copy_from_year is None:
+        return list(db.session.scalars(select(Agency.id).where(Agency.active)))
+    source = db.session.scalar(select(Cycle).where(Cycle.year == copy_from_year))
+    if source is None:
+        raise FieldErrors(
+            {"copy_from": _("There is no cycle for %(year)d to copy.", year=copy_from_year)}
+        )
+    return list(
+        db.session.scalars(
+            select(CycleParticipant.agency_id)
+            .join(Agency, Agency.id == CycleParticipant.agency_id)
+            .where(CycleParticipant.cycle_id == source.id, Agency.active)
+        )
+    )
+
+
+def update_cycle(cycle: Cycle, data: CycleData, actor) -> None:
+    if cycle.frozen:
+        raise FieldErrors(
+            {"year": _("The cycle is approved and frozen: nothing in it can change.")}
+        )
+    _check_dates(data)
+    cycle.title = data.title.strip()
+    cycle.opens_on, cycle.submission_deadline = data.opens_on, data.submission_deadline
+    cycle.review_deadline = data.review_deadline
+    record_event("cycle", "update_cycle", actor, cycle_id=cycle.id)
+    db.session.flush()
+
+
+def set_participants(cycle: Cycle, agency_ids: list[int]) -> None:
+    if cycle.status != CycleStatus.PLANNED:
+        raise FieldErrors(
+            {"participants": _("Participants can be changed only while the cycle is planned.")}
+        )
+    db.session.execute(delete(CycleParticipant).where(CycleParticipant.cycle_id == cycle.id))
+    known = set(db.session.scalars(select(Agency.id).where(Agency.id.in_(agency_ids))))
+    db.session.add_all(
+        CycleParticipant(cycle_id=cycle.id, agency_id=agency_id) for agency_id in sorted(known)
+    )
+    db.session.flush()
+
+
+def participant_ids(cycle: Cycle) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(CycleParticipant.agency_id).where(CycleParticipant.cycle_id == cycle.id)
+        )
+    )
+
+
+def _unsettled_agencies(cycle: Cycle) -> tuple[str, ...]:
+    return tuple(
+        db.session.scalars(
+            select(Agency.name)
+            .join(Submission, Submission.agency_id == Agency.id)
+            .where(
+                Submission.cycle_id == cycle.id,
+                Submission.status.not_in([str(s) for s in SETTLED_STATES]),
+            )
+            .order_by(Agency.name)
+        )
+    )
+
+
+def cycle_facts(cycle: Cycle, actor, reason: str = "") -> CycleFacts:
+    return CycleFacts(
+        actor_role=actor.role,
+        participant_count=len(participant_ids(cycle)),
+        unsettled_agencies=_unsettled_agencies(cycle),
+        reason=reason,
+    )
+
+
+def fire_cycle_transition(year: int, trigger: str, actor, reason: str = "") -> Cycle:
+    begin_write(db.session)
+    cycle = db.session.scalar(select(Cycle).where(Cycle.year == year).with_for_update())
+    if cycle is None:
+        raise LookupError(year)
+    db.session.refresh(cycle)
+    refusal = CYCLE_WORKFLOW.check(trigger, cycle.status, cycle_facts(cycle, actor, reason))
+    if refusal is not None:
+        raise CycleTransitionRefused(refusal)
+    before = cycle.status
+    cycle.status = CYCLE_WORKFLOW.fire(trigger, before)
+    setattr(cycle, f"{_STAMPS[trigger]}_at", utcnow())
+    if trigger == "open":
+        _create_drafts(cycle)
+    record_event(
+        "cycle_transition",
+        trigger,
+        actor,
+        cycle_id=cycle.id,
+        from_value=before,
+        to_value=cycle.status,
+        comment=reason,
+    )
+    db.session.flush()
+    return cycle
+
+
+_STAMPS = {"open": "opened", "close": "closed", "approve": "approved", "publish": "published"}
+
+
+def _create_drafts(cycle: Cycle) -> None:
+    existing = set(
+        db.session.scalars(select(Submission.agency_id).where(Submission.cycle_id == cycle.id))
+    )
+    db.session.add_all(
+        Submission(cycle_id=cycle.id, agency_id=agency_id)
+        for agency_id in participant_ids(cycle)
+        if agency_id not in existing
+    )

@@ -1,0 +1,7 @@
+"""Every model, imported in one place so Alembic and the app see the whole schema."""
+
+from app.accounts.models import Agency, PeerGroup, User  # noqa: F401
+from app.audit.models import AuditEvent  # noqa: F401
+from app.cycles.models import Cycle, CycleParticipant  # noqa: F401
+from app.review.models import Question  # noqa: F401
+from app.submissions.models import Submission  # noqa: F401

@@ -1,0 +1,37 @@
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import User
+from app.extensions import db
+from app.timeutil import utcnow
+
+
+class QuestionStatus(StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"
+    RESOLVED = "resolved"
+
+
+class Question(db.Model):
+    """A reviewer's question to the agency about one part of a submission."""
+
+    __tablename__ = "question"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), index=True)
+    subject: Mapped[str] = mapped_column(String(200))  # the value, project or section
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default=QuestionStatus.OPEN.value)
+    raised_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    raised_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    answered_at: Mapped[datetime | None]
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    resolved_at: Mapped[datetime | None]
+
+    raised_by: Mapped[User] = relationship(foreign_keys=[raised_by_id], lazy="joined")
+    answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id], lazy="joined")

@@ -1,0 +1,129 @@
+"""Questions on a submission: raise (reviewer, in review), answer (agency, in clarification),
+resolve or send back (reviewer). Operations flush, never commit."""
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import case, func, select
+
+from app.accounts.errors import FieldErrors
+from app.audit.operations import record_event
+from app.extensions import db
+from app.review.models import Question, QuestionStatus
+from app.submissions.models import Submission
+from app.timeutil import utcnow
+from workflows.submission import SubmissionStatus
+
+MAX_TEXT = 5000
+
+
+@dataclass(frozen=True)
+class QuestionCounts:
+    open: int = 0
+    answered: int = 0
+    resolved: int = 0
+
+    @property
+    def unresolved(self) -> int:
+        return self.open + self.answered
+
+
+def question_counts(submission_id: int) -> QuestionCounts:
+    row = db.session.execute(
+        select(
+            func.count(case((Question.status == QuestionStatus.OPEN, 1))),
+            func.count(case((Question.status == QuestionStatus.ANSWERED, 1))),
+            func.count(case((Question.status == QuestionStatus.RESOLVED, 1))),
+        ).where(Question.submission_id == submission_id)
+    ).one()
+    return QuestionCounts(*row)
+
+
+def questions_of(submission_id: int) -> list[Question]:
+    return list(
+        db.session.scalars(
+            select(Question)
+            .where(Question.submission_id == submission_id)
+            .order_by(Question.raised_at, Question.id)
+        )
+    )
+
+
+def _clean_text(text: str, field: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise FieldErrors({field: _("Write a text.")})
+    if len(text) > MAX_TEXT:
+        raise FieldErrors({field: _("The text can be at most %(n)d characters.", n=MAX_TEXT)})
+    return text
+
+
+def raise_question(submission: Submission, subject: str, text: str, actor) -> Question:
+    if submission.status != SubmissionStatus.IN_REVIEW:
+        raise FieldErrors(
+            {"text": _("Questions can be raised only while the submission is in review.")}
+        )
+    subject = _clean_text(subject, "subject")[:200]
+    question = Question(
+        submission_id=submission.id,
+        subject=subject,
+        text=_clean_text(text, "text"),
+        raised_by_id=actor.id,
+    )
+    db.session.add(question)
+    db.session.flush()
+    record_event(
+        "question",
+        "raise_question",
+        actor,
+        agency_id=submission.agency_id,
+        cycle_id=submission.cycle_id,
+        submission_id=submission.id,
+        to_value=subject,
+        comment=question.text,
+    )
+    return question
+
+
+def answer_question(submission: Submission, question: Question, answer: str, actor) -> None:
+    if submission.status != SubmissionStatus.CLARIFICATION:
+        raise FieldErrors(
+            {"answer": _("Questions can be answered only during a clarification round.")}
+        )
+    if question.status == QuestionStatus.RESOLVED:
+        raise FieldErrors({"answer": _("The question is already resolved.")})
+    question.answer = _clean_text(answer, "answer")
+    question.status = QuestionStatus.ANSWERED.value
+    question.answered_by_id, question.answered_at = actor.id, utcnow()
+    record_event(
+        "question",
+        "answer_question",
+        actor,
+        agency_id=submission.agency_id,
+        cycle_id=submission.cycle_id,
+        submission_id=submission.id,
+        to_value=question.subject,
+        comment=question.answer,
+    )
+    db.session.flush()
+
+
+def resolve_question(submission: Submission, question: Question, actor) -> None:
+    if submission.status != SubmissionStatus.IN_REVIEW:
+        raise FieldErrors(
+            {"resolve": _("Questions can be resolved only while the submission is in review.")}
+        )
+    if question.status != QuestionStatus.ANSWERED:
+        raise FieldErrors({"resolve": _("Only an answered question can be resolved.")})
+    question.status = QuestionStatus.RESOLVED.value
+    question.resolved_by_id, question.resolved_at = actor.id, utcnow()
+    record_event(
+        "question",
+        "resolve_question",
+        actor,
+        agency_id=submission.agency_id,
+        cycle_id=submission.cycle_id,
+        submission_id=submission.id,
+        to_value=question.subject,
+    )
+    db.session.flush()

@@ -1,0 +1,24 @@
+"""The submission page, shared by the agency's and the reviewers' actions on it."""
+
+from flask import render_template
+from flask_login import current_user
+
+from app.review.questions import questions_of
+from app.submissions.services import deadline_of
+from app.submissions.transitions import available_actions
+from app.workflow_messages import refusal_message, trigger_label
+
+
+def render_submission_page(submission, status=200, errors=None, form_values=None):
+    allowed, blocked = available_actions(submission, current_user)
+    return render_template(
+        "submissions/show.html",
+        submission=submission,
+        deadline=deadline_of(submission.cycle),
+        allowed=allowed,
+        blocked={trigger: refusal_message(refusal) for trigger, refusal in blocked.items()},
+        questions=questions_of(submission.id),
+        trigger_label=trigger_label,
+        errors=errors or {},
+        form_values=form_values or {},
+    ), status

@@ -1,0 +1,107 @@
+"""Firing a submission transition: one transaction, the row locked, the workflow deciding.
+
+The caller commits (or rolls back on refusal). Nothing is written unless the whole
+transition is allowed.
+"""
+
+from sqlalchemy import select
+
+from app.accounts.policies import can_view_agency_data
+from app.audit.operations import record_event
+from app.database import begin_write
+from app.extensions import db
+from app.review.questions import question_counts
+from app.submissions.models import Submission
+from app.timeutil import today_in_stockholm, utcnow
+from workflows.rules import Refusal
+from workflows.submission import SUBMISSION_WORKFLOW, SubmissionFacts
+
+
+class TransitionRefused(Exception):
+    def __init__(self, refusal: Refusal):
+        super().__init__(refusal.code)
+        self.refusal = refusal
+
+
+class SubmissionNotFound(Exception):
+    pass
+
+
+def facts_for(submission: Submission, actor, reason: str = "") -> SubmissionFacts:
+    counts = question_counts(submission.id)
+    return SubmissionFacts(
+        actor_role=actor.role,
+        actor_is_owner=actor.is_agency_user and actor.agency_id == submission.agency_id,
+        cycle_status=submission.cycle.status,
+        # blocking_errors comes with the questionnaire's validation (issue 4): no values yet.
+        open_questions=counts.open,
+        unanswered_questions=counts.open,
+        unresolved_questions=counts.unresolved,
+        reason=reason,
+    )
+
+
+def fire_transition(submission_id: int, trigger: str, actor, reason: str = "") -> Submission:
+    """Move the submission along the workflow, or raise TransitionRefused with the reason."""
+    begin_write(db.session)
+    submission = db.session.scalar(
+        select(Submission).where(Submission.id == submission_id).with_for_update(of=Submission)
+    )
+    if submission is None or not can_view_agency_data(actor, submission.agency_id):
+        raise SubmissionNotFound(submission_id)
+    db.session.refresh(submission)  # the state as it is now, under the lock
+    refusal = SUBMISSION_WORKFLOW.check(
+        trigger, submission.status, facts_for(submission, actor, reason)
+    )
+    if refusal is not None:
+        raise TransitionRefused(refusal)
+    before = submission.status
+    submission.status = SUBMISSION_WORKFLOW.fire(trigger, before)
+    _stamp(submission, trigger, actor)
+    record_event(
+        "transition",
+        trigger,
+        actor,
+        agency_id=submission.agency_id,
+        cycle_id=submission.cycle_id,
+        submission_id=submission.id,
+        from_value=before,
+        to_value=submission.status,
+        comment=reason,
+    )
+    db.session.flush()
+    return submission
+
+
+def _stamp(submission: Submission, trigger: str, actor) -> None:
+    now = utcnow()
+    if trigger == "submit":
+        submission.submitted_at = now
+        submission.submitted_late = today_in_stockholm() > submission.cycle.submission_deadline
+    elif trigger == "withdraw":
+        submission.submitted_at, submission.submitted_late = None, False
+    elif trigger == "start_review":
+        submission.reviewer_id, submission.review_started_at = actor.id, now
+    elif trigger == "request_clarification":
+        submission.clarification_requested_at, submission.clarification_answered_at = now, None
+    elif trigger == "answer_clarification":
+        submission.clarification_answered_at = now
+    elif trigger == "approve":
+        submission.approved_at = now
+    elif trigger == "reopen":
+        submission.approved_at = None
+    elif trigger == "reinstate":
+        submission.submitted_at, submission.submitted_late = None, False
+
+
+def available_actions(submission: Submission, actor) -> tuple[list[str], dict[str, Refusal]]:
+    """The triggers this user may fire now, and for the others of their role, why not."""
+    facts = facts_for(submission, actor)
+    allowed, blocked = [], {}
+    for trigger in SUBMISSION_WORKFLOW.triggers_from(submission.status, actor.role):
+        refusal = SUBMISSION_WORKFLOW.check(trigger, submission.status, facts)
+        if refusal is None or refusal.code == "reason_required":
+            allowed.append(trigger)
+        elif refusal.code != "not_own_agency":
+            blocked[trigger] = refusal
+    return allowed, blocked

@@ -1,0 +1,72 @@
+"""What a refused transition says to the user, in their language."""
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.labels import cycle_status_label, role_label, submission_status_label
+from workflows.rules import Refusal
+
+TRIGGERS = {
+    "submit": _l("Submit"),
+    "withdraw": _l("Withdraw"),
+    "start_review": _l("Start the review"),
+    "request_clarification": _l("Request clarification"),
+    "answer_clarification": _l("Send the answers"),
+    "approve": _l("Approve"),
+    "reopen": _l("Reopen"),
+    "exempt": _l("Exempt from the cycle"),
+    "reinstate": _l("Reinstate"),
+    "open": _l("Open the cycle"),
+    "close": _l("Close the cycle"),
+    "publish": _l("Publish"),
+}
+CYCLE_TRIGGERS = {"approve": _l("Approve and freeze the cycle")}
+
+
+def trigger_label(trigger: str, cycle: bool = False):
+    if cycle and trigger in CYCLE_TRIGGERS:
+        return CYCLE_TRIGGERS[trigger]
+    return TRIGGERS.get(trigger, trigger)
+
+
+def _roles(roles: list[str]) -> str:
+    return f" {_('or')} ".join(str(role_label(role)).lower() for role in roles)
+
+
+def _state(params) -> str:
+    return str(submission_status_label(params["state"])).lower()
+
+
+def _cycle_state(params) -> str:
+    return str(cycle_status_label(params.get("state") or params["cycle_status"])).lower()
+
+
+def refusal_message(refusal: Refusal, cycle: bool = False) -> str:
+    p = refusal.params
+    state = _cycle_state if cycle else _state
+    action = trigger_label(p.get("trigger", ""), cycle)
+    messages = {
+        "unknown_trigger": lambda: _("There is no such action."),
+        "already_in_state": lambda: _("Nothing was done: it is already %(state)s.", state=state(p)),
+        "not_from_state": lambda: _(
+            "“%(action)s” is not possible while it is %(state)s.", action=action, state=state(p)
+        ),
+        "role": lambda: _(
+            "Only %(roles)s may do “%(action)s”.", roles=_roles(p["roles"]), action=action
+        ),
+        "not_own_agency": lambda: _("You can act only on your own agency's submission."),
+        "reason_required": lambda: _("Give a reason for “%(action)s”.", action=action),
+        "cycle_not_open": lambda: _("The cycle is %(state)s.", state=_cycle_state(p)),
+        "cycle_frozen": lambda: _("The cycle is approved and frozen: nothing in it can change."),
+        "blocking_errors": lambda: _("%(n)d errors must be corrected first.", n=p["n"]),
+        "no_open_questions": lambda: _("Raise at least one question to the agency first."),
+        "unanswered_questions": lambda: _("%(n)d questions are not answered yet.", n=p["n"]),
+        "unresolved_questions": lambda: _("%(n)d questions are not resolved yet.", n=p["n"]),
+        "no_participants": lambda: _("Choose at least one participating agency first."),
+        "unsettled_submissions": lambda: _(
+            "%(n)d submissions are neither approved nor exempted: %(agencies)s.",
+            n=p["n"],
+            agencies=", ".join(p["agencies"]),
+        ),
+    }
+    return messages[refusal.code]()

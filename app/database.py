@@ -2,8 +2,21 @@
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, scoped_session
 
 WRITE_LOCK_OPTION = "granska_write_lock"
+_WROTE = "granska_wrote"
+
+
+@event.listens_for(Session, "after_flush")
+def _remember_write(session, _context):
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_write(session):
+    session.info.pop(_WROTE, None)
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
@@ -34,12 +47,18 @@ def begin_write(session) -> None:
     """Start the session's transaction as a writer; call before the first read of a change.
 
     PostgreSQL needs nothing here (rows are locked with SELECT … FOR UPDATE). On SQLite a
-    transaction that has only read so far is ended and begun again with the write lock.
+    transaction that has only read so far is ended and begun again with the write lock; one
+    that has already written holds the lock already.
     """
+    if isinstance(session, scoped_session):
+        session = session()
     if session.get_bind().dialect.name != "sqlite":
         return
     if session.in_transaction():
+        if session.info.get(_WROTE):
+            return
         if session.new or session.dirty or session.deleted:
-            raise RuntimeError("begin_write() must come before the change's first write")
+            session.flush()  # pending changes take the write lock with them
+            return
         session.rollback()
     session.connection(execution_options={WRITE_LOCK_OPTION: True})

@@ -1,6 +1,6 @@
 """`flask seed-demo`: realistic demo data. Running it again adds nothing twice."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 import click
 from sqlalchemy import select
@@ -9,10 +9,14 @@ from app.accounts.models import Agency, PeerGroup, Role, User
 from app.accounts.org_number import with_check_digit
 from app.accounts.passwords import hash_password
 from app.cycles.models import Cycle
+from app.cycles.operations import CycleData, create_cycle, fire_cycle_transition
+from app.cycles.services import cycle_submissions
 from app.demo_agencies import DEMO_AGENCIES
 from app.extensions import db
+from app.review.questions import raise_question
 from app.submissions.models import Submission
-from app.timeutil import utcnow
+from app.submissions.transitions import fire_transition
+from app.timeutil import replayed_at, utcnow
 from workflows.cycle import CycleStatus
 from workflows.submission import SubmissionStatus
 
@@ -99,47 +103,103 @@ def _seed_users(agencies: dict[str, Agency]) -> None:
                 active=True,
             )
         )
+    # Every other agency gets an editor too, who submits its demo data.
+    named = {agency_name for *_, agency_name in DEMO_USERS if agency_name}
+    for agency in agencies.values():
+        email = f"redaktor-{agency.org_number}@demo.example"
+        if agency.name in named or email in existing:
+            continue
+        db.session.add(
+            User(
+                email=email,
+                name=f"Redaktör, {agency.name}",
+                role=Role.AGENCY_EDITOR.value,
+                agency_id=agency.id,
+                password_hash=password_hash,
+                active=True,
+            )
+        )
+    db.session.flush()
 
 
 def _seed_cycles(agencies: dict[str, Agency]) -> None:
-    existing_cycles = {c.year: c for c in db.session.scalars(select(Cycle))}
-    existing_pairs = set(db.session.execute(select(Submission.cycle_id, Submission.agency_id)))
-    for year, title, status, opens, deadline, review_deadline in DEMO_CYCLES:
-        cycle = existing_cycles.get(year)
-        if cycle is None:
-            cycle = Cycle(
-                year=year,
-                title=title,
-                status=status.value,
-                opens_on=opens,
-                submission_deadline=deadline,
-                review_deadline=review_deadline,
-            )
-            db.session.add(cycle)
-            db.session.flush()
-        for index, agency in enumerate(sorted(agencies.values(), key=lambda a: a.name)):
-            if (cycle.id, agency.id) in existing_pairs:
-                continue
-            state = (
+    """Both cycles go through the real workflow, so the audit trail tells their story."""
+    users = {u.email: u for u in db.session.scalars(select(User))}
+    admin, reviewer = users["admin@granska.example"], users["granskare@granska.example"]
+    years = set(db.session.scalars(select(Cycle.year)))
+    for year, title, target, opens, deadline, review_deadline in DEMO_CYCLES:
+        if year in years:
+            continue
+        data = CycleData(year, title, opens, deadline, review_deadline)
+        # Last year's cycle is written as it happened: opened, answered before the deadline,
+        # reviewed and approved, rather than all of it today.
+        history = target == CycleStatus.APPROVED
+        with replayed_at(min(_moment(opens), utcnow())):
+            cycle = create_cycle(data, admin, [a.id for a in agencies.values()])
+            fire_cycle_transition(year, "open", admin)
+        submissions = sorted(cycle_submissions(cycle), key=lambda s: s.agency.name)
+        for index, submission in enumerate(submissions):
+            goal = (
                 SubmissionStatus.APPROVED
-                if status == CycleStatus.APPROVED
+                if history
                 else OPEN_CYCLE_PATTERN[index % len(OPEN_CYCLE_PATTERN)]
             )
-            if agency.name == HOME_AGENCY and status == CycleStatus.OPEN:
-                state = SubmissionStatus.DRAFT
-            db.session.add(_demo_submission(cycle, agency, state))
+            if submission.agency.name == HOME_AGENCY and not history:
+                goal = SubmissionStatus.DRAFT
+            if history:
+                start = _moment(deadline) - timedelta(days=20 - index % 15)
+            else:
+                start = _moment(opens) + timedelta(days=3 + index % 10)
+            _walk_to(submission, goal, reviewer, start)
+        if history:
+            with replayed_at(_moment(review_deadline)):
+                fire_cycle_transition(year, "close", admin)
+                fire_cycle_transition(year, "approve", admin)
 
 
-def _demo_submission(cycle: Cycle, agency: Agency, state: SubmissionStatus) -> Submission:
-    now = utcnow()
-    submitted = state != SubmissionStatus.DRAFT
-    return Submission(
-        cycle_id=cycle.id,
-        agency_id=agency.id,
-        status=state.value,
-        submitted_at=now if submitted else None,
-        approved_at=now if state == SubmissionStatus.APPROVED else None,
+def _moment(day: date) -> datetime:
+    return datetime.combine(day, time(9, 0))
+
+
+def _editor_of(submission: Submission) -> User:
+    return db.session.scalar(
+        select(User)
+        .where(User.agency_id == submission.agency_id, User.role == Role.AGENCY_EDITOR.value)
+        .order_by(User.id)
+        .limit(1)
     )
+
+
+def _walk_to(
+    submission: Submission, goal: SubmissionStatus, reviewer: User, start: datetime
+) -> None:
+    path = {
+        SubmissionStatus.DRAFT: [],
+        SubmissionStatus.SUBMITTED: ["submit"],
+        SubmissionStatus.IN_REVIEW: ["submit", "start_review"],
+        SubmissionStatus.CLARIFICATION: [
+            "submit",
+            "start_review",
+            "question",
+            "request_clarification",
+        ],
+        SubmissionStatus.APPROVED: ["submit", "start_review", "approve"],
+    }[goal]
+    editor = _editor_of(submission)
+    for days, step in enumerate(path):
+        with replayed_at(min(start + timedelta(days=days * 3), utcnow())):
+            if step == "question":
+                raise_question(submission, DEMO_QUESTION[0], DEMO_QUESTION[1], reviewer)
+                continue
+            actor = editor if step == "submit" else reviewer
+            fire_transition(submission.id, step, actor)
+
+
+DEMO_QUESTION = (
+    "Total IT-kostnad",
+    "IT-kostnaden har ökat med 38 % jämfört med förra året. Ingår kostnaden för det nya "
+    "ärendehanteringssystemet, och i så fall under vilken kostnadspost?",
+)
 
 
 def seed_demo() -> None:

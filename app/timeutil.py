@@ -1,14 +1,31 @@
-"""Time is stored as naive UTC and shown in Europe/Stockholm."""
+"""Time is stored as naive UTC and shown in Europe/Stockholm.
 
+`replayed_at` lets the demo seed write last year's history as it happened (submitted before
+the deadline, not today); nothing else moves the clock.
+"""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
+_replayed_now: ContextVar[datetime | None] = ContextVar("replayed_now", default=None)
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return _replayed_now.get() or datetime.now(UTC).replace(tzinfo=None)
 
 
 def today_in_stockholm() -> date:
-    return datetime.now(STOCKHOLM).date()
+    return utcnow().replace(tzinfo=UTC).astimezone(STOCKHOLM).date()
+
+
+@contextmanager
+def replayed_at(moment: datetime):
+    """Within the block, 'now' is `moment` (naive UTC)."""
+    token = _replayed_now.set(moment)
+    try:
+        yield
+    finally:
+        _replayed_now.reset(token)

@@ -8,7 +8,7 @@ _DATE_MESSAGE = _l("Enter a date as YYYY-MM-DD, for example 2027-01-29.")
 
 def _date_field(label):
     return DateField(
-        label, validators=[InputRequired(_DATE_MESSAGE)], render_kw={"class": "input input-short"}
+        label, validators=[InputRequired(_DATE_MESSAGE)], invalid_value_message=_DATE_MESSAGE
     )
 
 

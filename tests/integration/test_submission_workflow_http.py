@@ -1,0 +1,238 @@
+"""The submission workflow through the web: status pages, actions, refusals, history."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from app.audit.models import AuditEvent
+from app.extensions import db
+from app.review.models import Question
+from app.submissions.models import Submission
+from app.timeutil import today_in_stockholm
+from tests import factories
+
+
+def _setup(status="draft", **cycle_fields):
+    cycle = factories.make_cycle(**cycle_fields)
+    agency = factories.make_agency(name="Tullverket")
+    submission = factories.make_submission(cycle, agency, status)
+    return cycle, agency, submission
+
+
+def _status(submission) -> str:
+    return db.session.scalar(select(Submission.status).where(Submission.id == submission.id))
+
+
+def _events(submission) -> list[tuple]:
+    return list(
+        db.session.execute(
+            select(AuditEvent.name, AuditEvent.from_value, AuditEvent.to_value, AuditEvent.comment)
+            .where(AuditEvent.submission_id == submission.id)
+            .order_by(AuditEvent.id)
+        )
+    )
+
+
+def _fire(client, submission, trigger, reason=None):
+    data = {"reason": reason} if reason is not None else {}
+    return client.post(f"/submissions/{submission.id}/transitions/{trigger}", data)
+
+
+def test_agency_editor_sees_status_deadline_and_only_the_actions_it_may_take(client, login):
+    _, agency, submission = _setup(submission_deadline=today_in_stockholm() + timedelta(days=5))
+    login("agency_editor", agency=agency)
+    page = client.get(f"/submissions/{submission.id}").get_data(as_text=True)
+    assert "5 dagar kvar" in page
+    assert "Er myndighet fyller i uppgifterna" in page
+    assert "/transitions/submit" in page
+    for other in ("withdraw", "start_review", "approve", "exempt", "reopen"):
+        assert f"/transitions/{other}" not in page
+
+
+def test_agency_viewer_gets_no_buttons_and_cannot_act(client, login):
+    _, agency, submission = _setup()
+    login("agency_viewer", agency=agency)
+    page = client.get(f"/submissions/{submission.id}").get_data(as_text=True)
+    assert "/transitions/" not in page
+    response = _fire(client, submission, "submit")
+    assert response.status_code == 409
+    assert "Endast myndighetsredaktör får göra ”Lämna in”." in response.get_data(as_text=True)
+    assert _status(submission) == "draft" and _events(submission) == []
+
+
+def test_the_full_round_submit_review_approve_with_history(client, login):
+    _, agency, submission = _setup()
+    editor = login("agency_editor", agency=agency)
+    assert _fire(client, submission, "submit").status_code == 302
+    client.logout()
+    reviewer = login("reviewer")
+    assert _fire(client, submission, "start_review").status_code == 302
+    assert _fire(client, submission, "approve").status_code == 302
+    assert _status(submission) == "approved"
+    assert _events(submission) == [
+        ("submit", "draft", "submitted", None),
+        ("start_review", "submitted", "in_review", None),
+        ("approve", "in_review", "approved", None),
+    ]
+    row = db.session.get(Submission, submission.id)
+    assert row.reviewer_id == reviewer.id and row.approved_at and row.version == 4
+    history = client.get(f"/submissions/{submission.id}/history").get_data(as_text=True)
+    for text in (editor.name, reviewer.name, "Utkast → Inlämnad", "Under granskning → Godkänd"):
+        assert text in history
+
+
+def test_submitting_after_the_deadline_is_allowed_and_marked_late(client, login):
+    _, agency, submission = _setup(submission_deadline=today_in_stockholm() - timedelta(days=1))
+    login("agency_editor", agency=agency)
+    _fire(client, submission, "submit")
+    assert db.session.get(Submission, submission.id).submitted_late
+    assert "Sen</strong>" in client.get(f"/submissions/{submission.id}").get_data(as_text=True)
+
+
+def test_submitting_in_a_closed_cycle_is_refused_with_the_reason(client, login):
+    cycle = factories.make_cycle(status="closed")
+    agency = factories.make_agency()
+    submission = factories.make_submission(cycle, agency)
+    login("agency_editor", agency=agency)
+    page = client.get(f"/submissions/{submission.id}").get_data(as_text=True)
+    assert "”Lämna in” går inte än:" in page and "Insamlingen är stängd." in page
+    response = _fire(client, submission, "submit")
+    assert response.status_code == 409
+    assert "Insamlingen är stängd." in response.get_data(as_text=True)
+    assert _status(submission) == "draft"
+
+
+def test_agency_editor_cannot_act_on_another_agencys_submission(client, login):
+    _, _, foreign = _setup()
+    login("agency_editor", agency=factories.make_agency())
+    assert _fire(client, foreign, "submit").status_code == 404
+    assert _status(foreign) == "draft" and _events(foreign) == []
+
+
+def test_second_approval_says_already_approved(client, login):
+    _, _, submission = _setup("in_review")
+    login("reviewer")
+    assert _fire(client, submission, "approve").status_code == 302
+    again = _fire(client, submission, "approve")
+    assert again.status_code == 409
+    assert "Inget gjordes: den är redan godkänd." in again.get_data(as_text=True)
+    assert len(_events(submission)) == 1
+
+
+def test_reopen_needs_an_administrator_and_a_reason(client, login):
+    _, _, submission = _setup("approved")
+    login("reviewer")
+    response = _fire(client, submission, "reopen", "fel")
+    assert "Endast administratör får göra ”Öppna igen”." in response.get_data(as_text=True)
+    client.logout()
+    login("admin")
+    response = _fire(client, submission, "reopen", "   ")
+    assert response.status_code == 409
+    assert "Ange en motivering för ”Öppna igen”." in response.get_data(as_text=True)
+    assert _fire(client, submission, "reopen", "Fel i summan").status_code == 302
+    assert _events(submission)[-1] == ("reopen", "approved", "in_review", "Fel i summan")
+
+
+def test_reopen_is_refused_once_the_cycle_is_frozen(client, login):
+    cycle = factories.make_cycle(status="approved")
+    submission = factories.make_submission(cycle, factories.make_agency(), "approved")
+    login("admin")
+    response = _fire(client, submission, "reopen", "Fel")
+    assert "Insamlingen är godkänd och fryst" in response.get_data(as_text=True)
+    assert _status(submission) == "approved"
+
+
+def test_exempt_and_reinstate(client, login):
+    _, _, submission = _setup("draft")
+    login("admin")
+    assert _fire(client, submission, "exempt", "Myndigheten avvecklas").status_code == 302
+    assert _status(submission) == "exempted"
+    assert _fire(client, submission, "reinstate").status_code == 302
+    assert _status(submission) == "draft"
+
+
+def test_clarification_round_with_questions(client, login):
+    _, agency, submission = _setup("in_review")
+    reviewer = login("reviewer")
+    refused = _fire(client, submission, "request_clarification")
+    assert "Ställ först minst en fråga till myndigheten." in refused.get_data(as_text=True)
+    empty = client.post(
+        f"/review/submissions/{submission.id}/questions", {"subject": "IT-kostnad", "text": "   "}
+    )
+    assert empty.status_code == 422 and 'value="IT-kostnad"' in empty.get_data(as_text=True)
+    client.post(
+        f"/review/submissions/{submission.id}/questions",
+        {"subject": "IT-kostnad", "text": "Varför +80 %?"},
+    )
+    assert _fire(client, submission, "request_clarification").status_code == 302
+    client.logout()
+
+    login("agency_editor", agency=agency)
+    question = db.session.scalar(select(Question).where(Question.submission_id == submission.id))
+    refused = _fire(client, submission, "answer_clarification")
+    assert "1 frågor är inte besvarade än." in refused.get_data(as_text=True)
+    client.post(
+        f"/submissions/{submission.id}/questions/{question.id}/answer",
+        {"answer": "Nytt datacenter."},
+    )
+    assert _fire(client, submission, "answer_clarification").status_code == 302
+    client.logout()
+
+    client.login(reviewer)
+    refused = _fire(client, submission, "approve")
+    assert "1 frågor är inte lösta än." in refused.get_data(as_text=True)
+    client.post(f"/review/questions/{question.id}/resolve")
+    assert _fire(client, submission, "approve").status_code == 302
+    assert [e[0] for e in _events(submission)] == [
+        "raise_question",
+        "request_clarification",
+        "answer_question",
+        "answer_clarification",
+        "resolve_question",
+        "approve",
+    ]
+
+
+def test_agency_sees_no_question_before_the_round_is_sent(client, login):
+    _, agency, submission = _setup("in_review")
+    login("reviewer")
+    client.post(
+        f"/review/submissions/{submission.id}/questions",
+        {"subject": "Intern fundering", "text": "Utkast till fråga"},
+    )
+    client.logout()
+    login("agency_viewer", agency=agency)
+    page = client.get(f"/submissions/{submission.id}").get_data(as_text=True)
+    assert "Intern fundering" not in page
+
+
+def test_another_agency_cannot_answer_a_question(client, login):
+    _, _, submission = _setup("clarification")
+    reviewer = factories.make_user("reviewer")
+    question = Question(
+        submission_id=submission.id, subject="X", text="Y", raised_by_id=reviewer.id
+    )
+    db.session.add(question)
+    db.session.commit()
+    login("agency_editor", agency=factories.make_agency())
+    response = client.post(
+        f"/submissions/{submission.id}/questions/{question.id}/answer", {"answer": "Hej"}
+    )
+    assert response.status_code == 404
+    db.session.refresh(question)
+    assert question.answer is None
+
+
+def test_history_of_another_agency_is_not_found(client, login):
+    _, _, submission = _setup()
+    login("agency_viewer", agency=factories.make_agency())
+    assert client.get(f"/submissions/{submission.id}/history").status_code == 404
+
+
+def test_audit_rows_are_only_ever_added(client, login):
+    _, agency, submission = _setup()
+    login("agency_editor", agency=agency)
+    _fire(client, submission, "submit")
+    _fire(client, submission, "withdraw")
+    _fire(client, submission, "submit")
+    assert db.session.scalar(select(func.count(AuditEvent.id))) == 3

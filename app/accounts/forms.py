@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, Regexp
 
 from app.accounts.models import Role
 
@@ -111,4 +111,31 @@ class UserForm(FlaskForm):
     )
     agency_id = SelectField(
         _l("Agency"), coerce=lambda v: int(v) if v else None, validators=[Optional()]
+    )
+
+
+class PeerGroupForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        validators=[
+            InputRequired(_l("Enter a short code, for example myndigheter_under_100.")),
+            Regexp(
+                r"^[a-z0-9_]{2,40}$",
+                message=_l("Use 2–40 lower-case letters a–z, digits or underscores."),
+            ),
+        ],
+    )
+    name_sv = StringField(
+        _l("Name in Swedish"),
+        validators=[
+            InputRequired(_l("Enter the name in Swedish.")),
+            Length(max=120, message=_l("The name can be at most 120 characters.")),
+        ],
+    )
+    name_en = StringField(
+        _l("Name in English"),
+        validators=[
+            InputRequired(_l("Enter the name in English.")),
+            Length(max=120, message=_l("The name can be at most 120 characters.")),
+        ],
     )

@@ -172,3 +172,24 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     if not verify_password(user.password_hash, current_password):
         raise FieldErrors({"current_password": _("The current password is wrong.")})
     set_password(user, new_password)
+
+
+@dataclass
+class PeerGroupData:
+    code: str
+    name_sv: str
+    name_en: str
+
+
+def save_peer_group(group: PeerGroup | None, data: PeerGroupData) -> PeerGroup:
+    """Create (group=None) or rename a peer group; codes are unique."""
+    clash = db.session.scalar(select(PeerGroup.id).where(PeerGroup.code == data.code))
+    if clash is not None and (group is None or clash != group.id):
+        raise FieldErrors({"code": _("Another peer group already has this code.")})
+    if group is None:
+        last = db.session.scalar(select(func.max(PeerGroup.position))) or 0
+        group = PeerGroup(position=last + 1)
+        db.session.add(group)
+    group.code, group.name_sv, group.name_en = data.code, data.name_sv.strip(), data.name_en.strip()
+    db.session.flush()
+    return group

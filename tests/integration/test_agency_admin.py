@@ -206,3 +206,34 @@ def _bytes(content):
     import io
 
     return io.BytesIO(content.encode() if isinstance(content, str) else content)
+
+
+def test_admin_adds_and_renames_a_peer_group(client, login):
+    login("admin")
+    response = client.post(
+        "/admin/peer-groups/new",
+        {"code": "sma_myndigheter", "name_sv": "Små myndigheter", "name_en": "Small agencies"},
+    )
+    assert response.status_code == 302
+    group = factories.peer_group("sma_myndigheter")
+    assert group.position == 4  # after the three defaults
+    client.post(
+        f"/admin/peer-groups/{group.id}/edit",
+        {"code": "sma_myndigheter", "name_sv": "Mindre myndigheter", "name_en": "Small agencies"},
+    )
+    db.session.refresh(group)
+    assert group.name_sv == "Mindre myndigheter"
+    page = client.get("/admin/agencies/new").get_data(as_text=True)
+    assert "Mindre myndigheter" in page  # offered when adding an agency
+
+
+def test_peer_group_code_must_be_unique_and_well_formed(client, login):
+    login("admin")
+    taken = client.post("/admin/peer-groups/new", {"code": "esam", "name_sv": "X", "name_en": "X"})
+    assert "En annan jämförelsegrupp har redan den här koden." in taken.get_data(as_text=True)
+    bad = client.post(
+        "/admin/peer-groups/new", {"code": "Stora Myndigheter!", "name_sv": "X", "name_en": "X"}
+    )
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and 'value="Stora Myndigheter!"' in page
+    assert "Använd 2–40 gemena bokstäver a–z, siffror eller understreck." in page

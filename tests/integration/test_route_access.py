@@ -48,6 +48,9 @@ ROLES = {
     "admin.edit_user": {"admin"},
     "admin.set_user_activity": {"admin"},
     "admin.resend_invitation": {"admin"},
+    "admin.peer_groups": {"admin"},
+    "admin.new_peer_group": {"admin"},
+    "admin.edit_peer_group": {"admin"},
 }
 
 
@@ -90,7 +93,7 @@ def test_anonymous_requests_to_protected_routes_go_to_login(app, client):
 def test_roles_outside_a_route_get_403_or_404(app, client, login, role):
     agency = factories.make_agency()
     user = login(role, agency=agency if role.startswith("agency") else None)
-    ids = {"agency_id": agency.id, "user_id": user.id, "submission_id": 1}
+    ids = {"agency_id": agency.id, "user_id": user.id, "submission_id": 1, "group_id": 1}
     token = client.csrf_token()
     for rule, method in _routes(app):
         if rule.endpoint in PUBLIC or role in ROLES[rule.endpoint]:

@@ -62,6 +62,9 @@ def refusal_message(refusal: Refusal, cycle: bool = False) -> str:
         "no_open_questions": lambda: _("Raise at least one question to the agency first."),
         "unanswered_questions": lambda: _("%(n)d questions are not answered yet.", n=p["n"]),
         "unresolved_questions": lambda: _("%(n)d questions are not resolved yet.", n=p["n"]),
+        "changed_meanwhile": lambda: _(
+            "Someone else changed the submission at the same moment. Reload the page and try again."
+        ),
         "no_participants": lambda: _("Choose at least one participating agency first."),
         "unsettled_submissions": lambda: _(
             "%(n)d submissions are neither approved nor exempted: %(agencies)s.",

@@ -5,6 +5,7 @@ transition is allowed.
 """
 
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.policies import can_view_agency_data
 from app.audit.operations import record_event
@@ -69,7 +70,11 @@ def fire_transition(submission_id: int, trigger: str, actor, reason: str = "") -
         to_value=submission.status,
         comment=reason,
     )
-    db.session.flush()
+    try:
+        db.session.flush()
+    except StaleDataError:
+        # Someone else changed the row after we read it; the lock makes this rare.
+        raise TransitionRefused(Refusal("changed_meanwhile")) from None
     return submission
 
 

@@ -62,3 +62,23 @@ def log_in(page, live_server):
         support.log_in(page, live_server, user.email, password)
 
     return _log_in
+
+
+@pytest.fixture
+def page_as(browser, live_server):
+    """page_as(user) → a new page in a browser context of its own, logged in as that user.
+
+    Two people working on the same submission each get their own cookies, as in real life.
+    """
+    contexts = []
+
+    def _page_as(user, password=factories.DEFAULT_PASSWORD):
+        context = browser.new_context(**support.CONTEXT_OPTIONS)
+        contexts.append(context)
+        page = context.new_page()
+        support.log_in(page, live_server, user.email, password)
+        return page
+
+    yield _page_as
+    for context in contexts:
+        context.close()

@@ -20,12 +20,48 @@ from tests.browser.support import CHROMIUM, CONTEXT_OPTIONS, launch_chromium, li
 
 OUTPUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
-# file name → the demo user who sees that page after logging in (None: nobody is logged in)
+ADMIN = "admin@granska.example"
+REVIEWER = "granskare@granska.example"
+EDITOR = "redaktor@skatteverket.example"
+
+
+def _own_draft(page, base_url: str) -> None:
+    """From the agency's landing page to its draft in the open cycle."""
+    row = page.get_by_role("row").filter(has=page.locator(".tag-draft"))
+    row.get_by_role("link").first.click()
+    page.wait_for_url(f"{base_url}/submissions/*")
+
+
+def _submission_in_clarification(page, base_url: str) -> None:
+    """The first submission the queue lists as in clarification (the demo gives it a question)."""
+    page.goto(f"{base_url}/review/?status=clarification")
+    page.locator(".table tbody").get_by_role("link").first.click()
+    page.wait_for_url(f"{base_url}/submissions/*")
+    if not page.locator(".question").count():
+        raise RuntimeError(f"no question on {page.url}: has the demo data changed?")
+
+
+def _history_of_submission_in_clarification(page, base_url: str) -> None:
+    _submission_in_clarification(page, base_url)
+    page.get_by_role("link", name="Inlämningens historik").click()
+    page.wait_for_url(f"{base_url}/submissions/*/history")
+
+
+def _cycle_2026(page, base_url: str) -> None:
+    page.goto(f"{base_url}/admin/cycles/2026")
+
+
+# file name → the demo user who sees the page (None: nobody is logged in), and how they get
+# there from their landing page (None: the landing page itself)
 SCREENSHOTS = {
-    "login.png": None,
-    "admin-overview.png": "admin@granska.example",
-    "review-queue.png": "granskare@granska.example",
-    "agency-overview.png": "redaktor@skatteverket.example",
+    "login.png": (None, None),
+    "admin-overview.png": (ADMIN, None),
+    "review-queue.png": (REVIEWER, None),
+    "agency-overview.png": (EDITOR, None),
+    "submission-agency.png": (EDITOR, _own_draft),
+    "submission-review.png": (REVIEWER, _submission_in_clarification),
+    "history.png": (REVIEWER, _history_of_submission_in_clarification),
+    "cycle-admin.png": (ADMIN, _cycle_2026),
 }
 
 
@@ -43,7 +79,7 @@ def demo_app(folder: Path):
     return app
 
 
-def take_screenshot(browser, base_url: str, filename: str, email: str | None) -> Path:
+def take_screenshot(browser, base_url: str, filename: str, email: str | None, go_to=None) -> Path:
     context = browser.new_context(**CONTEXT_OPTIONS)
     try:
         page = context.new_page()
@@ -53,6 +89,8 @@ def take_screenshot(browser, base_url: str, filename: str, email: str | None) ->
             log_in(page, base_url, email, DEMO_PASSWORD)
             if page.url.endswith("/login"):
                 raise RuntimeError(f"could not log in as {email}")
+        if go_to is not None:
+            go_to(page, base_url)
         path = OUTPUT / filename
         page.screenshot(path=path, full_page=True, animations="disabled", caret="hide")
         return path
@@ -71,8 +109,8 @@ def main() -> None:
         sync_playwright() as playwright,
     ):
         browser = launch_chromium(playwright)
-        for filename, email in SCREENSHOTS.items():
-            print(take_screenshot(browser, base_url, filename, email))
+        for filename, (email, go_to) in SCREENSHOTS.items():
+            print(take_screenshot(browser, base_url, filename, email, go_to))
         browser.close()
 
 

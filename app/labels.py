@@ -90,7 +90,17 @@ def next_step_text(status: str, for_staff: bool):
     return staff_text if for_staff else agency_text
 
 
+# What the history page says happened, in the past tense.
 EVENT_NAMES = {
+    "submit": _l("Submitted"),
+    "withdraw": _l("Withdrawn"),
+    "start_review": _l("Review started"),
+    "request_clarification": _l("Clarification requested"),
+    "answer_clarification": _l("Answers sent"),
+    "approve": _l("Approved"),
+    "reopen": _l("Reopened"),
+    "exempt": _l("Exempted"),
+    "reinstate": _l("Reinstated"),
     "raise_question": _l("Question raised"),
     "answer_question": _l("Question answered"),
     "resolve_question": _l("Question resolved"),
@@ -98,10 +108,6 @@ EVENT_NAMES = {
 
 
 def event_label(event):
-    from app.workflow_messages import trigger_label
-
-    if event.kind == "transition":
-        return trigger_label(event.name)
     return EVENT_NAMES.get(event.name, event.name)
 
 

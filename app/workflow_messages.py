@@ -2,6 +2,7 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from app.labels import cycle_status_label, role_label, submission_status_label
 from workflows.rules import Refusal
@@ -58,17 +59,30 @@ def refusal_message(refusal: Refusal, cycle: bool = False) -> str:
         "reason_required": lambda: _("Give a reason for “%(action)s”.", action=action),
         "cycle_not_open": lambda: _("The cycle is %(state)s.", state=_cycle_state(p)),
         "cycle_frozen": lambda: _("The cycle is approved and frozen: nothing in it can change."),
-        "blocking_errors": lambda: _("%(n)d errors must be corrected first.", n=p["n"]),
+        "blocking_errors": lambda: ngettext(
+            "%(num)d error must be corrected first.",
+            "%(num)d errors must be corrected first.",
+            p["n"],
+        ),
         "no_open_questions": lambda: _("Raise at least one question to the agency first."),
-        "unanswered_questions": lambda: _("%(n)d questions are not answered yet.", n=p["n"]),
-        "unresolved_questions": lambda: _("%(n)d questions are not resolved yet.", n=p["n"]),
+        "unanswered_questions": lambda: ngettext(
+            "%(num)d question is not answered yet.",
+            "%(num)d questions are not answered yet.",
+            p["n"],
+        ),
+        "unresolved_questions": lambda: ngettext(
+            "%(num)d question is not resolved yet.",
+            "%(num)d questions are not resolved yet.",
+            p["n"],
+        ),
         "changed_meanwhile": lambda: _(
             "Someone else changed the submission at the same moment. Reload the page and try again."
         ),
         "no_participants": lambda: _("Choose at least one participating agency first."),
-        "unsettled_submissions": lambda: _(
-            "%(n)d submissions are neither approved nor exempted: %(agencies)s.",
-            n=p["n"],
+        "unsettled_submissions": lambda: ngettext(
+            "%(num)d submission is neither approved nor exempted: %(agencies)s.",
+            "%(num)d submissions are neither approved nor exempted: %(agencies)s.",
+            p["n"],
             agencies=", ".join(p["agencies"]),
         ),
     }

@@ -4,6 +4,7 @@ from flask import g, has_request_context
 
 from app.audit.models import AuditEvent
 from app.extensions import db
+from app.timeutil import utcnow
 
 
 def record_event(
@@ -19,6 +20,7 @@ def record_event(
     comment=None,
 ) -> AuditEvent:
     event = AuditEvent(
+        created_at=utcnow(),
         kind=kind,
         name=name,
         actor_id=getattr(actor, "id", None),

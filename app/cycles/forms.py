@@ -2,13 +2,18 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import TextInput
 
-_DATE_MESSAGE = _l("Enter a date as YYYY-MM-DD, for example 2027-01-29.")
+_DATE_FORMAT = _l("Enter the date as YYYY-MM-DD, for example 2027-01-29.")
 
 
-def _date_field(label):
+def _date_field(label, missing_message):
+    # A text input: the hint shows the format, whatever the browser's language.
     return DateField(
-        label, validators=[InputRequired(_DATE_MESSAGE)], invalid_value_message=_DATE_MESSAGE
+        label,
+        validators=[InputRequired(missing_message)],
+        invalid_value_message=_DATE_FORMAT,
+        widget=TextInput(),
     )
 
 
@@ -27,9 +32,11 @@ class CycleForm(FlaskForm):
             Length(max=200, message=_l("The title can be at most 200 characters.")),
         ],
     )
-    opens_on = _date_field(_l("Opens"))
-    submission_deadline = _date_field(_l("Submission deadline"))
-    review_deadline = _date_field(_l("Review deadline"))
+    opens_on = _date_field(_l("Opens"), _l("Enter the day the cycle opens."))
+    submission_deadline = _date_field(
+        _l("Submission deadline"), _l("Enter the last day for submissions.")
+    )
+    review_deadline = _date_field(_l("Review deadline"), _l("Enter the last day of the review."))
     copy_from = SelectField(
         _l("Participants from"), coerce=lambda v: int(v) if v else None, validators=[Optional()]
     )
@@ -37,6 +44,8 @@ class CycleForm(FlaskForm):
 
 class CycleEditForm(FlaskForm):
     title = CycleForm.title
-    opens_on = _date_field(_l("Opens"))
-    submission_deadline = _date_field(_l("Submission deadline"))
-    review_deadline = _date_field(_l("Review deadline"))
+    opens_on = _date_field(_l("Opens"), _l("Enter the day the cycle opens."))
+    submission_deadline = _date_field(
+        _l("Submission deadline"), _l("Enter the last day for submissions.")
+    )
+    review_deadline = _date_field(_l("Review deadline"), _l("Enter the last day of the review."))

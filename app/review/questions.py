@@ -49,13 +49,20 @@ def questions_of(submission_id: int) -> list[Question]:
     )
 
 
-def _clean_text(text: str, field: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise FieldErrors({field: _("Write a text.")})
-    if len(text) > MAX_TEXT:
-        raise FieldErrors({field: _("The text can be at most %(n)d characters.", n=MAX_TEXT)})
-    return text
+def _clean_texts(texts: dict[str, tuple[str, str, int]]) -> dict[str, str]:
+    """{field: (text, message when empty, max length)} → the cleaned texts, or FieldErrors
+    naming every field that is wrong at once."""
+    cleaned, errors = {}, {}
+    for field, (text, missing_message, limit) in texts.items():
+        value = (text or "").strip()
+        if not value:
+            errors[field] = missing_message
+        elif len(value) > limit:
+            errors[field] = _("The text can be at most %(n)d characters.", n=limit)
+        cleaned[field] = value
+    if errors:
+        raise FieldErrors(errors)
+    return cleaned
 
 
 def raise_question(submission: Submission, subject: str, text: str, actor) -> Question:
@@ -63,11 +70,17 @@ def raise_question(submission: Submission, subject: str, text: str, actor) -> Qu
         raise FieldErrors(
             {"text": _("Questions can be raised only while the submission is in review.")}
         )
-    subject = _clean_text(subject, "subject")[:200]
+    cleaned = _clean_texts(
+        {
+            "subject": (subject, _("Say what the question is about."), 200),
+            "text": (text, _("Write the question."), MAX_TEXT),
+        }
+    )
+    subject = cleaned["subject"]
     question = Question(
         submission_id=submission.id,
         subject=subject,
-        text=_clean_text(text, "text"),
+        text=cleaned["text"],
         raised_by_id=actor.id,
     )
     db.session.add(question)
@@ -92,7 +105,9 @@ def answer_question(submission: Submission, question: Question, answer: str, act
         )
     if question.status == QuestionStatus.RESOLVED:
         raise FieldErrors({"answer": _("The question is already resolved.")})
-    question.answer = _clean_text(answer, "answer")
+    question.answer = _clean_texts({"answer": (answer, _("Write your answer."), MAX_TEXT)})[
+        "answer"
+    ]
     question.status = QuestionStatus.ANSWERED.value
     question.answered_by_id, question.answered_at = actor.id, utcnow()
     record_event(

@@ -42,7 +42,7 @@ def test_cycle_form_explains_bad_dates_and_duplicates(client, login):
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Ange ett datum som ÅÅÅÅ-MM-DD" in page and 'value="1 nov"' in page
+    assert "Ange datumet som ÅÅÅÅ-MM-DD" in page and 'value="1 nov"' in page
     response = client.post("/admin/cycles/new", {**FORM, "review_deadline": "2027-12-01"})
     page = response.get_data(as_text=True)
     assert "Det finns redan en insamling för 2027." in page
@@ -76,7 +76,7 @@ def test_cycle_approval_lists_the_agencies_still_open(client, login):
     factories.make_submission(cycle, factories.make_agency(name="Tullverket"), "exempted")
     login("admin")
     page = client.get("/admin/cycles/2026").get_data(as_text=True)
-    assert "1 inlämningar är varken godkända eller undantagna: Bolagsverket." in page
+    assert "1 inlämning är varken godkänd eller undantagen: Bolagsverket." in page
     response = client.post("/admin/cycles/2026/transitions/approve")
     assert response.status_code == 409
     assert db.session.get(Cycle, cycle.id).status == "closed"

@@ -170,7 +170,7 @@ def test_clarification_round_with_questions(client, login):
     login("agency_editor", agency=agency)
     question = db.session.scalar(select(Question).where(Question.submission_id == submission.id))
     refused = _fire(client, submission, "answer_clarification")
-    assert "1 frågor är inte besvarade än." in refused.get_data(as_text=True)
+    assert "1 fråga är inte besvarad än." in refused.get_data(as_text=True)
     client.post(
         f"/submissions/{submission.id}/questions/{question.id}/answer",
         {"answer": "Nytt datacenter."},
@@ -180,7 +180,7 @@ def test_clarification_round_with_questions(client, login):
 
     client.login(reviewer)
     refused = _fire(client, submission, "approve")
-    assert "1 frågor är inte lösta än." in refused.get_data(as_text=True)
+    assert "1 fråga är inte löst än." in refused.get_data(as_text=True)
     client.post(f"/review/questions/{question.id}/resolve")
     assert _fire(client, submission, "approve").status_code == 302
     assert [e[0] for e in _events(submission)] == [

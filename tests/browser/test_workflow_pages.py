@@ -221,19 +221,17 @@ def test_the_summary_of_an_empty_question_leads_the_keyboard_to_the_field(
     review.get_by_role("button", name="Påbörja granskningen").click()
     expect(status_tag(review)).to_have_text("Under granskning")
 
-    # The service reports one missing field at a time: the subject first, then the text.
-    for label, typed in [("Gäller", QUESTION_SUBJECT), ("Fråga", None)]:
-        click_and_expect_status(review, "Lägg till frågan", 422)
+    # Both empty fields are named at once, each link leading to its own field.
+    click_and_expect_status(review, "Lägg till frågan", 422)
+    assert_accessible(review)
+    for label, message in [("Gäller", "Ange vad frågan gäller."), ("Fråga", "Skriv frågan.")]:
         field = review.get_by_label(label, exact=True)
         expect(field).to_have_attribute("aria-invalid", "true")
-        link = review.get_by_role("alert").get_by_role("link", name="Skriv en text.")
+        link = review.get_by_role("alert").get_by_role("link", name=message)
         assert link.get_attribute("href") == "#" + field.get_attribute("id")
-        assert_accessible(review)
         link.focus()
         review.keyboard.press("Enter")
         expect(field).to_be_focused()
-        if typed:
-            review.keyboard.type(typed)
 
 
 def test_the_cycle_page_shows_progress_late_agencies_and_submissions(

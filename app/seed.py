@@ -12,8 +12,10 @@ from app.cycles.models import Cycle
 from app.cycles.operations import CycleData, create_cycle, fire_cycle_transition
 from app.cycles.services import cycle_submissions
 from app.demo_agencies import DEMO_AGENCIES
+from app.demo_values import demo_answers
 from app.extensions import db
 from app.review.questions import raise_question
+from app.submissions.answers import save_section
 from app.submissions.models import Submission
 from app.submissions.transitions import fire_transition
 from app.timeutil import replayed_at, utcnow
@@ -186,6 +188,9 @@ def _walk_to(
         SubmissionStatus.APPROVED: ["submit", "start_review", "approve"],
     }[goal]
     editor = _editor_of(submission)
+    # Drafts are at different stages: some have the IT costs in, some nothing yet.
+    sections = ("it_costs", "maturity") if path else ("it_costs",) * (submission.id % 2)
+    _fill_in(submission, editor, start, sections)
     for days, step in enumerate(path):
         with replayed_at(min(start + timedelta(days=days * 3), utcnow())):
             if step == "question":
@@ -193,6 +198,17 @@ def _walk_to(
                 continue
             actor = editor if step == "submit" else reviewer
             fire_transition(submission.id, step, actor)
+
+
+def _fill_in(submission: Submission, editor: User, when: datetime, sections) -> None:
+    """The agency's answers, saved as its editor would."""
+    form = demo_answers(
+        submission.agency.org_number, submission.agency.peer_group.code, submission.cycle.year
+    )
+    with replayed_at(min(when, utcnow())):
+        for section in sections:
+            outcome = save_section(submission, section, form, submission.version, editor)
+            assert outcome.ok, outcome.errors
 
 
 DEMO_QUESTION = (

@@ -16,6 +16,8 @@ from app.labels import (
     submission_status_label,
     waiting_text,
 )
+from app.submissions.labels import SECTION_STATUS_LABELS
+from app.submissions.swedish_numbers import format_swedish_number
 from workflows.submission import SUBMISSION_WORKFLOW
 
 CSP = (
@@ -63,12 +65,14 @@ def register(app):
         next_step_text=next_step_text,
         event_label=event_label,
         waiting_text=waiting_text,
+        section_status_label=lambda state: SECTION_STATUS_LABELS.get(state, state),
         reason_triggers={t for t, row in SUBMISSION_WORKFLOW.table.items() if row.reason_required},
     )
 
     app.jinja_env.filters["date"] = _date
     app.jinja_env.filters["datetime"] = _datetime
     app.jinja_env.filters["number"] = _number
+    app.jinja_env.filters["number_sv"] = format_swedish_number
     app.jinja_env.filters["percent"] = _percent
     _register_error_pages(app)
 

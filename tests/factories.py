@@ -9,6 +9,7 @@ from app.accounts.models import Agency, PeerGroup, Role, User
 from app.accounts.org_number import with_check_digit
 from app.accounts.passwords import hash_password
 from app.cycles.models import Cycle
+from app.cycles.questionnaire_service import load_questionnaire
 from app.extensions import db
 from app.submissions.models import Submission
 
@@ -75,7 +76,9 @@ def make_user(
     return user
 
 
-def make_cycle(year: int = 2026, status: str = "open", **fields) -> Cycle:
+def make_cycle(
+    year: int = 2026, status: str = "open", questionnaire: bool = False, **fields
+) -> Cycle:
     cycle = Cycle(
         year=year,
         title=fields.pop("title", f"Insamling {year}"),
@@ -85,6 +88,9 @@ def make_cycle(year: int = 2026, status: str = "open", **fields) -> Cycle:
         review_deadline=fields.pop("review_deadline", date(year + 1, 3, 31)),
     )
     db.session.add(cycle)
+    db.session.flush()
+    if questionnaire:
+        load_questionnaire(cycle, source=None)
     db.session.commit()
     return cycle
 

@@ -15,3 +15,7 @@ def can_view_agency_data(user, agency_id: int) -> bool:
     if is_authority_staff(user):
         return True
     return user.is_authenticated and user.is_agency_user and user.agency_id == agency_id
+
+
+def is_own_agency_editor(user, agency_id: int) -> bool:
+    return user.is_authenticated and user.role == Role.AGENCY_EDITOR and user.agency_id == agency_id

@@ -11,6 +11,7 @@ from app.accounts.errors import FieldErrors
 from app.accounts.models import Agency
 from app.audit.operations import record_event
 from app.cycles.models import Cycle, CycleParticipant
+from app.cycles.questionnaire_service import load_questionnaire
 from app.database import begin_write
 from app.extensions import db
 from app.submissions.models import Submission
@@ -68,6 +69,7 @@ def create_cycle(
     )
     db.session.add(cycle)
     db.session.flush()
+    load_questionnaire(cycle, _questionnaire_source(cycle, copy_from_year))
     if participant_ids is None:
         participant_ids = _default_participants(copy_from_year)
     set_participants(cycle, participant_ids)
@@ -80,6 +82,14 @@ def create_cycle(
         comment=f"copy of {copy_from_year}" if copy_from_year else None,
     )
     return cycle
+
+
+def _questionnaire_source(cycle: Cycle, copy_from_year: int | None) -> Cycle | None:
+    """The cycle to copy: the one named, or else the latest before this one."""
+    statement = select(Cycle).where(Cycle.id != cycle.id)
+    if copy_from_year is not None:
+        statement = statement.where(Cycle.year == copy_from_year)
+    return db.session.scalar(statement.order_by(Cycle.year.desc()).limit(1))
 
 
 def _default_participants(copy_from_year: int | None) -> list[int]:

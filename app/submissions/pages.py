@@ -4,6 +4,8 @@ from flask import render_template
 from flask_login import current_user
 
 from app.review.questions import questions_of
+from app.submissions.answers import section_statuses
+from app.submissions.labels import SECTION_LABELS
 from app.submissions.services import deadline_of
 from app.submissions.transitions import available_actions
 from app.workflow_messages import refusal_message, trigger_label
@@ -21,4 +23,6 @@ def render_submission_page(submission, status=200, errors=None, form_values=None
         trigger_label=trigger_label,
         errors=errors or {},
         form_values=form_values or {},
+        sections=section_statuses(submission),
+        section_labels=SECTION_LABELS,
     ), status

@@ -12,6 +12,7 @@ from app.audit.operations import record_event
 from app.database import begin_write
 from app.extensions import db
 from app.review.questions import question_counts
+from app.submissions.answers import blocking_error_count
 from app.submissions.models import Submission
 from app.timeutil import today_in_stockholm, utcnow
 from workflows.rules import Refusal
@@ -34,7 +35,7 @@ def facts_for(submission: Submission, actor, reason: str = "") -> SubmissionFact
         actor_role=actor.role,
         actor_is_owner=actor.is_agency_user and actor.agency_id == submission.agency_id,
         cycle_status=submission.cycle.status,
-        # blocking_errors comes with the questionnaire's validation (issue 4): no values yet.
+        blocking_errors=blocking_error_count(submission),
         open_questions=counts.open,
         unanswered_questions=counts.open,
         unresolved_questions=counts.unresolved,

@@ -36,6 +36,8 @@ ROLES = {
     # Every role reaches the route; the workflow decides who may fire what (tested there).
     "submissions.transition": {"admin", "reviewer", "agency_editor", "agency_viewer"},
     "submissions.answer": {"agency_editor"},
+    # Everyone who may see the submission reads its sections; saving is checked per object.
+    "submissions.section": {"admin", "reviewer", "agency_editor", "agency_viewer"},
     "review.raise_question_view": {"reviewer"},
     "review.resolve": {"reviewer"},
     "admin.agencies": {"admin"},
@@ -66,6 +68,8 @@ def _url(rule, ids):
         values["trigger"] = "submit"
     if "year" in values:
         values["year"] = 2026
+    if "section" in values:
+        values["section"] = "it_costs"
     if "filename" in values:
         values["filename"] = "css/granska.css"
     if "token" in values:

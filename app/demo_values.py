@@ -1,0 +1,70 @@
+"""Realistic, consistent answers for the demo agencies: parts that add up, shares that make
+sense for the peer group, and a few plausible outliers for the reviewers to find."""
+
+import random
+from decimal import Decimal
+
+from app.cycles.default_questionnaire import IT_COST_PARTS, MATURITY_AREAS
+
+# Shares of the IT cost per part, roughly as Swedish agencies report them.
+PART_WEIGHTS = [0.34, 0.16, 0.24, 0.07, 0.11, 0.03, 0.02, 0.03]
+SIZE = {
+    "esam": (900_000, 9_000_000),
+    "higher_education": (700_000, 7_000_000),
+    "other": (80_000, 900_000),
+}
+
+
+def _split(total: int, weights: list[float], rng: random.Random) -> list[int]:
+    raw = [total * w * rng.uniform(0.8, 1.2) for w in weights]
+    scaled = [int(value * total / sum(raw)) for value in raw]
+    scaled[0] += total - sum(scaled)  # the largest part takes the rounding
+    return scaled
+
+
+def _amounts(operating: int, it_total: int, rng: random.Random) -> dict[str, int]:
+    amounts = {
+        "operating_cost": operating,
+        "it_cost_total": it_total,
+        "it_investments": int(it_total * rng.uniform(0.05, 0.2)),
+    }
+    amounts.update(zip(IT_COST_PARTS, _split(it_total, PART_WEIGHTS, rng), strict=True))
+    run, improve, new = _split(it_total, [0.62, 0.24, 0.14], rng)
+    amounts.update(it_cost_run=run, it_cost_improve=improve, it_cost_new=new)
+    return amounts
+
+
+def demo_answers(org_number: str, peer_group: str, year: int) -> dict[str, str]:
+    """Form values (as an agency would type them) for one agency and one year."""
+    rng = random.Random(f"{org_number}-base")
+    low, high = SIZE[peer_group]
+    operating = rng.randint(low, high)
+    it_share = rng.uniform(0.07, 0.19)
+    growth = 1 + rng.uniform(-0.05, 0.08) * (year - 2025)
+    yearly = random.Random(f"{org_number}-{year}")
+    if year > 2025 and int(org_number[-3:]) % 9 == 0:
+        growth *= 1.45  # an outlier: a large new investment, worth a question
+    operating = int(operating * (1 + 0.03 * (year - 2025)))
+    it_total = int(operating * it_share * growth)
+    form = {}
+    for period, scale in (("outcome", 1.0), ("forecast", 1.03)):
+        amounts = _amounts(int(operating * scale), int(it_total * scale), yearly)
+        form.update({f"{code}--{period}": _swedish(value) for code, value in amounts.items()})
+    users = max(int(operating / rng.uniform(900, 1400)), 20)
+    people = {
+        "users": users,
+        "workstations": int(users * rng.uniform(1.0, 1.3)),
+        "internal_it_staff": round(users * rng.uniform(0.04, 0.08), 1),
+        "hired_it_staff": round(users * rng.uniform(0.01, 0.04), 1),
+    }
+    form.update({f"{code}--outcome": _swedish(value) for code, value in people.items()})
+    form["workstation_cost_direction--outcome"] = rng.choice(["stay", "fall", "rise"])
+    for area, *_ in MATURITY_AREAS:
+        current = rng.randint(2, 5) + (1 if year > 2025 and rng.random() < 0.3 else 0)
+        form[f"maturity_{area}_current--outcome"] = str(current)
+        form[f"maturity_{area}_target--outcome"] = str(min(current + rng.randint(0, 2), 7))
+    return form
+
+
+def _swedish(value) -> str:
+    return f"{Decimal(str(value)):,}".replace(",", " ").replace(".", ",")

@@ -1,0 +1,212 @@
+"""A submission's answers: reading, parsing, checking and saving them.
+
+Saving stores what is valid and hands back what is not, with the text the user typed, so
+nothing typed is lost. A save made on an old version of the submission is refused with the
+values that changed meanwhile, and by whom.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from app.audit.operations import record_event
+from app.cycles.questionnaire import NUMERIC_KINDS, QuestionnaireItem
+from app.cycles.questionnaire_service import items_of, rules_of
+from app.extensions import db
+from app.submissions.models import Submission, SubmissionValue
+from app.submissions.swedish_numbers import NotANumber, parse_swedish_number
+from app.timeutil import utcnow
+from workflows.answers import (
+    OUTCOME,
+    Answers,
+    Finding,
+    ItemSpec,
+    RuleSpec,
+    check_answers,
+    check_value,
+)
+from workflows.submission import SubmissionStatus
+
+EDITABLE_STATES = frozenset({SubmissionStatus.DRAFT, SubmissionStatus.CLARIFICATION})
+MAX_TEXT = 5000
+
+
+def field_name(code: str, period: str) -> str:
+    return f"{code}--{period}"
+
+
+def item_spec(item: QuestionnaireItem) -> ItemSpec:
+    choices = tuple(c["value"] for c in item.choices) if item.kind == "choice" else ()
+    return ItemSpec(
+        item.code,
+        item.kind,
+        item.required,
+        item.has_forecast,
+        item.min_value,
+        item.max_value,
+        choices,
+    )
+
+
+def rule_specs(cycle_id: int) -> list[RuleSpec]:
+    return [RuleSpec(r.code, r.kind, r.target, tuple(r.operands)) for r in rules_of(cycle_id)]
+
+
+def stored_values(submission_id: int) -> dict[tuple[str, str], SubmissionValue]:
+    rows = db.session.scalars(
+        select(SubmissionValue).where(SubmissionValue.submission_id == submission_id)
+    )
+    return {(row.item_code, row.period): row for row in rows}
+
+
+def as_answers(values: dict[tuple[str, str], SubmissionValue]) -> Answers:
+    return {
+        key: (row.number if row.number is not None else row.text)
+        for key, row in values.items()
+        if row.number is not None or row.text
+    }
+
+
+def parse_input(item: QuestionnaireItem, raw: str, period: str = OUTCOME):
+    """(value, None) or (None, the problem); an empty field is (None, None)."""
+    text = (raw or "").strip()
+    if not text:
+        return None, None
+    if item.kind in NUMERIC_KINDS:
+        try:
+            return parse_swedish_number(text), None
+        except NotANumber as problem:
+            return None, Finding(
+                "error", "not_a_number", item.code, period, {"reason": problem.reason}
+            )
+    if len(text) > MAX_TEXT:
+        return None, Finding("error", "too_long", item.code, period, {"max": MAX_TEXT})
+    return text, None
+
+
+@dataclass
+class SaveOutcome:
+    errors: dict[str, Finding] = field(default_factory=dict)  # field name → problem
+    typed: dict[str, str] = field(default_factory=dict)  # what the user typed, per field
+    changed: int = 0
+    conflicts: list[SubmissionValue] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.conflicts
+
+
+def save_section(
+    submission: Submission, section: str, form, posted_version: int, actor, reason: str = ""
+) -> SaveOutcome:
+    """Store the section's valid answers; flush, never commit."""
+    outcome = SaveOutcome(typed={k: form.get(k, "") for k in form if "--" in k})
+    values = stored_values(submission.id)
+    if posted_version != submission.version:
+        outcome.conflicts = sorted(
+            (row for row in values.values() if row.changed_in_version > posted_version),
+            key=lambda row: row.item_code,
+        )
+        if outcome.conflicts:
+            return outcome
+    new_version = submission.version + 1
+    for item in items_of(submission.cycle_id, section):
+        for period in item_spec(item).periods:
+            name = field_name(item.code, period)
+            if name not in form:
+                continue
+            value, problem = parse_input(item, form[name], period)
+            problem = problem or check_value(item_spec(item), value, period)
+            if problem:
+                outcome.errors[name] = problem
+                continue
+            if _store(
+                submission,
+                values.get((item.code, period)),
+                item,
+                period,
+                value,
+                new_version,
+                actor,
+                reason,
+            ):
+                outcome.changed += 1
+    if outcome.changed:
+        # Touching the row makes SQLAlchemy's version counter step to new_version, and fail
+        # if another save got there first.
+        submission.updated_at = utcnow()
+    db.session.flush()
+    return outcome
+
+
+def _store(submission, row, item, period, value, version, actor, reason) -> bool:
+    number = value if item.kind in NUMERIC_KINDS else None
+    text = value if item.kind not in NUMERIC_KINDS else None
+    old_number, old_text = (row.number, row.text) if row else (None, None)
+    if (old_number, old_text or None) == (number, text):
+        return False
+    if row is None:
+        row = SubmissionValue(submission_id=submission.id, item_code=item.code, period=period)
+        db.session.add(row)
+    row.number, row.text = number, text
+    row.changed_in_version, row.updated_by_id, row.updated_at = version, actor.id, utcnow()
+    if submission.status != SubmissionStatus.DRAFT:
+        # Corrections after submission are part of the review record: old → new, and why.
+        record_event(
+            "value_change",
+            f"{item.code}:{period}",
+            actor,
+            agency_id=submission.agency_id,
+            cycle_id=submission.cycle_id,
+            submission_id=submission.id,
+            from_value=_text(old_number, old_text),
+            to_value=_text(number, text),
+            comment=reason,
+        )
+    return True
+
+
+def _text(number: Decimal | None, text: str | None) -> str | None:
+    # The stored precision (two decimals), whether the number came from the form or the row.
+    return str(number.quantize(Decimal("0.01"))) if number is not None else text
+
+
+def errors_of(submission: Submission, complete: bool = True) -> list[Finding]:
+    items = [item_spec(item) for item in items_of(submission.cycle_id)]
+    answers = as_answers(stored_values(submission.id))
+    return check_answers(items, rule_specs(submission.cycle_id), answers, complete)
+
+
+def blocking_error_count(submission: Submission) -> int:
+    return len(errors_of(submission, complete=True))
+
+
+SECTION_NOT_STARTED, SECTION_IN_PROGRESS = "not_started", "in_progress"
+SECTION_COMPLETE, SECTION_HAS_ERRORS = "complete", "has_errors"
+
+
+def section_statuses(submission: Submission) -> dict[str, str]:
+    items = items_of(submission.cycle_id)
+    answers = as_answers(stored_values(submission.id))
+    findings = check_answers(
+        [item_spec(i) for i in items], rule_specs(submission.cycle_id), answers, complete=True
+    )
+    section_of = {item.code: item.section for item in items}
+    statuses = {}
+    for section in dict.fromkeys(item.section for item in items):
+        answered = any(section_of.get(code) == section for code, _period in answers)
+        problems = [f for f in findings if section_of.get(f.item) == section]
+        if not answered:
+            statuses[section] = SECTION_NOT_STARTED
+        elif any(f.code != "required" for f in problems):
+            statuses[section] = SECTION_HAS_ERRORS
+        elif problems:
+            statuses[section] = SECTION_IN_PROGRESS
+        else:
+            statuses[section] = SECTION_COMPLETE
+    return statuses
+
+
+def is_editable(submission: Submission) -> bool:
+    return submission.status in EDITABLE_STATES and not submission.cycle.frozen

@@ -1,0 +1,68 @@
+"""What a finding (an error or a warning on an answer) says to the user."""
+
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from workflows.answers import Finding
+
+KEY_FIGURES = {
+    "it_cost_share": (_l("IT cost as a share of operating cost"), "%"),
+    "it_investment_share": (_l("IT investments as a share of operating cost"), "%"),
+    "hired_staff_share": (_l("Hired IT staff as a share of all IT staff"), "%"),
+    "it_cost_per_user": (_l("IT cost per user"), "kr"),
+    "outsourced_share": (_l("Outsourced IT as a share of IT cost"), "%"),
+    "cost_per_workstation": (_l("IT cost per workstation"), "kr"),
+    "telephony_per_user": (_l("Telephony cost per user"), "kr"),
+    "run_share": (_l("Keep running, share of IT cost"), "%"),
+    "improve_share": (_l("Improve, share of IT cost"), "%"),
+    "new_share": (_l("New development, share of IT cost"), "%"),
+}
+
+_NOT_A_NUMBER = {
+    "grouping": _l("Group thousands in threes, as in 1 234 567, or leave out the spaces."),
+    "ambiguous_dot": _l("Use a decimal comma, as in 1234,5: a dot could also group thousands."),
+    "characters": _l("Enter a number, for example 1 234 567 or 1234,5."),
+    "empty": _l("Enter a number."),
+}
+
+
+def _number(value) -> str:
+    return format_decimal(value, "#,##0.##")
+
+
+def finding_text(finding: Finding, rule_labels: dict[str, str] | None = None) -> str:
+    p = finding.params
+    texts = {
+        "required": lambda: _("Answer this question."),
+        "not_a_number": lambda: str(_NOT_A_NUMBER[p["reason"]]),
+        "too_long": lambda: _("The text can be at most %(n)d characters.", n=p["max"]),
+        "whole_number": lambda: _("Enter a whole number."),
+        "below_min": lambda: _("Enter %(min)s or more.", min=_number(p["min"])),
+        "above_max": lambda: _("Enter %(max)s or less.", max=_number(p["max"])),
+        "not_a_choice": lambda: _("Choose one of the options."),
+        "sum_mismatch": lambda: _(
+            "%(rule)s The parts add up to %(sum)s, which is %(difference)s from the total "
+            "%(total)s.",
+            rule=(rule_labels or {}).get(p["rule"], ""),
+            sum=_number(p["sum"]),
+            difference=_number(p["difference"]),
+            total=_number(p["total"]),
+        ),
+        "below_reference": lambda: (rule_labels or {}).get(p["rule"], _("Check the value.")),
+        "large_change": lambda: _(
+            "Changed by %(change)s %% since last year (%(before)s). Explain the change.",
+            change=format_decimal(p["change"], "+#,##0;−#,##0"),
+            before=_number(p["before"]),
+        ),
+        "outside_peers": lambda: _(
+            "Outside the usual range of your peer group last year (%(low)s–%(high)s). Explain why.",
+            low=_number(p["low"]),
+            high=_number(p["high"]),
+        ),
+    }
+    return texts[finding.code]()
+
+
+def key_figure_label(code: str) -> str:
+    return str(KEY_FIGURES[code][0]) if code in KEY_FIGURES else code

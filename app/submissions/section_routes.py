@@ -1,0 +1,152 @@
+"""The questionnaire's sections of a submission: read by anyone who may see the submission,
+saved by the agency's editors while the submission is a draft or in clarification."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.accounts.access import roles_required
+from app.accounts.policies import can_view_agency_data, is_own_agency_editor
+from app.cycles.questionnaire_service import items_of, rules_of
+from app.database import begin_write
+from app.extensions import db
+from app.submissions import bp
+from app.submissions.answers import (
+    as_answers,
+    errors_of,
+    field_name,
+    is_editable,
+    save_section,
+    stored_values,
+)
+from app.submissions.comparison import last_year_answers
+from app.submissions.findings_text import KEY_FIGURES, finding_text
+from app.submissions.labels import SECTION_LABELS
+from app.submissions.models import Submission
+from app.submissions.routes import ANYONE_SIGNED_IN
+from workflows.answers import key_figures
+from workflows.submission import SubmissionStatus
+
+SECTIONS = {code: label for code, label in SECTION_LABELS.items() if code != "projects"}
+HEADINGS = {
+    "operations": _l("The agency"),
+    "it_costs": _l("IT costs"),
+    "investments": _l("Investments"),
+    "split": _l("What the IT cost is spent on"),
+    "people": _l("Users and staff"),
+    "assessment": _l("Your assessment"),
+}
+
+
+def _submission(submission_id: int, lock: bool = False) -> Submission:
+    if lock:
+        begin_write(db.session)
+    statement = select(Submission).where(Submission.id == submission_id)
+    submission = db.session.scalar(statement.with_for_update(of=Submission) if lock else statement)
+    if submission is None or not can_view_agency_data(current_user, submission.agency_id):
+        abort(404)
+    return submission
+
+
+def can_edit(submission: Submission) -> bool:
+    return is_own_agency_editor(current_user, submission.agency_id) and is_editable(submission)
+
+
+@bp.route("/submissions/<int:submission_id>/sections/<section>", methods=["GET", "POST"])
+@roles_required(*ANYONE_SIGNED_IN)
+def section(submission_id, section):
+    if section not in SECTIONS:
+        abort(404)
+    if request.method == "GET":
+        return _render(_submission(submission_id), section)
+    submission = _submission(submission_id, lock=True)
+    if not can_edit(submission):
+        abort(403)
+    reason = request.form.get("reason", "")
+    typed = {k: v for k, v in request.form.items() if "--" in k}
+    if submission.status == SubmissionStatus.CLARIFICATION and not reason.strip():
+        db.session.rollback()
+        return _render(
+            _submission(submission_id),
+            section,
+            typed=typed,
+            status=422,
+            reason_error=_("Say why you change the values."),
+        )
+    version = request.form.get("version", type=int) or 0
+    outcome = save_section(submission, section, request.form, version, current_user, reason)
+    if outcome.conflicts:
+        db.session.rollback()
+        return _render(
+            _submission(submission_id),
+            section,
+            typed=typed,
+            status=409,
+            conflicts=outcome.conflicts,
+        )
+    db.session.commit()
+    if outcome.errors:
+        return _render(
+            _submission(submission_id),
+            section,
+            typed=typed,
+            status=422,
+            errors={name: finding_text(f) for name, f in outcome.errors.items()},
+        )
+    flash(
+        _("Saved.") if outcome.changed else _("Nothing to save: no value was changed."), "success"
+    )
+    return redirect(url_for("submissions.section", submission_id=submission_id, section=section))
+
+
+def _render(
+    submission, section, typed=None, errors=None, status=200, conflicts=None, reason_error=None
+):
+    items = items_of(submission.cycle_id, section)
+    values = stored_values(submission.id)
+    answers = as_answers(values)
+    rule_labels = {r.code: r.label(_locale()) for r in rules_of(submission.cycle_id)}
+    cross_field = [
+        f
+        for f in errors_of(submission, complete=False)
+        if f.code in ("sum_mismatch", "below_reference")
+    ]
+    return render_template(
+        f"submissions/section_{section}.html",
+        submission=submission,
+        section=section,
+        sections=SECTIONS,
+        items=items,
+        headings=_by_heading(items),
+        values=values,
+        typed=typed or {},
+        errors=errors or {},
+        cross_field={
+            field_name(f.item, f.period): finding_text(f, rule_labels) for f in cross_field
+        },
+        last_year=last_year_answers(submission),
+        figures=key_figures(answers),
+        key_figure_labels=KEY_FIGURES,
+        editable=can_edit(submission),
+        conflicts=conflicts,
+        field_name=field_name,
+        reason_error=reason_error,
+        heading_labels=HEADINGS,
+        labels={item.code: item.label(_locale()) for item in items},
+        reason=request.form.get("reason", "") if request.method == "POST" else "",
+    ), status
+
+
+def _locale() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale())
+
+
+def _by_heading(items):
+    headings = {}
+    for item in items:
+        headings.setdefault(item.heading, []).append(item)
+    return headings

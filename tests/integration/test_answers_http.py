@@ -1,0 +1,222 @@
+"""Filling in a submission through the web: sections, Swedish numbers, errors next to the
+field with the typed text kept, sums, key figures, conflicts and corrections in clarification."""
+
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from app.audit.models import AuditEvent
+from app.extensions import db
+from app.submissions.models import Submission, SubmissionValue
+from tests import factories
+
+IT_COSTS = "sections/it_costs"
+
+
+def _draft(status="draft", **cycle_fields):
+    cycle = factories.make_cycle(questionnaire=True, **cycle_fields)
+    agency = factories.make_agency(name="Bolagsverket")
+    return agency, factories.make_submission(cycle, agency, status)
+
+
+def _value(submission, code, period="outcome"):
+    return db.session.scalar(
+        select(SubmissionValue.number).where(
+            SubmissionValue.submission_id == submission.id,
+            SubmissionValue.item_code == code,
+            SubmissionValue.period == period,
+        )
+    )
+
+
+def _version(submission):
+    return db.session.scalar(select(Submission.version).where(Submission.id == submission.id))
+
+
+def _save(client, submission, data, section=IT_COSTS, version=None):
+    form = {"version": str(version if version is not None else _version(submission)), **data}
+    return client.post(f"/submissions/{submission.id}/{section}", form)
+
+
+def test_swedish_numbers_are_saved_and_shown_back_in_swedish(client, login):
+    agency, submission = _draft()
+    login("agency_editor", agency=agency)
+    response = _save(
+        client,
+        submission,
+        {
+            "operating_cost--outcome": "1 250 000",
+            "it_cost_total--outcome": "187 500 kr",
+            "internal_it_staff--outcome": "85,5",
+        },
+    )
+    assert response.status_code == 302
+    assert _value(submission, "operating_cost") == Decimal(1250000)
+    assert _value(submission, "it_cost_total") == Decimal(187500)
+    assert _value(submission, "internal_it_staff") == Decimal("85.5")
+    page = client.get(f"/submissions/{submission.id}/{IT_COSTS}").get_data(as_text=True)
+    assert 'value="1\u00a0250\u00a0000"' in page and 'value="85,5"' in page
+    assert "15&nbsp;%" in page  # IT cost as a share of operating cost: 187 500 / 1 250 000
+
+
+def test_bad_input_is_explained_kept_and_the_rest_saved(client, login):
+    agency, submission = _draft()
+    login("agency_editor", agency=agency)
+    response = _save(
+        client,
+        submission,
+        {
+            "operating_cost--outcome": "1.250",
+            "it_cost_total--outcome": "tolv",
+            "users--outcome": "-5",
+            "workstations--outcome": "2 600",
+        },
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'value="1.250"' in page and 'value="tolv"' in page and 'value="-5"' in page
+    assert "Använd decimalkomma" in page
+    assert "Ange ett tal, till exempel 1 234 567 eller 1234,5." in page
+    assert "Ange 0 eller mer." in page
+    assert '<a href="#operating_cost--outcome">' in page
+    assert _value(submission, "workstations") == Decimal(2600)  # the valid one is kept
+    assert _value(submission, "operating_cost") is None
+
+
+def test_parts_that_do_not_add_up_are_shown_with_the_difference(client, login):
+    agency, submission = _draft()
+    login("agency_editor", agency=agency)
+    _save(
+        client,
+        submission,
+        {
+            "it_cost_total--outcome": "1 000",
+            "it_cost_internal_staff--outcome": "600",
+            "it_cost_consultants--outcome": "500",
+        },
+    )
+    page = client.get(f"/submissions/{submission.id}/{IT_COSTS}").get_data(as_text=True)
+    assert "Kostnadsposterna ska summera till den totala it-kostnaden." in page
+    assert "100 från totalen" in page.replace("\u00a0", " ")
+
+
+def test_a_ratio_over_zero_shows_not_computable(client, login):
+    agency, submission = _draft()
+    login("agency_editor", agency=agency)
+    _save(client, submission, {"operating_cost--outcome": "0", "it_cost_total--outcome": "5"})
+    page = client.get(f"/submissions/{submission.id}/{IT_COSTS}").get_data(as_text=True)
+    assert "inte beräkningsbar" in page
+
+
+def test_a_save_on_an_old_version_shows_what_changed_and_keeps_the_input(client, login, app):
+    from tests.conftest import WebClient
+
+    agency, submission = _draft()
+    first = factories.make_user("agency_editor", agency=agency, name="Första Redaktören")
+    second = WebClient(app.test_client())
+    second.login(factories.make_user("agency_editor", agency=agency))
+    client.login(first)
+    old_version = _version(submission)
+    assert _save(client, submission, {"users--outcome": "2 400"}).status_code == 302
+    response = _save(second, submission, {"users--outcome": "2 500"}, version=old_version)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Första Redaktören" in page and "Antal användare" in page
+    assert 'value="2 500"' in page  # their input stays on screen
+    assert _value(submission, "users") == Decimal(2400)
+    assert _save(second, submission, {"users--outcome": "2 500"}).status_code == 302
+    assert _value(submission, "users") == Decimal(2500)
+
+
+def test_values_cannot_be_changed_once_submitted(client, login):
+    agency, submission = _draft("submitted")
+    login("agency_editor", agency=agency)
+    assert _save(client, submission, {"users--outcome": "1"}).status_code == 403
+    assert _value(submission, "users") is None
+
+
+def test_corrections_in_clarification_need_a_reason_and_are_audited(client, login):
+    agency, submission = _draft("clarification")
+    editor = login("agency_editor", agency=agency)
+    refused = _save(client, submission, {"users--outcome": "2 400"})
+    assert refused.status_code == 422
+    assert "Ange varför du ändrar värdena." in refused.get_data(as_text=True)
+    assert _value(submission, "users") is None
+    _save(client, submission, {"users--outcome": "2 400", "reason": "Fel i förra svaret"})
+    _save(client, submission, {"users--outcome": "2 450", "reason": "Räknade om"})
+    events = list(
+        db.session.execute(
+            select(
+                AuditEvent.name,
+                AuditEvent.from_value,
+                AuditEvent.to_value,
+                AuditEvent.comment,
+                AuditEvent.actor_id,
+            )
+            .where(AuditEvent.kind == "value_change")
+            .order_by(AuditEvent.id)
+        )
+    )
+    assert events == [
+        ("users:outcome", None, "2400.00", "Fel i förra svaret", editor.id),
+        ("users:outcome", "2400.00", "2450.00", "Räknade om", editor.id),
+    ]
+
+
+def test_viewers_reviewers_and_other_agencies_cannot_save(client, login):
+    agency, submission = _draft()
+    for role, agency_of_user, expected in (
+        ("agency_viewer", agency, 403),
+        ("agency_editor", factories.make_agency(), 404),
+        ("reviewer", None, 403),
+    ):
+        login(role, agency=agency_of_user)
+        assert _save(client, submission, {"users--outcome": "1"}).status_code == expected
+        client.logout()
+    assert db.session.scalar(select(func.count(SubmissionValue.id))) == 0
+
+
+def test_reviewer_reads_the_answers_without_inputs(client, login):
+    _, submission = _draft("in_review")
+    db.session.add(
+        SubmissionValue(submission_id=submission.id, item_code="users", number=Decimal(2400))
+    )
+    db.session.commit()
+    login("reviewer")
+    page = client.get(f"/submissions/{submission.id}/{IT_COSTS}").get_data(as_text=True)
+    assert "2\u00a0400" in page and 'name="users--outcome"' not in page
+
+
+def test_submit_is_refused_until_the_questionnaire_is_complete(client, login):
+    agency, submission = _draft()
+    login("agency_editor", agency=agency)
+    page = client.get(f"/submissions/{submission.id}").get_data(as_text=True)
+    assert "Ej påbörjad" in page
+    response = client.post(f"/submissions/{submission.id}/transitions/submit")
+    assert response.status_code == 409
+    assert db.session.get(Submission, submission.id).status == "draft"
+
+
+def test_maturity_target_below_current_needs_a_comment(client, login):
+    agency, submission = _draft()
+    login("agency_editor", agency=agency)
+    _save(
+        client,
+        submission,
+        {"maturity_sourcing_current--outcome": "5", "maturity_sourcing_target--outcome": "3"},
+        section="sections/maturity",
+    )
+    page = client.get(f"/submissions/{submission.id}/sections/maturity").get_data(as_text=True)
+    assert "Målet är lägre än nuläget: förklara varför i kommentaren." in page
+    _save(
+        client,
+        submission,
+        {"maturity_sourcing_comment--outcome": "Vi lägger ned."},
+        section="sections/maturity",
+    )
+    page = client.get(f"/submissions/{submission.id}/sections/maturity").get_data(as_text=True)
+    assert "Målet är lägre än nuläget" not in page
+    bad = _save(
+        client, submission, {"maturity_sourcing_current--outcome": "9"}, section="sections/maturity"
+    )
+    assert "Ange 7 eller mindre." in bad.get_data(as_text=True)

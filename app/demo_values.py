@@ -15,21 +15,30 @@ SIZE = {
 }
 
 
-def _split(total: int, weights: list[float], rng: random.Random) -> list[int]:
-    raw = [total * w * rng.uniform(0.8, 1.2) for w in weights]
+def _split(total: int, weights: list[float], noise: random.Random) -> list[int]:
+    raw = [total * w * noise.uniform(0.95, 1.05) for w in weights]
     scaled = [int(value * total / sum(raw)) for value in raw]
     scaled[0] += total - sum(scaled)  # the largest part takes the rounding
     return scaled
 
 
-def _amounts(operating: int, it_total: int, rng: random.Random) -> dict[str, int]:
+def _profile(rng: random.Random) -> dict:
+    """What stays the same for an agency from year to year: how it spends on IT."""
+    return {
+        "parts": [w * rng.uniform(0.7, 1.3) for w in PART_WEIGHTS],
+        "split": [w * rng.uniform(0.8, 1.2) for w in (0.62, 0.24, 0.14)],
+        "investments": rng.uniform(0.05, 0.2),
+    }
+
+
+def _amounts(operating: int, it_total: int, profile: dict, noise: random.Random) -> dict:
     amounts = {
         "operating_cost": operating,
         "it_cost_total": it_total,
-        "it_investments": int(it_total * rng.uniform(0.05, 0.2)),
+        "it_investments": int(it_total * profile["investments"] * noise.uniform(0.9, 1.1)),
     }
-    amounts.update(zip(IT_COST_PARTS, _split(it_total, PART_WEIGHTS, rng), strict=True))
-    run, improve, new = _split(it_total, [0.62, 0.24, 0.14], rng)
+    amounts.update(zip(IT_COST_PARTS, _split(it_total, profile["parts"], noise), strict=True))
+    run, improve, new = _split(it_total, profile["split"], noise)
     amounts.update(it_cost_run=run, it_cost_improve=improve, it_cost_new=new)
     return amounts
 
@@ -47,8 +56,9 @@ def demo_answers(org_number: str, peer_group: str, year: int) -> dict[str, str]:
     operating = int(operating * (1 + 0.03 * (year - 2025)))
     it_total = int(operating * it_share * growth)
     form = {}
+    profile = _profile(rng)
     for period, scale in (("outcome", 1.0), ("forecast", 1.03)):
-        amounts = _amounts(int(operating * scale), int(it_total * scale), yearly)
+        amounts = _amounts(int(operating * scale), int(it_total * scale), profile, yearly)
         form.update({f"{code}--{period}": _swedish(value) for code, value in amounts.items()})
     users = max(int(operating / rng.uniform(900, 1400)), 20)
     people = {

@@ -14,7 +14,7 @@ from app.audit.operations import record_event
 from app.cycles.questionnaire import NUMERIC_KINDS, QuestionnaireItem
 from app.cycles.questionnaire_service import items_of, rules_of
 from app.extensions import db
-from app.submissions.models import Submission, SubmissionValue
+from app.submissions.models import Submission, SubmissionValue, WarningExplanation
 from app.submissions.swedish_numbers import NotANumber, parse_swedish_number
 from app.timeutil import utcnow
 from workflows.answers import (
@@ -25,6 +25,8 @@ from workflows.answers import (
     RuleSpec,
     check_answers,
     check_value,
+    key_figures,
+    plausibility,
 )
 from workflows.submission import SubmissionStatus
 
@@ -210,3 +212,40 @@ def section_statuses(submission: Submission) -> dict[str, str]:
 
 def is_editable(submission: Submission) -> bool:
     return submission.status in EDITABLE_STATES and not submission.cycle.frozen
+
+
+def warnings_of(submission: Submission) -> list[Finding]:
+    """Plausibility warnings: never blocking, each can be explained by the agency."""
+    from app.submissions.comparison import last_year_answers, peer_ranges
+
+    items = [item_spec(item) for item in items_of(submission.cycle_id)]
+    answers = as_answers(stored_values(submission.id))
+    return plausibility(
+        items, answers, last_year_answers(submission), key_figures(answers), peer_ranges(submission)
+    )
+
+
+def explanations_of(submission_id: int) -> dict[str, WarningExplanation]:
+    rows = db.session.scalars(
+        select(WarningExplanation).where(WarningExplanation.submission_id == submission_id)
+    )
+    return {row.target: row for row in rows}
+
+
+def save_explanations(submission: Submission, texts: dict[str, str], actor) -> int:
+    """Store the agency's explanations of its current warnings; flush, never commit."""
+    targets = {warning.target for warning in warnings_of(submission)}
+    existing = explanations_of(submission.id)
+    changed = 0
+    for target, text in texts.items():
+        text = (text or "").strip()[:MAX_TEXT]
+        row = existing.get(target)
+        if target not in targets or (row.text if row else "") == text:
+            continue
+        if row is None:
+            row = WarningExplanation(submission_id=submission.id, target=target, text=text)
+            db.session.add(row)
+        row.text, row.updated_by_id = text, actor.id
+        changed += 1
+    db.session.flush()
+    return changed

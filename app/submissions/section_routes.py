@@ -40,7 +40,7 @@ HEADINGS = {
 }
 
 
-def _submission(submission_id: int, lock: bool = False) -> Submission:
+def load_submission(submission_id: int, lock: bool = False) -> Submission:
     if lock:
         begin_write(db.session)
     statement = select(Submission).where(Submission.id == submission_id)
@@ -60,8 +60,8 @@ def section(submission_id, section):
     if section not in SECTIONS:
         abort(404)
     if request.method == "GET":
-        return _render(_submission(submission_id), section)
-    submission = _submission(submission_id, lock=True)
+        return _render(load_submission(submission_id), section)
+    submission = load_submission(submission_id, lock=True)
     if not can_edit(submission):
         abort(403)
     reason = request.form.get("reason", "")
@@ -69,7 +69,7 @@ def section(submission_id, section):
     if submission.status == SubmissionStatus.CLARIFICATION and not reason.strip():
         db.session.rollback()
         return _render(
-            _submission(submission_id),
+            load_submission(submission_id),
             section,
             typed=typed,
             status=422,
@@ -80,7 +80,7 @@ def section(submission_id, section):
     if outcome.conflicts:
         db.session.rollback()
         return _render(
-            _submission(submission_id),
+            load_submission(submission_id),
             section,
             typed=typed,
             status=409,
@@ -89,7 +89,7 @@ def section(submission_id, section):
     db.session.commit()
     if outcome.errors:
         return _render(
-            _submission(submission_id),
+            load_submission(submission_id),
             section,
             typed=typed,
             status=422,

@@ -220,3 +220,60 @@ def test_maturity_target_below_current_needs_a_comment(client, login):
         client, submission, {"maturity_sourcing_current--outcome": "9"}, section="sections/maturity"
     )
     assert "Ange 7 eller mindre." in bad.get_data(as_text=True)
+
+
+def _fill_everything(client, submission, **overrides):
+    from app.demo_values import demo_answers
+
+    form = demo_answers("202100-5448", "esam", submission.cycle.year)
+    form.update(overrides)
+    for section in ("it_costs", "maturity"):
+        assert _save(client, submission, form, section=f"sections/{section}").status_code == 302
+
+
+def test_check_your_answers_lists_errors_linked_to_their_fields(client, login):
+    agency, submission = _draft()
+    login("agency_editor", agency=agency)
+    _save(client, submission, {"users--outcome": "2 400"})
+    page = client.get(f"/submissions/{submission.id}/summary").get_data(as_text=True)
+    assert "svar måste rättas innan inlämning" in page
+    assert f'href="/submissions/{submission.id}/sections/it_costs#operating_cost--outcome"' in page
+    assert "/transitions/submit" not in page
+
+
+def test_a_complete_submission_can_be_submitted_from_the_summary(client, login):
+    agency, submission = _draft()
+    login("agency_editor", agency=agency)
+    _fill_everything(client, submission)
+    page = client.get(f"/submissions/{submission.id}/summary").get_data(as_text=True)
+    assert "Alla obligatoriska svar finns och det finns inga fel." in page
+    assert f"/submissions/{submission.id}/transitions/submit" in page
+    assert client.post(f"/submissions/{submission.id}/transitions/submit").status_code == 302
+    assert db.session.get(Submission, submission.id).status == "submitted"
+
+
+def test_large_changes_are_warnings_the_agency_explains_and_the_reviewer_reads(client, login):
+    last_cycle = factories.make_cycle(year=2025, status="approved", questionnaire=True)
+    agency, submission = _draft(year=2026)
+    last = factories.make_submission(last_cycle, agency, "approved")
+    db.session.add(
+        SubmissionValue(submission_id=last.id, item_code="it_cost_total", number=Decimal(100000))
+    )
+    db.session.commit()
+    login("agency_editor", agency=agency)
+    _save(client, submission, {"it_cost_total--outcome": "180 000"})
+    page = client.get(f"/submissions/{submission.id}/summary").get_data(as_text=True)
+    assert "Ändrat med +80 % sedan förra året (100 000)" in page.replace("\u00a0", " ")
+    client.post(
+        f"/submissions/{submission.id}/explanations",
+        {"explain:it_cost_total:outcome": "Nytt datacenter.", "explain:made_up:outcome": "ignored"},
+    )
+    client.logout()
+    login("reviewer")
+    page = client.get(f"/submissions/{submission.id}/summary").get_data(as_text=True)
+    assert "Nytt datacenter." in page and "ignored" not in page
+    refused = client.post(
+        f"/submissions/{submission.id}/explanations",
+        {"explain:it_cost_total:outcome": "Granskaren skriver"},
+    )
+    assert refused.status_code == 403

@@ -38,6 +38,8 @@ ROLES = {
     "submissions.answer": {"agency_editor"},
     # Everyone who may see the submission reads its sections; saving is checked per object.
     "submissions.section": {"admin", "reviewer", "agency_editor", "agency_viewer"},
+    "submissions.summary": {"admin", "reviewer", "agency_editor", "agency_viewer"},
+    "submissions.explain": {"admin", "reviewer", "agency_editor", "agency_viewer"},
     "review.raise_question_view": {"reviewer"},
     "review.resolve": {"reviewer"},
     "admin.agencies": {"admin"},

@@ -1,0 +1,98 @@
+""" "Check your answers": everything in one page, with errors and warnings linked to their
+fields, the agency's explanations of warnings, and the submit button."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.accounts.access import roles_required
+from app.cycles.questionnaire_service import items_of, rules_of
+from app.extensions import db
+from app.submissions import bp
+from app.submissions.answers import (
+    as_answers,
+    errors_of,
+    explanations_of,
+    field_name,
+    save_explanations,
+    stored_values,
+    warnings_of,
+)
+from app.submissions.findings_text import KEY_FIGURES, finding_text, key_figure_label
+from app.submissions.labels import SECTION_LABELS
+from app.submissions.routes import ANYONE_SIGNED_IN
+from app.submissions.section_routes import can_edit, load_submission
+from app.submissions.transitions import available_actions
+from app.workflow_messages import refusal_message, trigger_label
+from workflows.answers import key_figures
+
+
+def _link(submission, finding, section_of) -> str | None:
+    section = section_of.get(finding.item)
+    if section is None:
+        return None
+    return url_for(
+        "submissions.section",
+        submission_id=submission.id,
+        section=section,
+        _anchor=field_name(finding.item, finding.period),
+    )
+
+
+@bp.get("/submissions/<int:submission_id>/summary")
+@roles_required(*ANYONE_SIGNED_IN)
+def summary(submission_id):
+    submission = load_submission(submission_id)
+    locale = str(get_locale())
+    items = items_of(submission.cycle_id)
+    section_of = {item.code: item.section for item in items}
+    labels = {item.code: item.label(locale) for item in items}
+    labels.update({code: key_figure_label(code) for code in KEY_FIGURES})
+    rule_labels = {rule.code: rule.label(locale) for rule in rules_of(submission.cycle_id)}
+    values = stored_values(submission.id)
+    allowed, blocked = available_actions(submission, current_user)
+    return render_template(
+        "submissions/summary.html",
+        submission=submission,
+        items=items,
+        values=values,
+        sections=SECTION_LABELS,
+        labels=labels,
+        errors=[
+            (f, finding_text(f, rule_labels), _link(submission, f, section_of))
+            for f in errors_of(submission)
+        ],
+        warnings=[
+            (f, finding_text(f), _link(submission, f, section_of)) for f in warnings_of(submission)
+        ],
+        explanations=explanations_of(submission.id),
+        figures=key_figures(as_answers(values)),
+        key_figure_labels=KEY_FIGURES,
+        editable=can_edit(submission),
+        can_submit="submit" in allowed,
+        submit_blocked=refusal_message(blocked["submit"]) if "submit" in blocked else None,
+        trigger_label=trigger_label,
+    )
+
+
+@bp.post("/submissions/<int:submission_id>/explanations")
+@roles_required(*ANYONE_SIGNED_IN)
+def explain(submission_id):
+    submission = load_submission(submission_id, lock=True)
+    if not can_edit(submission):
+        abort(403)
+    texts = {
+        key.removeprefix("explain:"): value
+        for key, value in request.form.items()
+        if key.startswith("explain:")
+    }
+    changed = save_explanations(submission, texts, current_user)
+    db.session.commit()
+    flash(
+        _("Your explanations have been saved.")
+        if changed
+        else _("Nothing to save: no explanation was changed."),
+        "success",
+    )
+    return redirect(url_for("submissions.summary", submission_id=submission_id, _anchor="warnings"))

@@ -75,8 +75,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.review import bp as review_bp
     from app.review import routes as review_routes  # noqa: F401
     from app.submissions import bp as submissions_bp
+    from app.submissions import project_routes, section_routes, summary_routes  # noqa: F401
     from app.submissions import routes as submission_routes  # noqa: F401
-    from app.submissions import section_routes, summary_routes  # noqa: F401
 
     for blueprint in (accounts_bp, admin_bp, cycles_bp, submissions_bp, review_bp):
         app.register_blueprint(blueprint)

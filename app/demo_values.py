@@ -2,6 +2,7 @@
 sense for the peer group, and a few plausible outliers for the reviewers to find."""
 
 import random
+from datetime import date
 from decimal import Decimal
 
 from app.cycles.default_questionnaire import IT_COST_PARTS, MATURITY_AREAS
@@ -78,3 +79,50 @@ def demo_answers(org_number: str, peer_group: str, year: int) -> dict[str, str]:
 
 def _swedish(value) -> str:
     return f"{Decimal(str(value)):,}".replace(",", " ").replace(".", ",")
+
+
+PROJECT_NAMES = [
+    ("Nytt ärendehanteringssystem", "Ersätter tre äldre system för ärendehandläggning."),
+    ("Digital brevlåda och e-tjänster", "Fler ärenden ska kunna lämnas och följas digitalt."),
+    ("Flytt till gemensam molnplattform", "Drift flyttas till en statlig molntjänst."),
+    ("Automatiserad handläggning", "Regelstyrda beslut fattas automatiskt där det är möjligt."),
+    ("Informationsförsörjning och datadelning", "Data delas med andra myndigheter via API."),
+]
+
+
+def demo_projects(org_number: str, budget_scale: int) -> list[dict]:
+    """Zero to three strategic projects for an agency, as the form would receive them."""
+    rng = random.Random(f"{org_number}-projects")
+    chosen = rng.sample(PROJECT_NAMES, rng.randint(0, 3))
+    projects = []
+    for name, description in chosen:
+        budget = int(budget_scale * rng.uniform(0.02, 0.12))
+        start = date(2023 + rng.randint(0, 2), rng.randint(1, 12), 1)
+        projects.append(
+            {
+                "name": name,
+                "description": description,
+                "orientation": rng.choice(["develop", "efficiency"]),
+                "status": "ongoing",
+                "start_date": start,
+                "end_date": date(start.year + rng.randint(2, 4), 6, 30),
+                "budget": Decimal(budget),
+                "cost_to_date": Decimal(int(budget * rng.uniform(0.1, 0.6))),
+                "forecast_at_completion": Decimal(int(budget * rng.uniform(0.95, 1.3))),
+                "collaboration": "",
+                "risk_benefits": rng.choice(RISKS),
+                "risk_budget": rng.choice(RISKS),
+                "risk_time": rng.choice(RISKS),
+                "benefits_analysed": rng.random() < 0.8,
+                "benefits_plan": rng.random() < 0.6,
+                "benefits_owner": rng.random() < 0.5,
+                "expected_benefits": "Kortare handläggningstider och lägre förvaltningskostnad.",
+                "benefit_measure": "Genomsnittlig handläggningstid i dagar",
+                "benefit_target": "Minska med 30 procent",
+                "realised_benefits": "",
+            }
+        )
+    return projects
+
+
+RISKS = ("low", "medium", "high")

@@ -1,6 +1,14 @@
 """Putting a service's refusal next to the field it is about."""
 
+from wtforms import StringField
+
 from app.accounts.errors import FieldErrors
+from app.submissions.findings_text import NOT_A_NUMBER_TEXT
+from app.submissions.swedish_numbers import (
+    NotANumber,
+    format_swedish_number,
+    parse_swedish_number,
+)
 
 
 def apply_field_errors(form, error: FieldErrors) -> None:
@@ -10,3 +18,24 @@ def apply_field_errors(form, error: FieldErrors) -> None:
             form.form_errors.append(message)
         else:
             field.errors = [*field.errors, message]
+
+
+class SwedishDecimalField(StringField):
+    """A number typed the Swedish way ("1 234 567,5"); shown back in the same form, or as
+    typed when it could not be read."""
+
+    def process_formdata(self, valuelist):
+        self.raw_text = valuelist[0] if valuelist else ""
+        if not self.raw_text.strip():
+            self.data = None
+            return
+        try:
+            self.data = parse_swedish_number(self.raw_text)
+        except NotANumber as problem:
+            self.data = None
+            raise ValueError(str(NOT_A_NUMBER_TEXT[problem.reason])) from None
+
+    def _value(self):
+        if getattr(self, "raw_text", None) is not None and (self.errors or self.data is None):
+            return self.raw_text
+        return format_swedish_number(self.data) if self.data is not None else ""

@@ -121,3 +121,20 @@ def waiting_text(submission) -> str:
         days = (utcnow() - requested).days
         return _("%(n)d days since the request", n=days)
     return "–"
+
+
+PROJECT_STATUS = {
+    "ongoing": _l("Ongoing"),
+    "reorienting": _l("Re-orienting"),
+    "completed": _l("Completed"),
+    "cancelled": _l("Cancelled"),
+}
+RISK = {"low": _l("low"), "medium": _l("medium"), "high": _l("high")}
+
+
+def project_status_label(status: str):
+    return PROJECT_STATUS.get(status, status)
+
+
+def risk_label(risk: str):
+    return RISK.get(risk, risk)

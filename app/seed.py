@@ -12,11 +12,12 @@ from app.cycles.models import Cycle
 from app.cycles.operations import CycleData, create_cycle, fire_cycle_transition
 from app.cycles.services import cycle_submissions
 from app.demo_agencies import DEMO_AGENCIES
-from app.demo_values import demo_answers
+from app.demo_values import demo_answers, demo_projects
 from app.extensions import db
 from app.review.questions import raise_question
-from app.submissions.answers import save_section
+from app.submissions.answers import can_prefill, prefill_from_last_year, save_section
 from app.submissions.models import Submission
+from app.submissions.projects import ProjectData, create_project
 from app.submissions.transitions import fire_transition
 from app.timeutil import replayed_at, utcnow
 from workflows.cycle import CycleStatus
@@ -201,11 +202,19 @@ def _walk_to(
 
 
 def _fill_in(submission: Submission, editor: User, when: datetime, sections) -> None:
-    """The agency's answers, saved as its editor would."""
-    form = demo_answers(
-        submission.agency.org_number, submission.agency.peer_group.code, submission.cycle.year
-    )
+    """The agency's answers, saved as its editor would: last year's answers first where
+    there are any, then this year's values; new projects in the first year."""
+    agency = submission.agency
+    form = demo_answers(agency.org_number, agency.peer_group.code, submission.cycle.year)
     with replayed_at(min(when, utcnow())):
+        if not sections:
+            return
+        if can_prefill(submission):
+            prefill_from_last_year(submission, editor)
+        else:
+            budget_scale = int(form["it_cost_total--outcome"].replace(" ", ""))
+            for project in demo_projects(agency.org_number, budget_scale):
+                create_project(submission, ProjectData(**project), editor)
         for section in sections:
             outcome = save_section(submission, section, form, submission.version, editor)
             assert outcome.ok, outcome.errors

@@ -11,7 +11,9 @@ from app.labels import (
     cycle_status_label,
     event_label,
     next_step_text,
+    project_status_label,
     question_status_label,
+    risk_label,
     role_label,
     submission_status_label,
     waiting_text,
@@ -65,6 +67,8 @@ def register(app):
         next_step_text=next_step_text,
         event_label=event_label,
         waiting_text=waiting_text,
+        project_status_label=project_status_label,
+        risk_label=risk_label,
         section_status_label=lambda state: SECTION_STATUS_LABELS.get(state, state),
         reason_triggers={t for t, row in SUBMISSION_WORKFLOW.table.items() if row.reason_required},
     )

@@ -249,3 +249,46 @@ def save_explanations(submission: Submission, texts: dict[str, str], actor) -> i
         changed += 1
     db.session.flush()
     return changed
+
+
+def can_prefill(submission: Submission) -> bool:
+    from app.submissions.comparison import last_year_submission_id
+    from app.submissions.projects import projects_of
+
+    return (
+        submission.status == SubmissionStatus.DRAFT
+        and not stored_values(submission.id)
+        and not projects_of(submission.id)
+        and last_year_submission_id(submission) is not None
+    )
+
+
+def prefill_from_last_year(submission: Submission, actor) -> tuple[int, int]:
+    """Copy last year's approved answers (for items this cycle still asks) and the projects
+    still ongoing into an untouched draft. Returns (values, projects) copied."""
+    from app.submissions.comparison import last_year_submission_id
+    from app.submissions.projects import carry_over_projects
+
+    source = last_year_submission_id(submission)
+    if source is None or not can_prefill(submission):
+        return 0, 0
+    codes = {item.code for item in items_of(submission.cycle_id)}
+    copied = 0
+    for (code, period), row in stored_values(source).items():
+        if code in codes:
+            db.session.add(
+                SubmissionValue(
+                    submission_id=submission.id,
+                    item_code=code,
+                    period=period,
+                    number=row.number,
+                    text=row.text,
+                    changed_in_version=submission.version + 1,
+                    updated_by_id=actor.id,
+                )
+            )
+            copied += 1
+    projects = carry_over_projects(source, submission)
+    submission.updated_at = utcnow()
+    db.session.flush()
+    return copied, projects

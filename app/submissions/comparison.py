@@ -35,17 +35,22 @@ def _answers_by_submission(submission_ids: list[int]) -> dict[int, Answers]:
     return answers
 
 
-def last_year_answers(submission: Submission) -> Answers:
+def last_year_submission_id(submission: Submission) -> int | None:
+    """The agency's approved submission of the previous cycle, if any."""
     previous = previous_cycle(submission.cycle)
     if previous is None:
-        return {}
-    last = db.session.scalar(
+        return None
+    return db.session.scalar(
         select(Submission.id).where(
             Submission.cycle_id == previous.id,
             Submission.agency_id == submission.agency_id,
             Submission.status == SubmissionStatus.APPROVED,
         )
     )
+
+
+def last_year_answers(submission: Submission) -> Answers:
+    last = last_year_submission_id(submission)
     return _answers_by_submission([last])[last] if last else {}
 
 

@@ -19,7 +19,7 @@ KEY_FIGURES = {
     "new_share": (_l("New development, share of IT cost"), "%"),
 }
 
-_NOT_A_NUMBER = {
+NOT_A_NUMBER_TEXT = {
     "grouping": _l("Group thousands in threes, as in 1 234 567, or leave out the spaces."),
     "ambiguous_dot": _l("Use a decimal comma, as in 1234,5: a dot could also group thousands."),
     "characters": _l("Enter a number, for example 1 234 567 or 1234,5."),
@@ -35,7 +35,7 @@ def finding_text(finding: Finding, rule_labels: dict[str, str] | None = None) ->
     p = finding.params
     texts = {
         "required": lambda: _("Answer this question."),
-        "not_a_number": lambda: str(_NOT_A_NUMBER[p["reason"]]),
+        "not_a_number": lambda: str(NOT_A_NUMBER_TEXT[p["reason"]]),
         "too_long": lambda: _("The text can be at most %(n)d characters.", n=p["max"]),
         "whole_number": lambda: _("Enter a whole number."),
         "below_min": lambda: _("Enter %(min)s or more.", min=_number(p["min"])),

@@ -3,9 +3,11 @@
 from flask import render_template
 from flask_login import current_user
 
+from app.accounts.policies import is_own_agency_editor
 from app.review.questions import questions_of
-from app.submissions.answers import section_statuses
+from app.submissions.answers import can_prefill, section_statuses
 from app.submissions.labels import SECTION_LABELS
+from app.submissions.projects import projects_of
 from app.submissions.services import deadline_of
 from app.submissions.transitions import available_actions
 from app.workflow_messages import refusal_message, trigger_label
@@ -25,4 +27,7 @@ def render_submission_page(submission, status=200, errors=None, form_values=None
         form_values=form_values or {},
         sections=section_statuses(submission),
         section_labels=SECTION_LABELS,
+        project_count=len(projects_of(submission.id)),
+        can_prefill=is_own_agency_editor(current_user, submission.agency_id)
+        and can_prefill(submission),
     ), status

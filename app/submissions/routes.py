@@ -5,12 +5,13 @@ from flask_login import current_user
 from app.accounts.access import roles_required
 from app.accounts.errors import FieldErrors
 from app.accounts.models import AGENCY_ROLES, Role
-from app.accounts.policies import can_view_agency_data
+from app.accounts.policies import can_view_agency_data, is_own_agency_editor
 from app.audit.services import submission_history
 from app.extensions import db
 from app.review.models import Question
 from app.review.questions import answer_question
 from app.submissions import bp
+from app.submissions.answers import can_prefill, prefill_from_last_year
 from app.submissions.models import Submission
 from app.submissions.pages import render_submission_page
 from app.submissions.services import agency_submissions, deadline_of
@@ -103,3 +104,25 @@ def history(submission_id):
         events=submission_history(submission.id),
         trigger_label=trigger_label,
     )
+
+
+@bp.post("/submissions/<int:submission_id>/prefill")
+@roles_required(Role.AGENCY_EDITOR)
+def prefill(submission_id):
+    submission = _visible_submission(submission_id)
+    if not is_own_agency_editor(current_user, submission.agency_id):
+        abort(403)
+    if not can_prefill(submission):
+        abort(409)
+    values, projects = prefill_from_last_year(submission, current_user)
+    db.session.commit()
+    flash(
+        _(
+            "Filled in from last year: %(values)d values and %(projects)d ongoing projects. "
+            "Check and update every answer.",
+            values=values,
+            projects=projects,
+        ),
+        "success",
+    )
+    return redirect(url_for("submissions.show", submission_id=submission_id))

@@ -1,0 +1,202 @@
+"""Strategic IT projects of a submission. The original baseline (budget and planned end date)
+is never overwritten: a change of either is a re-baseline with a reason, kept in history.
+Operations flush, never commit."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.accounts.errors import FieldErrors
+from app.audit.operations import record_event
+from app.extensions import db
+from app.submissions.models import Project, ProjectBaselineChange, ProjectStatus, Submission
+
+RISKS = ("low", "medium", "high")
+ORIENTATIONS = ("develop", "efficiency")
+
+
+@dataclass
+class ProjectData:
+    name: str
+    description: str
+    orientation: str
+    status: str
+    start_date: date
+    end_date: date  # the currently planned end date
+    budget: Decimal  # the current budget, tkr
+    cost_to_date: Decimal
+    forecast_at_completion: Decimal
+    collaboration: str
+    risk_benefits: str
+    risk_budget: str
+    risk_time: str
+    benefits_analysed: bool
+    benefits_plan: bool
+    benefits_owner: bool
+    expected_benefits: str
+    benefit_measure: str
+    benefit_target: str
+    realised_benefits: str
+    rebaseline_reason: str = ""
+
+
+def projects_of(submission_id: int) -> list[Project]:
+    return list(
+        db.session.scalars(
+            select(Project).where(Project.submission_id == submission_id).order_by(Project.name)
+        )
+    )
+
+
+def _check(data: ProjectData, project: Project | None) -> None:
+    errors = {}
+    if data.end_date < data.start_date:
+        errors["end_date"] = _("The planned end date must come after the start date.")
+    if project is not None and project.original_end_date < data.start_date:
+        errors["start_date"] = _("The start date must come before the original end date.")
+    for name in ("budget", "cost_to_date", "forecast_at_completion"):
+        if getattr(data, name) < 0:
+            errors[name] = _("Enter 0 or more.")
+    if project is not None and _rebaselined(project, data) and not data.rebaseline_reason.strip():
+        errors["rebaseline_reason"] = _("The budget or the planned end date has changed: say why.")
+    if errors:
+        raise FieldErrors(errors)
+
+
+def _rebaselined(project: Project, data: ProjectData) -> bool:
+    return data.budget != project.current_budget or data.end_date != project.current_end_date
+
+
+_PLAIN_FIELDS = (
+    "name",
+    "description",
+    "orientation",
+    "status",
+    "start_date",
+    "cost_to_date",
+    "forecast_at_completion",
+    "collaboration",
+    "risk_benefits",
+    "risk_budget",
+    "risk_time",
+    "benefits_analysed",
+    "benefits_plan",
+    "benefits_owner",
+    "expected_benefits",
+    "benefit_measure",
+    "benefit_target",
+    "realised_benefits",
+)
+
+
+def create_project(submission: Submission, data: ProjectData, actor) -> Project:
+    _check(data, None)
+    project = Project(
+        submission_id=submission.id,
+        original_budget=data.budget,
+        current_budget=data.budget,
+        original_end_date=data.end_date,
+        current_end_date=data.end_date,
+    )
+    for name in _PLAIN_FIELDS:
+        setattr(project, name, getattr(data, name))
+    db.session.add(project)
+    db.session.flush()
+    _touch(submission, actor, "add_project", project.name)
+    return project
+
+
+def update_project(submission: Submission, project: Project, data: ProjectData, actor) -> None:
+    _check(data, project)
+    reason = data.rebaseline_reason.strip()
+    for field, old, new in (
+        ("budget", project.current_budget, data.budget),
+        ("end_date", project.current_end_date, data.end_date),
+    ):
+        if old != new:
+            project.baseline_changes.append(
+                ProjectBaselineChange(
+                    field=field,
+                    old_value=_text(old),
+                    new_value=_text(new),
+                    reason=reason,
+                    changed_by_id=actor.id,
+                )
+            )
+    project.current_budget, project.current_end_date = data.budget, data.end_date
+    for name in _PLAIN_FIELDS:
+        setattr(project, name, getattr(data, name))
+    db.session.flush()
+    _touch(submission, actor, "change_project", project.name, reason)
+
+
+def _text(value) -> str:
+    return str(value.quantize(Decimal("0.01"))) if isinstance(value, Decimal) else str(value)
+
+
+def delete_project(submission: Submission, project: Project, actor) -> None:
+    name = project.name
+    db.session.delete(project)
+    db.session.flush()
+    _touch(submission, actor, "remove_project", name)
+
+
+def _touch(submission: Submission, actor, event: str, name: str, reason: str = "") -> None:
+    from app.timeutil import utcnow
+
+    submission.updated_at = utcnow()  # steps the version: projects are part of the answers
+    if submission.status != "draft":
+        record_event(
+            "value_change",
+            event,
+            actor,
+            agency_id=submission.agency_id,
+            cycle_id=submission.cycle_id,
+            submission_id=submission.id,
+            to_value=name,
+            comment=reason,
+        )
+
+
+@dataclass(frozen=True)
+class ProjectFigures:
+    cost_variance: Decimal  # forecast at completion against the original budget, tkr
+    cost_variance_share: Decimal | None  # in %
+    schedule_slip_days: int  # current against original planned end date
+
+
+def figures_of(project: Project) -> ProjectFigures:
+    variance = project.forecast_at_completion - project.original_budget
+    share = variance * 100 / project.original_budget if project.original_budget else None
+    slip = (project.current_end_date - project.original_end_date).days
+    return ProjectFigures(variance, share, slip)
+
+
+def carry_over_projects(source_submission_id: int, target: Submission) -> int:
+    """Copy last year's ongoing projects into a new draft, baseline and history included."""
+    carried = 0
+    for old in projects_of(source_submission_id):
+        if old.status not in (ProjectStatus.ONGOING, ProjectStatus.REORIENTING):
+            continue
+        copy = Project(submission_id=target.id, carried_from_id=old.id)
+        for column in (c.key for c in Project.__table__.columns):
+            if column not in ("id", "submission_id", "carried_from_id", "updated_at"):
+                setattr(copy, column, getattr(old, column))
+        copy.baseline_changes = [
+            ProjectBaselineChange(
+                field=c.field,
+                old_value=c.old_value,
+                new_value=c.new_value,
+                reason=c.reason,
+                changed_by_id=c.changed_by_id,
+                changed_at=c.changed_at,
+            )
+            for c in old.baseline_changes
+        ]
+        db.session.add(copy)
+        carried += 1
+    db.session.flush()
+    return carried

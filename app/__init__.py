@@ -71,10 +71,12 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts import admin_bp, admin_routes, peer_group_routes, routes  # noqa: F401
     from app.accounts import bp as accounts_bp
     from app.cycles import bp as cycles_bp
+    from app.cycles import questionnaire_routes  # noqa: F401
     from app.cycles import routes as cycle_routes  # noqa: F401
     from app.review import bp as review_bp
     from app.review import routes as review_routes  # noqa: F401
     from app.submissions import bp as submissions_bp
+    from app.submissions import excel_routes as excel_views  # noqa: F401
     from app.submissions import project_routes, section_routes, summary_routes  # noqa: F401
     from app.submissions import routes as submission_routes  # noqa: F401
 

@@ -37,7 +37,7 @@ from workflows.cycle import CYCLE_WORKFLOW
 admin_only = roles_required(Role.ADMIN)
 
 
-def _cycle_or_404(year: int) -> Cycle:
+def cycle_or_404(year: int) -> Cycle:
     cycle = db.session.scalar(select(Cycle).where(Cycle.year == year))
     if cycle is None:
         abort(404)
@@ -96,7 +96,7 @@ def new_cycle():
 @bp.route("/admin/cycles/<int:year>/edit", methods=["GET", "POST"])
 @admin_only
 def edit_cycle(year):
-    cycle = _cycle_or_404(year)
+    cycle = cycle_or_404(year)
     form = CycleEditForm(obj=cycle)
     if form.validate_on_submit():
         try:
@@ -136,7 +136,7 @@ def _cycle_actions(cycle: Cycle) -> tuple[list[str], dict[str, str]]:
 @bp.get("/admin/cycles/<int:year>")
 @admin_only
 def show(year, error=None, status=200):
-    cycle = _cycle_or_404(year)
+    cycle = cycle_or_404(year)
     allowed, blocked = _cycle_actions(cycle)
     return render_template(
         "cycles/show.html",
@@ -156,7 +156,7 @@ def show(year, error=None, status=200):
 @bp.post("/admin/cycles/<int:year>/transitions/<trigger>")
 @admin_only
 def transition(year, trigger):
-    _cycle_or_404(year)
+    cycle_or_404(year)
     try:
         fire_cycle_transition(year, trigger, current_user, request.form.get("reason", ""))
     except CycleTransitionRefused as refused:
@@ -170,7 +170,7 @@ def transition(year, trigger):
 @bp.route("/admin/cycles/<int:year>/participants", methods=["GET", "POST"])
 @admin_only
 def participants(year):
-    cycle = _cycle_or_404(year)
+    cycle = cycle_or_404(year)
     error = None
     chosen = set(participant_ids(cycle))
     if request.method == "POST":

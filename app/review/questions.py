@@ -10,6 +10,7 @@ from app.accounts.errors import FieldErrors
 from app.audit.operations import record_event
 from app.extensions import db
 from app.review.models import Question, QuestionStatus
+from app.submissions.locking import lock_submission
 from app.submissions.models import Submission
 from app.timeutil import utcnow
 from workflows.submission import SubmissionStatus
@@ -66,6 +67,7 @@ def _clean_texts(texts: dict[str, tuple[str, str, int]]) -> dict[str, str]:
 
 
 def raise_question(submission: Submission, subject: str, text: str, actor) -> Question:
+    submission = lock_submission(submission.id)  # the state now, one writer at a time
     if submission.status != SubmissionStatus.IN_REVIEW:
         raise FieldErrors(
             {"text": _("Questions can be raised only while the submission is in review.")}
@@ -99,6 +101,7 @@ def raise_question(submission: Submission, subject: str, text: str, actor) -> Qu
 
 
 def answer_question(submission: Submission, question: Question, answer: str, actor) -> None:
+    submission = lock_submission(submission.id)  # the state now, one writer at a time
     if submission.status != SubmissionStatus.CLARIFICATION:
         raise FieldErrors(
             {"answer": _("Questions can be answered only during a clarification round.")}
@@ -124,6 +127,7 @@ def answer_question(submission: Submission, question: Question, answer: str, act
 
 
 def resolve_question(submission: Submission, question: Question, actor) -> None:
+    submission = lock_submission(submission.id)  # the state now, one writer at a time
     if submission.status != SubmissionStatus.IN_REVIEW:
         raise FieldErrors(
             {"resolve": _("Questions can be resolved only while the submission is in review.")}

@@ -13,6 +13,7 @@ from app.review.models import Question
 from app.review.questions import raise_question, resolve_question
 from app.review.services import (
     QueueFilter,
+    answer_progress,
     cycle_years,
     reviewers,
     status_counts,
@@ -46,6 +47,7 @@ def queue():
     years = cycle_years()
     filters = _queue_filter(years)
     page = paginate(submissions_for_review(filters), per_page=50)
+    progress = answer_progress([submission.id for submission in page.items])
     return render_template(
         "review/queue.html",
         page=page,
@@ -55,6 +57,7 @@ def queue():
         statuses=list(SubmissionStatus),
         reviewers=reviewers(),
         counts=status_counts(filters),
+        progress=progress,
     )
 
 

@@ -1,11 +1,12 @@
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from app.accounts.models import Agency, Role, User
 from app.cycles.models import Cycle
 from app.extensions import db
+from app.review.models import Question, QuestionStatus
 from app.submissions.models import Submission
 
 
@@ -66,3 +67,19 @@ def reviewers() -> list[User]:
             select(User).where(User.role == Role.REVIEWER, User.active).order_by(User.name)
         )
     )
+
+
+def answer_progress(submission_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Per submission: (questions answered or resolved, questions in all), in one query."""
+    if not submission_ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            Question.submission_id,
+            func.count(case((Question.status != QuestionStatus.OPEN, 1))),
+            func.count(),
+        )
+        .where(Question.submission_id.in_(submission_ids))
+        .group_by(Question.submission_id)
+    )
+    return {submission_id: (answered, total) for submission_id, answered, total in rows}

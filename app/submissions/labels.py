@@ -12,3 +12,13 @@ SECTION_STATUS_LABELS = {
     "complete": _l("Complete"),
     "has_errors": _l("Has errors"),
 }
+
+# The groups of items on the IT costs page (and sheet).
+HEADING_LABELS = {
+    "operations": _l("The agency"),
+    "it_costs": _l("IT costs"),
+    "investments": _l("Investments"),
+    "split": _l("What the IT cost is spent on"),
+    "people": _l("Users and staff"),
+    "assessment": _l("Your assessment"),
+}

@@ -3,14 +3,11 @@ saved by the agency's editors while the submission is a draft or in clarificatio
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.accounts.access import roles_required
 from app.accounts.policies import can_view_agency_data, is_own_agency_editor
 from app.cycles.questionnaire_service import items_of, rules_of
-from app.database import begin_write
 from app.extensions import db
 from app.submissions import bp
 from app.submissions.answers import (
@@ -23,28 +20,22 @@ from app.submissions.answers import (
 )
 from app.submissions.comparison import last_year_answers
 from app.submissions.findings_text import KEY_FIGURES, finding_text
-from app.submissions.labels import SECTION_LABELS
+from app.submissions.labels import HEADING_LABELS, SECTION_LABELS
+from app.submissions.locking import lock_submission
 from app.submissions.models import Submission
 from app.submissions.routes import ANYONE_SIGNED_IN
 from workflows.answers import key_figures
 from workflows.submission import SubmissionStatus
 
 SECTIONS = {code: label for code, label in SECTION_LABELS.items() if code != "projects"}
-HEADINGS = {
-    "operations": _l("The agency"),
-    "it_costs": _l("IT costs"),
-    "investments": _l("Investments"),
-    "split": _l("What the IT cost is spent on"),
-    "people": _l("Users and staff"),
-    "assessment": _l("Your assessment"),
-}
 
 
 def load_submission(submission_id: int, lock: bool = False) -> Submission:
+    """The submission if this user may see it (404 otherwise); locked for a change if asked."""
     if lock:
-        begin_write(db.session)
-    statement = select(Submission).where(Submission.id == submission_id)
-    submission = db.session.scalar(statement.with_for_update(of=Submission) if lock else statement)
+        submission = lock_submission(submission_id)
+    else:
+        submission = db.session.get(Submission, submission_id)
     if submission is None or not can_view_agency_data(current_user, submission.agency_id):
         abort(404)
     return submission
@@ -133,7 +124,7 @@ def _render(
         conflicts=conflicts,
         field_name=field_name,
         reason_error=reason_error,
-        heading_labels=HEADINGS,
+        heading_labels=HEADING_LABELS,
         labels={item.code: item.label(_locale()) for item in items},
         reason=request.form.get("reason", "") if request.method == "POST" else "",
     ), status

@@ -4,15 +4,14 @@ The caller commits (or rolls back on refusal). Nothing is written unless the who
 transition is allowed.
 """
 
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.policies import can_view_agency_data
 from app.audit.operations import record_event
-from app.database import begin_write
 from app.extensions import db
 from app.review.questions import question_counts
 from app.submissions.answers import blocking_error_count
+from app.submissions.locking import lock_submission
 from app.submissions.models import Submission
 from app.timeutil import today_in_stockholm, utcnow
 from workflows.rules import Refusal
@@ -45,13 +44,9 @@ def facts_for(submission: Submission, actor, reason: str = "") -> SubmissionFact
 
 def fire_transition(submission_id: int, trigger: str, actor, reason: str = "") -> Submission:
     """Move the submission along the workflow, or raise TransitionRefused with the reason."""
-    begin_write(db.session)
-    submission = db.session.scalar(
-        select(Submission).where(Submission.id == submission_id).with_for_update(of=Submission)
-    )
+    submission = lock_submission(submission_id)  # the state as it is now, under the lock
     if submission is None or not can_view_agency_data(actor, submission.agency_id):
         raise SubmissionNotFound(submission_id)
-    db.session.refresh(submission)  # the state as it is now, under the lock
     refusal = SUBMISSION_WORKFLOW.check(
         trigger, submission.status, facts_for(submission, actor, reason)
     )

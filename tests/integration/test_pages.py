@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from app.extensions import db
 from app.timeutil import today_in_stockholm
 from tests import factories
 
@@ -131,3 +132,25 @@ def test_security_headers_on_pages(client):
     assert response.headers["Cache-Control"] == "no-store"
     assert "HttpOnly" in response.headers["Set-Cookie"]
     assert "SameSite=Lax" in response.headers["Set-Cookie"]
+
+
+def test_queue_shows_how_many_questions_the_agency_has_answered(client, login):
+    from app.review.models import Question
+
+    cycle = factories.make_cycle()
+    submission = factories.make_submission(cycle, factories.make_agency(), "clarification")
+    reviewer = factories.make_user("reviewer")
+    for status in ("answered", "open"):
+        db.session.add(
+            Question(
+                submission_id=submission.id,
+                subject="X",
+                text="Y",
+                status=status,
+                raised_by_id=reviewer.id,
+            )
+        )
+    db.session.commit()
+    client.login(reviewer)
+    page = client.get("/review/?status=clarification").get_data(as_text=True)
+    assert "1 av 2 besvarade" in page

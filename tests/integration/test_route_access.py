@@ -29,6 +29,8 @@ ROLES = {
     "cycles.show": {"admin"},
     "cycles.transition": {"admin"},
     "cycles.participants": {"admin"},
+    "cycles.questionnaire": {"admin"},
+    "cycles.edit_item": {"admin"},
     "review.queue": {"admin", "reviewer"},
     "submissions.agency_overview": {"agency_editor", "agency_viewer"},
     "submissions.show": {"admin", "reviewer", "agency_editor", "agency_viewer"},
@@ -45,6 +47,10 @@ ROLES = {
     "submissions.edit_project": {"admin", "reviewer", "agency_editor", "agency_viewer"},
     "submissions.remove_project": {"admin", "reviewer", "agency_editor", "agency_viewer"},
     "submissions.prefill": {"agency_editor"},
+    # Everyone who may see the submission downloads the Excel template; only the agency's
+    # editors upload it (checked per object: their own agency, an editable submission).
+    "submissions.excel_template": {"admin", "reviewer", "agency_editor", "agency_viewer"},
+    "submissions.excel_upload": {"agency_editor"},
     "review.raise_question_view": {"reviewer"},
     "review.resolve": {"reviewer"},
     "admin.agencies": {"admin"},

@@ -1,0 +1,117 @@
+"""The questionnaire as an Excel file: downloaded by anyone who may see the submission, uploaded
+by the agency's editors while the submission is editable. An upload is stored all or nothing."""
+
+import io
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+
+from app.accounts.access import roles_required
+from app.accounts.models import Role
+from app.extensions import db
+from app.submissions import bp
+from app.submissions.excel import (
+    CONTENT_TYPE,
+    MAX_UPLOAD_BYTES,
+    apply_upload,
+    build_template,
+    read_upload,
+    template_filename,
+)
+from app.submissions.routes import ANYONE_SIGNED_IN
+from app.submissions.section_routes import can_edit, load_submission
+from workflows.submission import SubmissionStatus
+
+
+class ExcelUploadForm(FlaskForm):
+    file = FileField(
+        _l("Excel file"),
+        validators=[
+            FileRequired(_l("Choose the Excel file to upload.")),
+            FileAllowed(["xlsx"], _l("Choose an Excel file (.xlsx).")),
+        ],
+    )
+
+
+@bp.app_template_global()
+def can_upload_excel(submission) -> bool:
+    return can_edit(submission)
+
+
+@bp.get("/submissions/<int:submission_id>/excel")
+@roles_required(*ANYONE_SIGNED_IN)
+def excel_template(submission_id):
+    submission = load_submission(submission_id)
+    return send_file(
+        io.BytesIO(build_template(submission, str(get_locale()))),
+        mimetype=CONTENT_TYPE,
+        as_attachment=True,
+        download_name=template_filename(submission),
+    )
+
+
+@bp.route("/submissions/<int:submission_id>/excel/upload", methods=["GET", "POST"])
+@roles_required(Role.AGENCY_EDITOR)
+def excel_upload(submission_id):
+    if not can_edit(load_submission(submission_id)):
+        abort(403)
+    form = ExcelUploadForm()
+    reason = request.form.get("reason", "")
+    if not form.validate_on_submit():
+        return _page(load_submission(submission_id), form, reason)
+    data = form.file.data.read(MAX_UPLOAD_BYTES + 1)
+    submission = load_submission(submission_id, lock=True)
+    if not can_edit(submission):
+        abort(403)
+    if submission.status == SubmissionStatus.CLARIFICATION and not reason.strip():
+        db.session.rollback()
+        reason_error = _("Say why you change the values.")
+        return _page(load_submission(submission_id), form, reason, reason_error=reason_error)
+    parsed = read_upload(submission, data)
+    if isinstance(parsed, list):
+        db.session.rollback()
+        return _page(load_submission(submission_id), form, reason, errors=parsed)
+    outcome = apply_upload(submission, parsed, current_user, reason)
+    if outcome.errors:
+        db.session.rollback()
+        return _page(load_submission(submission_id), form, reason, errors=outcome.errors)
+    db.session.commit()
+    flash(_saved_message(outcome.values, outcome.projects), "success")
+    return redirect(url_for("submissions.show", submission_id=submission_id))
+
+
+def _saved_message(values: int, projects: int) -> str:
+    if not values and not projects:
+        return _("Nothing to save: no value was changed.")
+    return " ".join(
+        [
+            ngettext(
+                "%(num)d value was saved from the file.",
+                "%(num)d values were saved from the file.",
+                values,
+            ),
+            ngettext(
+                "%(num)d project was added or changed.",
+                "%(num)d projects were added or changed.",
+                projects,
+            ),
+        ]
+    )
+
+
+def _page(submission, form, reason, errors=None, reason_error=None):
+    failed = bool(errors or reason_error or form.errors)
+    return render_template(
+        "submissions/excel_upload.html",
+        submission=submission,
+        form=form,
+        errors=errors or [],
+        reason=reason,
+        reason_error=reason_error,
+        max_megabytes=MAX_UPLOAD_BYTES // (1024 * 1024),
+    ), 422 if failed else 200

@@ -46,5 +46,9 @@ translations-update: $(VENV)/.runtime-installed
 screenshots: $(VENV)/.dev-installed translations
 	$(BIN)/python -m tests.browser.screenshots
 
+## Query counts and response times of the main pages with 10, 70 and 340 agencies
+bench: $(VENV)/.dev-installed translations
+	$(BIN)/python -m tests.benchmarks.bench_pages
+
 clean:
 	rm -rf $(VENV) instance

@@ -83,6 +83,9 @@ class Config:
     REMEMBER_COOKIE_SECURE = PRODUCTION
     SESSION_PROTECTION = "strong"
 
+    # A change against last year's approved value beyond this share is a warning to explain.
+    PLAUSIBILITY_CHANGE_THRESHOLD = os.environ.get("PLAUSIBILITY_CHANGE_THRESHOLD", "0.30")
+
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(5 * 1024 * 1024)))
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 

@@ -8,6 +8,7 @@ values that changed meanwhile, and by whom.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.audit.operations import record_event
@@ -220,8 +221,14 @@ def warnings_of(submission: Submission) -> list[Finding]:
 
     items = [item_spec(item) for item in items_of(submission.cycle_id)]
     answers = as_answers(stored_values(submission.id))
+    threshold = Decimal(str(current_app.config["PLAUSIBILITY_CHANGE_THRESHOLD"]))
     return plausibility(
-        items, answers, last_year_answers(submission), key_figures(answers), peer_ranges(submission)
+        items,
+        answers,
+        last_year_answers(submission),
+        key_figures(answers),
+        peer_ranges(submission),
+        threshold,
     )
 
 

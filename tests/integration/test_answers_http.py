@@ -277,3 +277,20 @@ def test_large_changes_are_warnings_the_agency_explains_and_the_reviewer_reads(c
         {"explain:it_cost_total:outcome": "Granskaren skriver"},
     )
     assert refused.status_code == 403
+
+
+def test_the_change_threshold_is_a_setting(client, login, app):
+    last_cycle = factories.make_cycle(year=2025, status="approved", questionnaire=True)
+    agency, submission = _draft(year=2026)
+    last = factories.make_submission(last_cycle, agency, "approved")
+    db.session.add(SubmissionValue(submission_id=last.id, item_code="users", number=Decimal(1000)))
+    db.session.commit()
+    login("agency_editor", agency=agency)
+    _save(client, submission, {"users--outcome": "1 200"})  # +20 %
+    summary = f"/submissions/{submission.id}/summary"
+    assert "Ändrat med +20" not in client.get(summary).get_data(as_text=True)
+    app.config["PLAUSIBILITY_CHANGE_THRESHOLD"] = "0.10"
+    try:
+        assert "Ändrat med +20" in client.get(summary).get_data(as_text=True)
+    finally:
+        app.config["PLAUSIBILITY_CHANGE_THRESHOLD"] = "0.30"

@@ -23,6 +23,10 @@ class Question(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), index=True)
     subject: Mapped[str] = mapped_column(String(200))  # the value, project or section
+    # The questionnaire item asked about, if any, and its value when the question was raised:
+    # if the agency corrects it, the thread shows both.
+    item_code: Mapped[str | None] = mapped_column(String(60))
+    value_at_raise: Mapped[str | None] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default=QuestionStatus.OPEN.value)
     raised_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))

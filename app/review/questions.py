@@ -10,9 +10,11 @@ from app.accounts.errors import FieldErrors
 from app.audit.operations import record_event
 from app.extensions import db
 from app.review.models import Question, QuestionStatus
+from app.submissions.answers import stored_values
 from app.submissions.locking import lock_submission
 from app.submissions.models import Submission
 from app.timeutil import utcnow
+from workflows.answers import OUTCOME
 from workflows.submission import SubmissionStatus
 
 MAX_TEXT = 5000
@@ -66,7 +68,9 @@ def _clean_texts(texts: dict[str, tuple[str, str, int]]) -> dict[str, str]:
     return cleaned
 
 
-def raise_question(submission: Submission, subject: str, text: str, actor) -> Question:
+def raise_question(
+    submission: Submission, subject: str, text: str, actor, item_code: str | None = None
+) -> Question:
     submission = lock_submission(submission.id)  # the state now, one writer at a time
     if submission.status != SubmissionStatus.IN_REVIEW:
         raise FieldErrors(
@@ -84,6 +88,7 @@ def raise_question(submission: Submission, subject: str, text: str, actor) -> Qu
         subject=subject,
         text=cleaned["text"],
         raised_by_id=actor.id,
+        **_asked_value(submission, item_code),
     )
     db.session.add(question)
     db.session.flush()
@@ -98,6 +103,24 @@ def raise_question(submission: Submission, subject: str, text: str, actor) -> Qu
         comment=question.text,
     )
     return question
+
+
+def _asked_value(submission: Submission, item_code: str | None) -> dict:
+    """The item asked about and its value now, when the question is about one."""
+    if not item_code:
+        return {}
+    row = stored_values(submission.id).get((item_code, OUTCOME))
+    value = None if row is None else (str(row.number) if row.number is not None else row.text)
+    return {"item_code": item_code[:60], "value_at_raise": value}
+
+
+def current_values(submission_id: int) -> dict[str, str]:
+    """The values now of the items questions were asked about, for the thread."""
+    return {
+        code: (str(row.number) if row.number is not None else row.text or "")
+        for (code, period), row in stored_values(submission_id).items()
+        if period == OUTCOME
+    }
 
 
 def answer_question(submission: Submission, question: Question, answer: str, actor) -> None:

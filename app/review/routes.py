@@ -1,4 +1,5 @@
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,6 +10,7 @@ from app.accounts.operations import peer_groups
 from app.extensions import db
 from app.pagination import paginate
 from app.review import bp
+from app.review.comparison import compare
 from app.review.models import Question
 from app.review.questions import raise_question, resolve_question
 from app.review.services import (
@@ -67,7 +69,9 @@ def raise_question_view(submission_id):
     submission = db.get_or_404(Submission, submission_id)
     subject, text = request.form.get("subject", ""), request.form.get("text", "")
     try:
-        question = raise_question(submission, subject, text, current_user)
+        question = raise_question(
+            submission, subject, text, current_user, request.form.get("item_code") or None
+        )
     except FieldErrors as error:
         db.session.rollback()
         submission = db.get_or_404(Submission, submission_id)
@@ -102,4 +106,14 @@ def resolve(question_id):
     flash(_("The question is resolved."), "success")
     return redirect(
         url_for("submissions.show", submission_id=submission.id, _anchor=f"question-{question.id}")
+    )
+
+
+@bp.get("/submissions/<int:submission_id>/compare")
+@staff_only
+def compare_view(submission_id):
+    submission = db.get_or_404(Submission, submission_id)
+    values, figures = compare(submission, str(get_locale()))
+    return render_template(
+        "review/compare.html", submission=submission, values=values, figures=figures
     )

@@ -21,7 +21,7 @@ def previous_cycle(cycle: Cycle) -> Cycle | None:
     )
 
 
-def _answers_by_submission(submission_ids: list[int]) -> dict[int, Answers]:
+def answers_by_submission(submission_ids: list[int]) -> dict[int, Answers]:
     answers: dict[int, Answers] = defaultdict(dict)
     if not submission_ids:
         return answers
@@ -51,7 +51,7 @@ def last_year_submission_id(submission: Submission) -> int | None:
 
 def last_year_answers(submission: Submission) -> Answers:
     last = last_year_submission_id(submission)
-    return _answers_by_submission([last])[last] if last else {}
+    return answers_by_submission([last])[last] if last else {}
 
 
 def peer_ranges(submission: Submission) -> dict[str, tuple[Decimal, Decimal]]:
@@ -72,7 +72,7 @@ def peer_ranges(submission: Submission) -> dict[str, tuple[Decimal, Decimal]]:
         )
     )
     figures: dict[str, list[Decimal]] = defaultdict(list)
-    for answers in _answers_by_submission(peer_ids).values():
+    for answers in answers_by_submission(peer_ids).values():
         for code, value in key_figures(answers).items():
             if value is not None:
                 figures[code].append(value)

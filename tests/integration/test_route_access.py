@@ -53,6 +53,7 @@ ROLES = {
     "submissions.excel_upload": {"agency_editor"},
     "review.raise_question_view": {"reviewer"},
     "review.resolve": {"reviewer"},
+    "review.compare_view": {"admin", "reviewer"},
     "admin.agencies": {"admin"},
     "admin.new_agency": {"admin"},
     "admin.edit_agency": {"admin"},

@@ -1,0 +1,99 @@
+"""The reviewer's comparison view, against hand-computed figures on a small fixed data set."""
+
+from decimal import Decimal
+
+from app.extensions import db
+from app.review.models import Question
+from app.submissions.models import SubmissionValue
+from tests import factories
+
+
+def _values(submission, **values):
+    for code, number in values.items():
+        db.session.add(
+            SubmissionValue(submission_id=submission.id, item_code=code, number=Decimal(number))
+        )
+    db.session.commit()
+
+
+def _setup(peer_count=4):
+    last_cycle = factories.make_cycle(year=2025, status="approved", questionnaire=True)
+    cycle = factories.make_cycle(year=2026, questionnaire=True)
+    agency = factories.make_agency(name="Granskad myndighet", group="esam")
+    last = factories.make_submission(last_cycle, agency, "approved")
+    _values(last, users=1000, it_cost_total=40000, operating_cost=400000)
+    submission = factories.make_submission(cycle, agency, "in_review")
+    _values(submission, users=1200, it_cost_total=60000, operating_cost=500000)
+    # Peers in the same group and cycle: users 800, 1000, 1600 and a draft that must not count.
+    for users, status in (
+        (800, "submitted"),
+        (1000, "approved"),
+        (1600, "clarification"),
+        (99999, "draft"),
+    )[:peer_count]:
+        peer = factories.make_submission(cycle, factories.make_agency(group="esam"), status)
+        _values(peer, users=users, it_cost_total=users * 50, operating_cost=users * 500)
+    return submission
+
+
+def _row(page, code):
+    start = page.index(f'id="compare-{code}"')
+    return page[start : page.index("</tr>", start)].replace("\u00a0", " ").replace("&nbsp;", " ")
+
+
+def test_values_beside_last_year_and_the_peer_groups_median_and_quartiles(client, login):
+    submission = _setup()
+    login("reviewer")
+    page = client.get(f"/review/submissions/{submission.id}/compare").get_data(as_text=True)
+    users = _row(page, "users")
+    # The agency itself (1 200) and three handed-in peers: 800, 1 000, 1 600.
+    # Median of 800, 1 000, 1 200, 1 600 = 1 100; inclusive quartiles 950 and 1 300.
+    for text in ("1 200", "1 000", "+20 %", "1 100", "950–1 300"):
+        assert text in users, (text, users)
+    share = _row(page, "it_cost_share")
+    # 60 000 / 500 000 = 12 %; last year 40 000 / 400 000 = 10 %; change +20 %; every peer 10 %.
+    for text in (">12</td>", ">10</td>", "+20 %"):
+        assert text in share, (text, share)
+
+
+def test_warnings_and_explanations_are_highlighted(client, login):
+    submission = _setup()
+    login("reviewer")
+    page = client.get(f"/review/submissions/{submission.id}/compare").get_data(as_text=True)
+    assert 'class="row-warning"' in _row(page, "it_cost_total")  # +50 % against last year
+
+
+def test_query_count_does_not_depend_on_agencies_or_questions(client, login, count_queries):
+    submission = _setup()
+    reviewer = login("reviewer")
+    counts = []
+    for extra_agencies, extra_questions in ((0, 0), (40, 30)):
+        for _ in range(extra_agencies):
+            peer = factories.make_submission(
+                submission.cycle, factories.make_agency(group="esam"), "submitted"
+            )
+            _values(peer, users=900)
+        for n in range(extra_questions):
+            db.session.add(
+                Question(
+                    submission_id=submission.id,
+                    subject=f"Fråga {n}",
+                    text="?",
+                    raised_by_id=reviewer.id,
+                )
+            )
+        db.session.commit()
+        for path in (
+            f"/review/submissions/{submission.id}/compare",
+            f"/submissions/{submission.id}",
+        ):
+            with count_queries() as counter:
+                assert client.get(path).status_code == 200
+            counts.append((path, counter.count))
+    assert counts[0] == counts[2] and counts[1] == counts[3], counts
+
+
+def test_agencies_cannot_see_the_comparison(client, login):
+    submission = _setup()
+    login("agency_editor", agency=submission.agency)
+    assert client.get(f"/review/submissions/{submission.id}/compare").status_code == 403

@@ -1,0 +1,126 @@
+"""The workbook's layout, shared by the template and the upload: its sheets, rows and
+columns, the limits on an upload, and what a read upload and its storing come to.
+"""
+
+from dataclasses import dataclass, field
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from openpyxl.utils import get_column_letter
+
+from app.labels import PROJECT_STATUS, RISK
+from app.submissions.models import Submission
+from app.submissions.projects import ProjectData
+
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_UNPACKED_BYTES = 40 * 1024 * 1024  # a filled-in template unpacks to well under 1 MB
+MAX_RATIO = 100  # spreadsheet XML compresses 5–20 times; far more is a zip bomb
+MAX_MEMBERS = 300
+MAX_ROWS, MAX_COLUMNS = 1000, 40
+MAX_TEXT = 5000
+IT_COSTS, MATURITY, PROJECTS = "It-kostnader", "Mognad", "Projekt"  # fixed: the reader's keys
+HEADER_ROW, FIRST_ROW = 3, 4  # a title and a hint above the header row
+EMPTY_PROJECT_ROWS = 20
+# The answer sheets: their section, and the column each period's value is in.
+ANSWER_SHEETS = {
+    IT_COSTS: ("it_costs", {"outcome": 4, "forecast": 5}),
+    MATURITY: ("maturity", {"outcome": 4}),
+}
+
+ORIENTATION = {"develop": _l("Develop the business"), "efficiency": _l("Make it more efficient")}
+YES_NO = {True: _l("Yes"), False: _l("No")}
+CHOICES = {"status": PROJECT_STATUS, "orientation": ORIENTATION, "risk": RISK, "bool": YES_NO}
+CHOICE_DEFAULTS = {"status": "ongoing", "bool": False}
+DATE_HINT = _l("Enter the date as YYYY-MM-DD, for example 2027-01-29.")
+RISK_MISSING = _l("Choose low, medium or high.")
+# The projects sheet: (field, header, width, kind, message when missing).
+PROJECT_COLUMNS = [
+    ("id", _l("Code"), 6, "id", None),
+    ("name", _l("Name of the project"), 32, "name", _l("Enter the project's name.")),
+    ("status", _l("Status"), 15, "status", None),
+    ("orientation", _l("Orientation"), 24, "orientation", _l("Choose the project's orientation.")),
+    ("start_date", _l("Start date"), 13, "date", _l("Enter the day the project started.")),
+    ("original_end_date", _l("Original end date (locked)"), 13, "locked", None),
+    ("end_date", _l("Planned end date"), 13, "date", _l("Enter the planned end date.")),
+    ("original_budget", _l("Original budget (tkr, locked)"), 14, "locked", None),
+    ("budget", _l("Budget (tkr)"), 14, "amount", _l("Enter the budget.")),
+    ("rebaseline_reason", _l("Why did the budget or end date change?"), 32, "text", None),
+    ("cost_to_date", _l("Costs to date (tkr)"), 14, "amount", _l("Enter the costs to date.")),
+    (
+        "forecast_at_completion",
+        _l("Forecast at completion (tkr)"),
+        14,
+        "amount",
+        _l("Enter the forecast at completion."),
+    ),
+    ("risk_benefits", _l("Risk that the benefits are not realised"), 15, "risk", RISK_MISSING),
+    ("risk_budget", _l("Risk that the budget is exceeded"), 15, "risk", RISK_MISSING),
+    ("risk_time", _l("Risk that the project is delayed"), 15, "risk", RISK_MISSING),
+    ("benefits_analysed", _l("The benefits have been analysed"), 15, "bool", None),
+    ("benefits_plan", _l("There is a benefits realisation plan"), 15, "bool", None),
+    ("benefits_owner", _l("The benefits have a named owner"), 15, "bool", None),
+    ("description", _l("Description"), 40, "text", None),
+    ("collaboration", _l("Collaboration with other organisations"), 30, "text", None),
+    ("expected_benefits", _l("Expected benefits"), 30, "text", None),
+    ("benefit_measure", _l("How the benefits are measured"), 30, "text", None),
+    ("benefit_target", _l("Target value"), 24, "text", None),
+    ("realised_benefits", _l("Benefits realised so far"), 30, "text", None),
+]
+READ_ONLY = ("id", "locked")  # project columns the upload never reads as data
+PROJECT_COLUMN = {key: index for index, (key, *_rest) in enumerate(PROJECT_COLUMNS, start=1)}
+
+
+@dataclass(frozen=True)
+class CellError:
+    sheet: str  # "" for a problem with the whole file
+    cell: str  # "" for a problem with a whole sheet
+    message: str
+
+
+@dataclass
+class ProjectRow:
+    row: int
+    project_id: int | None  # None: a new project
+    data: ProjectData
+
+
+@dataclass
+class ParsedUpload:
+    version: int  # the submission's version when the template was downloaded
+    forms: dict[str, dict[str, str]] = field(default_factory=dict)  # section → save_section form
+    cells: dict[str, tuple[str, str]] = field(default_factory=dict)  # field name → sheet, cell
+    projects: list[ProjectRow] = field(default_factory=list)
+
+
+@dataclass
+class UploadOutcome:
+    errors: list[CellError] = field(default_factory=list)
+    values: int = 0  # answers changed
+    projects: int = 0  # projects added or changed
+
+
+def template_filename(submission: Submission) -> str:
+    return f"granska-{submission.cycle.year}-{submission.agency.org_number}.xlsx"
+
+
+def _headers(sheet_name: str, cycle) -> list[str]:
+    if sheet_name == IT_COSTS:
+        periods = [
+            _("Outcome %(year)d", year=cycle.year),
+            _("Forecast %(year)d", year=cycle.year + 1),
+        ]
+        return [_("Code"), _("Item"), _("Unit"), *periods, _("Last year"), _("Definition")]
+    if sheet_name == MATURITY:
+        levels = [_("Level %(n)s", n=n) for n in (1, 4, 7)]
+        return [_("Code"), _("Area"), _("Question"), _("Value"), _("Last year"), *levels]
+    return [str(header) for _key, header, *_rest in PROJECT_COLUMNS]
+
+
+def _locale() -> str:
+    return str(get_locale())
+
+
+def _coordinate(row: int, column: int) -> str:
+    return f"{get_column_letter(column)}{row}"

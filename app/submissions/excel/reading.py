@@ -1,0 +1,280 @@
+"""Reading an upload: its identity and headers checked, then the answers and projects read
+cell by cell (cached values only: no formula is ever evaluated). Nothing is stored here.
+"""
+
+import zipfile
+import zlib
+from datetime import date, datetime
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from app.cycles.questionnaire import QuestionnaireItem
+from app.cycles.questionnaire_service import items_of
+from app.submissions.answers import field_name, item_spec, parse_input
+from app.submissions.excel.layout import (
+    ANSWER_SHEETS,
+    CHOICE_DEFAULTS,
+    CHOICES,
+    DATE_HINT,
+    FIRST_ROW,
+    HEADER_ROW,
+    IT_COSTS,
+    MATURITY,
+    MAX_TEXT,
+    PROJECT_COLUMNS,
+    PROJECTS,
+    READ_ONLY,
+    CellError,
+    ParsedUpload,
+    ProjectRow,
+    _coordinate,
+    _headers,
+    _locale,
+)
+from app.submissions.excel.workbook import Sheet, _damaged, _package_problem, _read_workbook, _text
+from app.submissions.findings_text import NOT_A_NUMBER_TEXT, finding_text
+from app.submissions.models import Submission
+from app.submissions.projects import ProjectData, projects_of
+from app.submissions.swedish_numbers import NotANumber, parse_swedish_number
+from workflows.answers import check_value
+
+
+def read_upload(submission: Submission, data: bytes) -> list[CellError] | ParsedUpload:
+    problem = _package_problem(data)
+    if problem:
+        return [CellError("", "", problem)]
+    try:
+        identity, sheets = _read_workbook(data)
+    except (KeyError, ValueError, TypeError, IndexError, AttributeError, OSError, SyntaxError,
+            zipfile.BadZipFile, zlib.error, EOFError):  # fmt: skip
+        # openpyxl raises any of these on a damaged part (an XML parse error is a SyntaxError).
+        return [CellError("", "", _damaged())]
+    problem = _identity_problem(submission, identity)
+    if problem:
+        return [CellError("", "", problem)]
+    errors: list[CellError] = []
+    parsed = ParsedUpload(version=int(identity["granska_version"]))
+    for name in (IT_COSTS, MATURITY, PROJECTS):
+        if name not in sheets:
+            message = _("The sheet is missing. Keep the template's sheets as they are.")
+            errors.append(CellError(name, "", message))
+        elif _headers_match(sheets[name], submission.cycle, errors):
+            if name == PROJECTS:
+                parsed.projects = _read_projects(sheets[name], submission, errors)
+            else:
+                _read_answers(sheets[name], submission, parsed, errors)
+    return errors or parsed
+
+
+def _identity_problem(submission: Submission, identity: dict[str, str]) -> str | None:
+    keys = ("granska_cycle", "granska_agency", "granska_version")
+    if not all(key in identity for key in keys) or not (
+        identity["granska_cycle"].isdigit() and identity["granska_version"].isdigit()
+    ):
+        return _("The workbook is not a template from Granska. Download the template and use it.")
+    if int(identity["granska_cycle"]) != submission.cycle.year:
+        return _(
+            "The file is the template for %(file)d, but this submission is for %(year)d. "
+            "Download this year's template.",
+            file=int(identity["granska_cycle"]),
+            year=submission.cycle.year,
+        )
+    if identity["granska_agency"] != submission.agency.org_number:
+        return _("The file is another agency's template. Download your own template.")
+    return None
+
+
+def _headers_match(sheet: Sheet, cycle, errors: list[CellError]) -> bool:
+    """The columns are where the template put them (headers in either language)."""
+    in_locale = {}
+    for locale in ("sv", "en"):
+        with force_locale(locale):
+            in_locale[locale] = _headers(sheet.name, cycle)
+    expected = in_locale["en" if _locale() == "en" else "sv"]
+    before = len(errors)
+    for column, headers in enumerate(zip(in_locale["sv"], in_locale["en"], strict=True), 1):
+        if sheet.text(HEADER_ROW, column) not in headers:
+            message = _(
+                "The column should be “%(header)s”. Keep the template's columns as they are.",
+                header=expected[column - 1],
+            )
+            errors.append(CellError(sheet.name, _coordinate(HEADER_ROW, column), message))
+    return len(errors) == before
+
+
+def _read_answers(sheet: Sheet, submission, parsed: ParsedUpload, errors: list[CellError]):
+    section, columns = ANSWER_SHEETS[sheet.name]
+    items = {item.code: item for item in items_of(submission.cycle_id, section)}
+    form = parsed.forms.setdefault(section, {})
+    for row in range(FIRST_ROW, len(sheet.rows) + 1):
+        code = sheet.text(row, 1)
+        if not code and not any(sheet.text(row, column) for column in columns.values()):
+            continue  # a heading row, or an empty one
+        if code not in items or field_name(code, "outcome") in parsed.cells:
+            if not code:
+                message = _("The row has no question code, so its value cannot be read.")
+            elif code in items:
+                message = _("The question code “%(code)s” appears more than once.", code=code)
+            else:
+                message = _(
+                    "Unknown question code “%(code)s”: the sheet does not match this year's "
+                    "questionnaire.",
+                    code=code,
+                )
+            errors.append(CellError(sheet.name, _coordinate(row, 1), message))
+            continue
+        for period in item_spec(items[code]).periods:
+            cell = (sheet.name, _coordinate(row, columns[period]))
+            parsed.cells[field_name(code, period)] = cell
+            value = _cell_value(sheet, row, columns[period], errors)
+            if value is not _INVALID:
+                form[field_name(code, period)] = _form_text(items[code], value)
+                problem = _problem(items[code], form[field_name(code, period)], period)
+                if problem:
+                    errors.append(CellError(*cell, problem))
+    for code, item in items.items():
+        if field_name(code, "outcome") not in parsed.cells:
+            message = _(
+                "The question “%(label)s” is missing. Keep every row of the template.",
+                label=item.label(_locale()),
+            )
+            errors.append(CellError(sheet.name, "", message))
+
+
+def _problem(item: QuestionnaireItem, text: str, period: str) -> str | None:
+    """What saving the text would refuse, so one upload lists every error at once."""
+    value, finding = parse_input(item, text, period)
+    finding = finding or check_value(item_spec(item), value, period)
+    return finding_text(finding) if finding else None
+
+
+_INVALID = object()
+
+
+def _cell_value(sheet: Sheet, row: int, column: int, errors: list[CellError]):
+    """The cell's value, or _INVALID after noting why it cannot be used."""
+    cell = sheet.cell(row, column)
+    if cell.error:
+        message = _("The cell shows an error (%(error)s). Enter a value.", error=cell.value)
+    elif cell.formula and cell.value is None:
+        message = _(
+            "The cell has a formula without a computed value. Enter the value, or open and "
+            "save the file in Excel first."
+        )
+    else:
+        return cell.value
+    errors.append(CellError(sheet.name, _coordinate(row, column), message))
+    return _INVALID
+
+
+def _form_text(item: QuestionnaireItem, value) -> str:
+    """The cell as the web form would have sent it: numbers with a decimal comma."""
+    text = _text(value)
+    if item.kind == "choice":
+        for choice in item.choices:
+            if text.casefold() in {choice[key].casefold() for key in ("value", "sv", "en")}:
+                return choice["value"]
+    return text
+
+
+def _read_projects(sheet: Sheet, submission, errors: list[CellError]) -> list[ProjectRow]:
+    existing = {project.id for project in projects_of(submission.id)}
+    editable = [i for i, column in enumerate(PROJECT_COLUMNS, 1) if column[3] not in READ_ONLY]
+    rows: list[ProjectRow] = []
+    for row in range(FIRST_ROW, len(sheet.rows) + 1):
+        if not any(sheet.text(row, column) for column in editable):
+            if sheet.text(row, 1):
+                message = _(
+                    "A project cannot be removed through the file: remove it in the service."
+                )
+                errors.append(CellError(sheet.name, _coordinate(row, 2), message))
+            continue
+        project_id = None
+        if sheet.text(row, 1):
+            project_id = _whole_number(sheet.text(row, 1))
+            if project_id not in existing or any(r.project_id == project_id for r in rows):
+                message = _(
+                    "The project is not part of this submission, or appears twice. Leave the "
+                    "hidden first column as it was."
+                )
+                errors.append(CellError(sheet.name, _coordinate(row, 1), message))
+                continue
+        data = _project_data(sheet, row, errors)
+        if data is not None:
+            rows.append(ProjectRow(row, project_id, data))
+    return rows
+
+
+def _whole_number(text: str) -> int | None:
+    return int(text) if text.isdigit() else None
+
+
+def _project_data(sheet: Sheet, row: int, errors: list[CellError]) -> ProjectData | None:
+    fields, before = {}, len(errors)
+    for column, (key, _header, _width, kind, missing) in enumerate(PROJECT_COLUMNS, start=1):
+        if kind in READ_ONLY:
+            continue
+        value = _cell_value(sheet, row, column, errors)
+        if value is _INVALID:
+            continue
+        try:
+            fields[key] = _project_field(kind, value, missing)
+        except ValueError as problem:
+            errors.append(CellError(sheet.name, _coordinate(row, column), str(problem)))
+    return ProjectData(**fields) if len(errors) == before else None
+
+
+def _project_field(kind: str, value, missing):
+    """One cell of a project row as ProjectData wants it; ValueError says what is wrong."""
+    if kind in CHOICES:
+        return _choice_of(kind, value, missing)
+    text = _text(value)
+    if not text and missing:
+        raise ValueError(str(missing))
+    if kind == "date":
+        return _date_of(value, text)
+    if kind == "amount":
+        try:
+            return parse_swedish_number(text)
+        except NotANumber as problem:
+            raise ValueError(str(NOT_A_NUMBER_TEXT[problem.reason])) from None
+    limit = 200 if kind == "name" else MAX_TEXT
+    if len(text) > limit:
+        raise ValueError(_("The text can be at most %(n)d characters.", n=limit))
+    return text
+
+
+def _date_of(value, text: str) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(str(DATE_HINT)) from None
+
+
+def _choice_of(kind: str, value, missing):
+    """A code from its label in either language, or from the code itself."""
+    if kind == "bool" and isinstance(value, bool):
+        return value
+    text = _text(value).casefold()
+    if not text:
+        if kind in CHOICE_DEFAULTS:
+            return CHOICE_DEFAULTS[kind]
+        raise ValueError(str(missing))
+    for code, label in CHOICES[kind].items():
+        if text in {str(code).casefold(), *(s.casefold() for s in _both_languages(label))}:
+            return code
+    choices = ", ".join(str(label) for label in CHOICES[kind].values())
+    raise ValueError(_("Choose one of: %(choices)s.", choices=choices))
+
+
+def _both_languages(label) -> set[str]:
+    spellings = set()
+    for locale in ("sv", "en"):
+        with force_locale(locale):
+            spellings.add(str(label))
+    return spellings

@@ -1,0 +1,83 @@
+"""Storing a read upload through the web forms' own checks, all or nothing. Never commits."""
+
+from flask_babel import gettext as _
+
+from app.accounts.errors import FieldErrors
+from app.cycles.questionnaire_service import items_of
+from app.submissions.answers import field_name, parse_input, save_section
+from app.submissions.answers import stored_values as stored_answers
+from app.submissions.excel.layout import (
+    PROJECT_COLUMN,
+    PROJECTS,
+    CellError,
+    ParsedUpload,
+    UploadOutcome,
+    _coordinate,
+)
+from app.submissions.findings_text import finding_text
+from app.submissions.models import Project, Submission
+from app.submissions.projects import ProjectData, create_project, projects_of, update_project
+
+
+def apply_upload(submission: Submission, parsed: ParsedUpload, actor, reason="") -> UploadOutcome:
+    """Store the upload through the web forms' checks; on any error the caller rolls back."""
+    outcome = UploadOutcome(errors=_conflicts(submission, parsed, actor))
+    if outcome.errors:
+        return outcome
+    for section, form in parsed.forms.items():
+        saved = save_section(submission, section, form, submission.version, actor, reason)
+        outcome.values += saved.changed
+        outcome.errors += [
+            CellError(*parsed.cells[name], finding_text(finding))
+            for name, finding in saved.errors.items()
+        ]
+    existing = {project.id: project for project in projects_of(submission.id)}
+    for row in parsed.projects:
+        project = existing.get(row.project_id)
+        if project is not None and _unchanged(project, row.data):
+            continue
+        try:
+            if project is None:
+                create_project(submission, row.data, actor)
+            else:
+                update_project(submission, project, row.data, actor)
+        except FieldErrors as error:
+            outcome.errors += [
+                CellError(PROJECTS, _coordinate(row.row, PROJECT_COLUMN[name]), message)
+                for name, message in error.errors.items()
+            ]
+        else:
+            outcome.projects += 1
+    return outcome
+
+
+def _conflicts(submission: Submission, parsed: ParsedUpload, actor) -> list[CellError]:
+    """Answers someone else changed after the template was downloaded, where the file says
+    otherwise: an offline file must not silently undo their work."""
+    items = {item.code: item for item in items_of(submission.cycle_id)}
+    errors = []
+    for (code, period), row in stored_answers(submission.id).items():
+        name = field_name(code, period)
+        form = parsed.forms.get(items[code].section, {}) if code in items else {}
+        if name not in form or row.changed_in_version <= parsed.version:
+            continue
+        if row.updated_by_id == actor.id:
+            continue
+        value, problem = parse_input(items[code], form[name], period)
+        if problem is None and value != (row.number if row.number is not None else row.text):
+            message = _(
+                "%(name)s changed this value in the service after the file was downloaded. "
+                "Download a new template to start from the current values.",
+                name=row.updated_by.name if row.updated_by else "–",
+            )
+            errors.append(CellError(*parsed.cells[name], message))
+    return errors
+
+
+def _unchanged(project: Project, data: ProjectData) -> bool:
+    current = {"budget": project.current_budget, "end_date": project.current_end_date}
+    return all(
+        getattr(data, name) == current.get(name, getattr(project, name, None))
+        for name in ProjectData.__dataclass_fields__
+        if name != "rebaseline_reason"
+    )

@@ -31,6 +31,14 @@ def _number(value) -> str:
     return format_decimal(value, "#,##0.##")
 
 
+def _figure(code: str, value) -> str:
+    """A key figure as the key figure tables show it: one decimal and % for a share."""
+    unit = KEY_FIGURES.get(code, ("", ""))[1]
+    if unit == "%":
+        return f"{format_decimal(value, '#,##0.0')}\u00a0%"
+    return f"{format_decimal(value, '#,##0')}\u00a0{unit}".rstrip()
+
+
 def finding_text(finding: Finding, rule_labels: dict[str, str] | None = None) -> str:
     p = finding.params
     texts = {
@@ -57,8 +65,8 @@ def finding_text(finding: Finding, rule_labels: dict[str, str] | None = None) ->
         ),
         "outside_peers": lambda: _(
             "Outside the usual range of your peer group last year (%(low)s–%(high)s). Explain why.",
-            low=_number(p["low"]),
-            high=_number(p["high"]),
+            low=_figure(finding.item, p["low"]),
+            high=_figure(finding.item, p["high"]),
         ),
     }
     return texts[finding.code]()

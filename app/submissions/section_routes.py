@@ -99,10 +99,11 @@ def _render(
     values = stored_values(submission.id)
     answers = as_answers(values)
     rule_labels = {r.code: r.label(_locale()) for r in rules_of(submission.cycle_id)}
+    on_this_page = {item.code for item in items}
     cross_field = [
         f
         for f in errors_of(submission, complete=False)
-        if f.code in ("sum_mismatch", "below_reference")
+        if f.code in ("sum_mismatch", "below_reference") and f.item in on_this_page
     ]
     return render_template(
         f"submissions/section_{section}.html",

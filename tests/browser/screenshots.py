@@ -51,6 +51,34 @@ def _cycle_2026(page, base_url: str) -> None:
     page.goto(f"{base_url}/admin/cycles/2026")
 
 
+def _own_task(link: str):
+    """From the agency's landing page to one task of its draft's task list."""
+
+    def go_to(page, base_url: str) -> None:
+        _own_draft(page, base_url)
+        page.locator(".task-list").get_by_role("link", name=link, exact=True).click()
+        page.wait_for_load_state()
+
+    return go_to
+
+
+def _own_projects(page, base_url: str) -> None:
+    _own_task("Strategiska it-projekt")(page, base_url)
+    if not page.locator("#projects-caption").count():
+        raise RuntimeError(f"no projects on {page.url}: has the demo data changed?")
+
+
+def _summary_with_warnings(page, base_url: str) -> None:
+    """The summary of the first submission under review that has warnings to explain."""
+    page.goto(f"{base_url}/review/?cycle=2026&status=in_review")
+    links = page.locator(".table tbody").get_by_role("link")
+    for href in [links.nth(i).get_attribute("href") for i in range(links.count())]:
+        page.goto(f"{base_url}{href}/summary")
+        if page.locator(".warning-item").count():
+            return
+    raise RuntimeError("no submission under review has warnings: has the demo data changed?")
+
+
 # file name → the demo user who sees the page (None: nobody is logged in), and how they get
 # there from their landing page (None: the landing page itself)
 SCREENSHOTS = {
@@ -62,6 +90,10 @@ SCREENSHOTS = {
     "submission-review.png": (REVIEWER, _submission_in_clarification),
     "history.png": (REVIEWER, _history_of_submission_in_clarification),
     "cycle-admin.png": (ADMIN, _cycle_2026),
+    "section-it-costs.png": (EDITOR, _own_task("It-kostnader")),
+    "section-maturity.png": (EDITOR, _own_task("Mognad")),
+    "projects.png": (EDITOR, _own_projects),
+    "summary.png": (REVIEWER, _summary_with_warnings),
 }
 
 
@@ -71,6 +103,8 @@ def demo_app(folder: Path):
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'granska-demo.db'}",
             "SECRET_KEY": secrets.token_hex(32),
             "MAIL_SERVER": "",
+            # One login per picture: more than the default ten a minute from one address.
+            "LOGIN_RATE_LIMIT": "1000 per minute",
         }
     )
     with app.app_context():

@@ -1,6 +1,7 @@
 """Cross-cutting web concerns: locale, security headers, error pages, template helpers."""
 
 import uuid
+from decimal import Decimal, InvalidOperation
 
 from flask import g, has_request_context, render_template, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
@@ -77,6 +78,8 @@ def register(app):
     app.jinja_env.filters["datetime"] = _datetime
     app.jinja_env.filters["number"] = _number
     app.jinja_env.filters["number_sv"] = format_swedish_number
+    # A stored value as text ("2400.00") shown as a Swedish number, or as it is if not one.
+    app.jinja_env.filters["as_number"] = _as_number
     app.jinja_env.filters["percent"] = _percent
     _register_error_pages(app)
 
@@ -92,6 +95,13 @@ def _datetime(value) -> str:
 
 def _number(value) -> str:
     return format_decimal(value) if value is not None else "–"
+
+
+def _as_number(text: str) -> str:
+    try:
+        return format_swedish_number(Decimal(text))
+    except (InvalidOperation, ValueError, TypeError):
+        return text
 
 
 def _percent(share) -> str:

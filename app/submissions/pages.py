@@ -1,16 +1,27 @@
 """The submission page, shared by the agency's and the reviewers' actions on it."""
 
-from flask import render_template
+from flask import render_template, request
+from flask_babel import get_locale
 from flask_login import current_user
 
 from app.accounts.policies import is_own_agency_editor
-from app.review.questions import questions_of
+from app.cycles.questionnaire_service import items_of
+from app.review.questions import current_values, questions_of
 from app.submissions.answers import can_prefill, section_statuses
 from app.submissions.labels import SECTION_LABELS
 from app.submissions.projects import projects_of
 from app.submissions.services import deadline_of
 from app.submissions.transitions import available_actions
 from app.workflow_messages import refusal_message, trigger_label
+
+
+def _asked_about(submission):
+    """The item a reviewer chose to ask about (?about=code from the comparison page)."""
+    code = request.args.get("about")
+    if not code:
+        return None
+    item = next((i for i in items_of(submission.cycle_id) if i.code == code), None)
+    return {"code": item.code, "label": item.label(str(get_locale()))} if item else None
 
 
 def render_submission_page(submission, status=200, errors=None, form_values=None):
@@ -28,6 +39,8 @@ def render_submission_page(submission, status=200, errors=None, form_values=None
         sections=section_statuses(submission),
         section_labels=SECTION_LABELS,
         project_count=len(projects_of(submission.id)),
+        current_values=current_values(submission.id),
+        about=_asked_about(submission),
         can_prefill=is_own_agency_editor(current_user, submission.agency_id)
         and can_prefill(submission),
     ), status

@@ -2,9 +2,11 @@
 
 from decimal import Decimal
 
+from sqlalchemy import select
+
 from app.extensions import db
 from app.review.models import Question
-from app.submissions.models import SubmissionValue
+from app.submissions.models import Submission, SubmissionValue
 from tests import factories
 
 
@@ -97,3 +99,28 @@ def test_agencies_cannot_see_the_comparison(client, login):
     submission = _setup()
     login("agency_editor", agency=submission.agency)
     assert client.get(f"/review/submissions/{submission.id}/compare").status_code == 403
+
+
+def test_a_question_from_the_comparison_records_the_value_and_shows_a_correction(client, login):
+    submission = _setup()
+    reviewer = login("reviewer")
+    page = client.get(f"/submissions/{submission.id}?about=users").get_data(as_text=True)
+    assert 'name="item_code" value="users"' in page and 'value="Antal användare"' in page
+    client.post(
+        f"/review/submissions/{submission.id}/questions",
+        {"subject": "Antal användare", "text": "Stämmer ökningen?", "item_code": "users"},
+    )
+    question = db.session.scalar(select(Question).where(Question.submission_id == submission.id))
+    assert (question.item_code, question.value_at_raise) == ("users", "1200.00")
+    client.post(f"/submissions/{submission.id}/transitions/request_clarification")
+    client.logout()
+    login("agency_editor", agency=submission.agency)
+    version = db.session.get(Submission, submission.id).version
+    client.post(
+        f"/submissions/{submission.id}/sections/it_costs",
+        {"version": str(version), "users--outcome": "1 150", "reason": "Räknade fel"},
+    )
+    page = client.get(f"/submissions/{submission.id}").get_data(as_text=True)
+    assert "Värde när frågan ställdes: 1\u00a0200" in page
+    assert "rättat till 1\u00a0150" in page
+    assert reviewer.id

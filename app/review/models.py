@@ -39,3 +39,23 @@ class Question(db.Model):
 
     raised_by: Mapped[User] = relationship(foreign_keys=[raised_by_id], lazy="joined")
     answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id], lazy="joined")
+
+
+class CommentKind(StrEnum):
+    CONVERSATION = "conversation"  # between the authority and the agency
+    INTERNAL = "internal"  # reviewers and administrators only; never shown to an agency
+
+
+class Comment(db.Model):
+    """A message on a submission: the general conversation, or an internal note."""
+
+    __tablename__ = "comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[User] = relationship(lazy="joined")

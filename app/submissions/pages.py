@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from app.accounts.policies import is_own_agency_editor
 from app.cycles.questionnaire_service import items_of
+from app.review.comments import comments_for
 from app.review.questions import current_values, questions_of
 from app.submissions.answers import can_prefill, section_statuses
 from app.submissions.labels import SECTION_LABELS
@@ -40,6 +41,7 @@ def render_submission_page(submission, status=200, errors=None, form_values=None
         section_labels=SECTION_LABELS,
         project_count=len(projects_of(submission.id)),
         current_values=current_values(submission.id),
+        comments=comments_for(submission.id, current_user),
         about=_asked_about(submission),
         can_prefill=is_own_agency_editor(current_user, submission.agency_id)
         and can_prefill(submission),

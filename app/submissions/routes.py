@@ -8,6 +8,7 @@ from app.accounts.models import AGENCY_ROLES, Role
 from app.accounts.policies import can_view_agency_data, is_own_agency_editor
 from app.audit.services import submission_history
 from app.extensions import db
+from app.review.comments import add_comment
 from app.review.models import Question
 from app.review.questions import answer_question
 from app.submissions import bp
@@ -126,3 +127,28 @@ def prefill(submission_id):
         "success",
     )
     return redirect(url_for("submissions.show", submission_id=submission_id))
+
+
+@bp.post("/submissions/<int:submission_id>/comments")
+@roles_required(Role.AGENCY_EDITOR, Role.REVIEWER, Role.ADMIN)
+def comment(submission_id):
+    submission = _visible_submission(submission_id)
+    kind, text = request.form.get("kind", ""), request.form.get("text", "")
+    try:
+        add_comment(submission, kind, text, current_user)
+    except PermissionError:
+        abort(403)
+    except FieldErrors as error:
+        db.session.rollback()
+        field = f"comment-{kind}"
+        return render_submission_page(
+            _visible_submission(submission_id),
+            422,
+            errors={field: error.errors["text"]},
+            form_values={field: text},
+        )
+    db.session.commit()
+    flash(_("Your message has been saved."), "success")
+    return redirect(
+        url_for("submissions.show", submission_id=submission_id, _anchor=f"comments-{kind}")
+    )

@@ -47,6 +47,7 @@ ROLES = {
     "submissions.edit_project": {"admin", "reviewer", "agency_editor", "agency_viewer"},
     "submissions.remove_project": {"admin", "reviewer", "agency_editor", "agency_viewer"},
     "submissions.prefill": {"agency_editor"},
+    "submissions.comment": {"admin", "reviewer", "agency_editor"},
     # Everyone who may see the submission downloads the Excel template; only the agency's
     # editors upload it (checked per object: their own agency, an editable submission).
     "submissions.excel_template": {"admin", "reviewer", "agency_editor", "agency_viewer"},

@@ -9,6 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.accounts.policies import can_view_agency_data
 from app.audit.operations import record_event
 from app.extensions import db
+from app.notifications.outbox import queue_transition_notice
 from app.review.questions import question_counts
 from app.submissions.answers import blocking_error_count
 from app.submissions.locking import lock_submission
@@ -55,7 +56,7 @@ def fire_transition(submission_id: int, trigger: str, actor, reason: str = "") -
     before = submission.status
     submission.status = SUBMISSION_WORKFLOW.fire(trigger, before)
     _stamp(submission, trigger, actor)
-    record_event(
+    event = record_event(
         "transition",
         trigger,
         actor,
@@ -71,6 +72,8 @@ def fire_transition(submission_id: int, trigger: str, actor, reason: str = "") -
     except StaleDataError:
         # Someone else changed the row after we read it; the lock makes this rare.
         raise TransitionRefused(Refusal("changed_meanwhile")) from None
+    # In the same transaction: the messages exist if and only if the transition does.
+    queue_transition_notice(submission, trigger, event.id, question_counts(submission.id).open)
     return submission
 
 

@@ -17,6 +17,7 @@ def _remember_write(session, _context):
 @event.listens_for(Session, "after_rollback")
 def _forget_write(session):
     session.info.pop(_WROTE, None)
+    session.info.pop(WRITE_LOCK_OPTION, None)
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
@@ -55,10 +56,11 @@ def begin_write(session) -> None:
     if session.get_bind().dialect.name != "sqlite":
         return
     if session.in_transaction():
-        if session.info.get(_WROTE):
+        if session.info.get(_WROTE) or session.info.get(WRITE_LOCK_OPTION):
             return
         if session.new or session.dirty or session.deleted:
             session.flush()  # pending changes take the write lock with them
             return
         session.rollback()
     session.connection(execution_options={WRITE_LOCK_OPTION: True})
+    session.info[WRITE_LOCK_OPTION] = True

@@ -8,6 +8,8 @@ from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
+from app.database import begin_write
+from app.extensions import db
 from app.labels import (
     cycle_status_label,
     event_label,
@@ -40,6 +42,14 @@ def register(app):
     @app.before_request
     def _request_id():
         g.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
+
+    @app.before_request
+    def _writers_take_the_write_lock_first():
+        # A request that may write starts its transaction as a writer (BEGIN IMMEDIATE on
+        # SQLite), before even the user is loaded: a read that turns into a write after
+        # another writer committed would fail with "database is locked" instead of waiting.
+        if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            begin_write(db.session)
 
     @app.after_request
     def _security_headers(response):

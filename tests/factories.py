@@ -10,6 +10,7 @@ from app.accounts.org_number import with_check_digit
 from app.accounts.passwords import hash_password
 from app.cycles.models import Cycle
 from app.cycles.questionnaire_service import load_questionnaire
+from app.database import begin_write
 from app.extensions import db
 from app.submissions.models import Submission
 
@@ -36,6 +37,8 @@ def org_number(n: int | None = None) -> str:
 def make_agency(
     name: str | None = None, group: str = "other", active: bool = True, **fields
 ) -> Agency:
+    # A writer starts as one: see app/database.py (a stale read cannot turn into a write).
+    begin_write(db.session)
     n = next(_sequence)
     agency = Agency(
         name=name or f"Testmyndigheten {n}",
@@ -59,6 +62,8 @@ def make_user(
     active: bool = True,
     name: str | None = None,
 ) -> User:
+    # A writer starts as one: see app/database.py (a stale read cannot turn into a write).
+    begin_write(db.session)
     role = Role(role)
     if role.is_agency_role and agency is None:
         agency = make_agency()
@@ -79,6 +84,8 @@ def make_user(
 def make_cycle(
     year: int = 2026, status: str = "open", questionnaire: bool = False, **fields
 ) -> Cycle:
+    # A writer starts as one: see app/database.py (a stale read cannot turn into a write).
+    begin_write(db.session)
     cycle = Cycle(
         year=year,
         title=fields.pop("title", f"Insamling {year}"),
@@ -96,6 +103,8 @@ def make_cycle(
 
 
 def make_submission(cycle: Cycle, agency: Agency, status: str = "draft") -> Submission:
+    # A writer starts as one: see app/database.py (a stale read cannot turn into a write).
+    begin_write(db.session)
     submission = Submission(cycle_id=cycle.id, agency_id=agency.id, status=status)
     db.session.add(submission)
     db.session.commit()

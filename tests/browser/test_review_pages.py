@@ -1,0 +1,65 @@
+"""The reviewer's comparison and the conversation in the browser: axe finds nothing, a
+question asked from the comparison comes with its item, and an internal note stays internal."""
+
+from decimal import Decimal
+
+from playwright.sync_api import expect
+
+from app.extensions import db
+from app.submissions.models import SubmissionValue
+from tests import factories
+from tests.browser.support import assert_accessible
+
+
+def _submission_with_history():
+    last_cycle = factories.make_cycle(year=2025, status="approved", questionnaire=True)
+    cycle = factories.make_cycle(year=2026, questionnaire=True)
+    agency = factories.make_agency(name="Jämförd myndighet", group="esam")
+    last = factories.make_submission(last_cycle, agency, "approved")
+    submission = factories.make_submission(cycle, agency, "in_review")
+    for target, users, cost in ((last, 1000, 40000), (submission, 1500, 70000)):
+        for code, number in (("users", users), ("it_cost_total", cost), ("operating_cost", 500000)):
+            db.session.add(
+                SubmissionValue(submission_id=target.id, item_code=code, number=Decimal(number))
+            )
+    for users in (800, 1200, 1900):
+        peer = factories.make_submission(cycle, factories.make_agency(group="esam"), "submitted")
+        db.session.add(
+            SubmissionValue(submission_id=peer.id, item_code="users", number=Decimal(users))
+        )
+    db.session.commit()
+    return agency, submission
+
+
+def test_comparison_and_a_question_from_it(page_as, live_server):
+    _, submission = _submission_with_history()
+    reviewer = page_as(factories.make_user("reviewer"))
+    reviewer.goto(f"{live_server}/review/submissions/{submission.id}/compare")
+    expect(reviewer.get_by_role("heading", level=1)).to_contain_text("Jämförd myndighet")
+    assert_accessible(reviewer)
+    row = reviewer.locator("#compare-users")
+    expect(row).to_contain_text("+50")
+    row.get_by_role("link", name="Fråga om Antal användare").click()
+    expect(reviewer.get_by_label("Gäller")).to_have_value("Antal användare")
+    reviewer.get_by_label("Fråga", exact=True).fill("Varför 50 % fler användare?")
+    reviewer.get_by_role("button", name="Lägg till frågan").click()
+    expect(reviewer.get_by_text("Värde när frågan ställdes: 1 500")).to_be_visible()
+
+
+def test_conversation_and_internal_notes(page_as, live_server):
+    agency, submission = _submission_with_history()
+    reviewer = page_as(factories.make_user("reviewer"))
+    reviewer.goto(f"{live_server}/submissions/{submission.id}")
+    reviewer.get_by_label("Ny intern anteckning").fill("Kontrollera licenserna")
+    reviewer.get_by_role("button", name="Spara anteckningen").click()
+    reviewer.get_by_label("Nytt meddelande").fill("Vi hör av oss snart.")
+    reviewer.get_by_role("button", name="Skicka").click()
+    expect(reviewer.get_by_text("Vi hör av oss snart.")).to_be_visible()
+    expect(reviewer.get_by_text("Kontrollera licenserna")).to_be_visible()
+    assert_accessible(reviewer)
+    editor = page_as(factories.make_user("agency_editor", agency=agency))
+    editor.goto(f"{live_server}/submissions/{submission.id}")
+    expect(editor.get_by_text("Vi hör av oss snart.")).to_be_visible()
+    expect(editor.get_by_text("Kontrollera licenserna")).to_have_count(0)
+    expect(editor.get_by_role("heading", name="Interna anteckningar")).to_have_count(0)
+    assert_accessible(editor)

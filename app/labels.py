@@ -104,6 +104,7 @@ EVENT_NAMES = {
     "raise_question": _l("Question raised"),
     "answer_question": _l("Question answered"),
     "resolve_question": _l("Question resolved"),
+    "send_back_question": _l("Question sent back"),
 }
 
 

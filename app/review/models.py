@@ -34,6 +34,9 @@ class Question(db.Model):
     answer: Mapped[str | None] = mapped_column(Text)
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     answered_at: Mapped[datetime | None]
+    # The reviewer's reason for sending an answered question back (answered → open).
+    sent_back_comment: Mapped[str | None] = mapped_column(Text)
+    sent_back_at: Mapped[datetime | None]
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     resolved_at: Mapped[datetime | None]
 

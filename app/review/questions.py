@@ -169,3 +169,31 @@ def resolve_question(submission: Submission, question: Question, actor) -> None:
         to_value=question.subject,
     )
     db.session.flush()
+
+
+def send_back_question(submission: Submission, question: Question, comment: str, actor) -> None:
+    """An answer that does not settle the question: back to open, with the reviewer's reason.
+    The next clarification round asks the agency again."""
+    submission = lock_submission(submission.id)
+    if submission.status != SubmissionStatus.IN_REVIEW:
+        raise FieldErrors(
+            {"send_back": _("A question can be sent back only while the submission is in review.")}
+        )
+    if question.status != QuestionStatus.ANSWERED:
+        raise FieldErrors({"send_back": _("Only an answered question can be sent back.")})
+    comment = _clean_texts({"send_back": (comment, _("Say what is still unclear."), MAX_TEXT)})[
+        "send_back"
+    ]
+    question.status = QuestionStatus.OPEN.value
+    question.sent_back_comment, question.sent_back_at = comment, utcnow()
+    record_event(
+        "question",
+        "send_back_question",
+        actor,
+        agency_id=submission.agency_id,
+        cycle_id=submission.cycle_id,
+        submission_id=submission.id,
+        to_value=question.subject,
+        comment=comment,
+    )
+    db.session.flush()

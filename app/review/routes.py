@@ -12,7 +12,7 @@ from app.pagination import paginate
 from app.review import bp
 from app.review.comparison import compare
 from app.review.models import Question
-from app.review.questions import raise_question, resolve_question
+from app.review.questions import raise_question, resolve_question, send_back_question
 from app.review.services import (
     QueueFilter,
     answer_progress,
@@ -116,4 +116,31 @@ def compare_view(submission_id):
     values, figures = compare(submission, str(get_locale()))
     return render_template(
         "review/compare.html", submission=submission, values=values, figures=figures
+    )
+
+
+@bp.post("/questions/<int:question_id>/send-back")
+@roles_required(Role.REVIEWER)
+def send_back(question_id):
+    question = db.get_or_404(Question, question_id)
+    submission = db.session.get(Submission, question.submission_id)
+    comment = request.form.get("comment", "")
+    try:
+        send_back_question(submission, question, comment, current_user)
+    except FieldErrors as error:
+        db.session.rollback()
+        field = f"send-back-{question_id}"
+        return render_submission_page(
+            db.session.get(Submission, question.submission_id),
+            422,
+            errors={field: error.errors["send_back"]},
+            form_values={field: comment},
+        )
+    db.session.commit()
+    flash(
+        _("The question is open again; it goes to the agency with the next clarification round."),
+        "success",
+    )
+    return redirect(
+        url_for("submissions.show", submission_id=submission.id, _anchor=f"question-{question.id}")
     )

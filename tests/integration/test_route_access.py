@@ -54,6 +54,7 @@ ROLES = {
     "submissions.excel_upload": {"agency_editor"},
     "review.raise_question_view": {"reviewer"},
     "review.resolve": {"reviewer"},
+    "review.send_back": {"reviewer"},
     "review.compare_view": {"admin", "reviewer"},
     "admin.agencies": {"admin"},
     "admin.new_agency": {"admin"},

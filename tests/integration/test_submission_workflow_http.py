@@ -236,3 +236,52 @@ def test_audit_rows_are_only_ever_added(client, login):
     _fire(client, submission, "withdraw")
     _fire(client, submission, "submit")
     assert db.session.scalar(select(func.count(AuditEvent.id))) == 3
+
+
+def test_an_unsettled_answer_is_sent_back_and_asked_again(client, login):
+    _, agency, submission = _setup("in_review")
+    reviewer = login("reviewer")
+    client.post(
+        f"/review/submissions/{submission.id}/questions",
+        {"subject": "IT-kostnad", "text": "Varför +80 %?"},
+    )
+    _fire(client, submission, "request_clarification")
+    client.logout()
+    login("agency_editor", agency=agency)
+    question = db.session.scalar(select(Question).where(Question.submission_id == submission.id))
+    client.post(
+        f"/submissions/{submission.id}/questions/{question.id}/answer", {"answer": "Nytt system."}
+    )
+    _fire(client, submission, "answer_clarification")
+    client.logout()
+    client.login(reviewer)
+    empty = client.post(f"/review/questions/{question.id}/send-back", {"comment": "  "})
+    assert empty.status_code == 422
+    assert "Ange vad som fortfarande är oklart." in empty.get_data(as_text=True)
+    client.post(
+        f"/review/questions/{question.id}/send-back",
+        {"comment": "Vilket system, och under vilken post?"},
+    )
+    db.session.refresh(question)
+    assert question.status == "open"
+    assert question.sent_back_comment == "Vilket system, och under vilken post?"
+    refused = _fire(client, submission, "approve")
+    assert "1 fråga är inte löst än." in refused.get_data(as_text=True)
+    assert _fire(client, submission, "request_clarification").status_code == 302
+    client.logout()
+    login("agency_viewer", agency=agency)
+    page = client.get(f"/submissions/{submission.id}").get_data(as_text=True)
+    assert "Vilket system, och under vilken post?" in page
+
+
+def test_only_an_answered_question_can_be_sent_back(client, login):
+    _, _, submission = _setup("in_review")
+    reviewer = login("reviewer")
+    client.post(
+        f"/review/submissions/{submission.id}/questions",
+        {"subject": "IT-kostnad", "text": "Varför?"},
+    )
+    question = db.session.scalar(select(Question).where(Question.submission_id == submission.id))
+    response = client.post(f"/review/questions/{question.id}/send-back", {"comment": "Nej"})
+    assert "Bara en besvarad fråga kan skickas tillbaka." in response.get_data(as_text=True)
+    assert reviewer.id

@@ -18,6 +18,8 @@ class Cycle(db.Model):
     opens_on: Mapped[date]
     submission_deadline: Mapped[date]
     review_deadline: Mapped[date]
+    # Working days an agency has to answer a clarification round (weekends and holidays skipped).
+    clarification_response_days: Mapped[int] = mapped_column(default=10)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     opened_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]

@@ -30,6 +30,7 @@ class Submission(db.Model):
     review_started_at: Mapped[datetime | None]
     clarification_requested_at: Mapped[datetime | None]
     clarification_answered_at: Mapped[datetime | None]
+    clarification_due_on: Mapped[date | None]
     approved_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

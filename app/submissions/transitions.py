@@ -15,6 +15,7 @@ from app.submissions.answers import blocking_error_count
 from app.submissions.locking import lock_submission
 from app.submissions.models import Submission
 from app.timeutil import today_in_stockholm, utcnow
+from workflows.calendar import add_working_days
 from workflows.rules import Refusal
 from workflows.submission import SUBMISSION_WORKFLOW, SubmissionFacts
 
@@ -88,6 +89,9 @@ def _stamp(submission: Submission, trigger: str, actor) -> None:
         submission.reviewer_id, submission.review_started_at = actor.id, now
     elif trigger == "request_clarification":
         submission.clarification_requested_at, submission.clarification_answered_at = now, None
+        submission.clarification_due_on = add_working_days(
+            today_in_stockholm(), submission.cycle.clarification_response_days
+        )
     elif trigger == "answer_clarification":
         submission.clarification_answered_at = now
     elif trigger == "approve":

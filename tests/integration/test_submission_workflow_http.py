@@ -285,3 +285,29 @@ def test_only_an_answered_question_can_be_sent_back(client, login):
     response = client.post(f"/review/questions/{question.id}/send-back", {"comment": "Nej"})
     assert "Bara en besvarad fråga kan skickas tillbaka." in response.get_data(as_text=True)
     assert reviewer.id
+
+
+def test_a_clarification_round_has_a_due_date_in_working_days(client, login):
+    from datetime import date
+
+    from app.notifications.models import OutboxMessage
+    from app.timeutil import replayed_at
+
+    _, agency, submission = _setup("in_review")
+    login("reviewer")
+    client.post(
+        f"/review/submissions/{submission.id}/questions",
+        {"subject": "IT-kostnad", "text": "Varför?"},
+    )
+    # Friday 18 December 2026, 10:00 in Stockholm: ten working days skip Christmas and New Year.
+    from datetime import datetime
+
+    with replayed_at(datetime(2026, 12, 18, 9, 0)):
+        _fire(client, submission, "request_clarification")
+    assert db.session.get(Submission, submission.id).clarification_due_on == date(2027, 1, 8)
+    client.logout()
+    login("agency_viewer", agency=agency)
+    page = client.get(f"/submissions/{submission.id}").get_data(as_text=True)
+    assert "Svara senast" in page and "8 januari 2027" in page
+    body = db.session.scalar(select(OutboxMessage.body).limit(1))
+    assert "senast 2027-01-08" in body

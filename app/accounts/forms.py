@@ -34,26 +34,6 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password."))])
 
 
-class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField(
-        _l("Current password"), validators=[InputRequired(_l("Enter your current password."))]
-    )
-    password = PasswordField(
-        _l("New password"), validators=[InputRequired(_l("Enter a new password."))]
-    )
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[
-            InputRequired(_l("Repeat the new password.")),
-            EqualTo("password", _l("The passwords do not match.")),
-        ],
-    )
-
-
-class PasswordResetRequestForm(FlaskForm):
-    email = _email_field(_l("E-mail address"))
-
-
 class PasswordSetForm(FlaskForm):
     password = PasswordField(
         _l("New password"), validators=[InputRequired(_l("Enter a new password."))]
@@ -65,6 +45,16 @@ class PasswordSetForm(FlaskForm):
             EqualTo("password", _l("The passwords do not match.")),
         ],
     )
+
+
+class PasswordChangeForm(PasswordSetForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[InputRequired(_l("Enter your current password."))]
+    )
+
+
+class PasswordResetRequestForm(FlaskForm):
+    email = _email_field(_l("E-mail address"))
 
 
 class AgencyForm(FlaskForm):

@@ -34,3 +34,16 @@ def record_event(
     )
     db.session.add(event)
     return event
+
+
+def record_submission_event(kind: str, name: str, actor, submission, **details) -> AuditEvent:
+    """An event about one submission, filed under its agency and cycle as well."""
+    return record_event(
+        kind,
+        name,
+        actor,
+        agency_id=submission.agency_id,
+        cycle_id=submission.cycle_id,
+        submission_id=submission.id,
+        **details,
+    )

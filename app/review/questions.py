@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
 from app.accounts.errors import FieldErrors
-from app.audit.operations import record_event
+from app.audit.operations import record_submission_event
 from app.extensions import db
 from app.review.models import Question, QuestionStatus
 from app.submissions.answers import stored_values
@@ -92,13 +92,11 @@ def raise_question(
     )
     db.session.add(question)
     db.session.flush()
-    record_event(
+    record_submission_event(
         "question",
         "raise_question",
         actor,
-        agency_id=submission.agency_id,
-        cycle_id=submission.cycle_id,
-        submission_id=submission.id,
+        submission,
         to_value=subject,
         comment=question.text,
     )
@@ -136,13 +134,11 @@ def answer_question(submission: Submission, question: Question, answer: str, act
     ]
     question.status = QuestionStatus.ANSWERED.value
     question.answered_by_id, question.answered_at = actor.id, utcnow()
-    record_event(
+    record_submission_event(
         "question",
         "answer_question",
         actor,
-        agency_id=submission.agency_id,
-        cycle_id=submission.cycle_id,
-        submission_id=submission.id,
+        submission,
         to_value=question.subject,
         comment=question.answer,
     )
@@ -159,13 +155,11 @@ def resolve_question(submission: Submission, question: Question, actor) -> None:
         raise FieldErrors({"resolve": _("Only an answered question can be resolved.")})
     question.status = QuestionStatus.RESOLVED.value
     question.resolved_by_id, question.resolved_at = actor.id, utcnow()
-    record_event(
+    record_submission_event(
         "question",
         "resolve_question",
         actor,
-        agency_id=submission.agency_id,
-        cycle_id=submission.cycle_id,
-        submission_id=submission.id,
+        submission,
         to_value=question.subject,
     )
     db.session.flush()
@@ -186,13 +180,11 @@ def send_back_question(submission: Submission, question: Question, comment: str,
     ]
     question.status = QuestionStatus.OPEN.value
     question.sent_back_comment, question.sent_back_at = comment, utcnow()
-    record_event(
+    record_submission_event(
         "question",
         "send_back_question",
         actor,
-        agency_id=submission.agency_id,
-        cycle_id=submission.cycle_id,
-        submission_id=submission.id,
+        submission,
         to_value=question.subject,
         comment=comment,
     )

@@ -11,7 +11,7 @@ from decimal import Decimal
 from flask import current_app
 from sqlalchemy import select
 
-from app.audit.operations import record_event
+from app.audit.operations import record_submission_event
 from app.cycles.questionnaire import NUMERIC_KINDS, QuestionnaireItem
 from app.cycles.questionnaire_service import items_of, rules_of
 from app.extensions import db
@@ -156,13 +156,11 @@ def _store(submission, row, item, period, value, version, actor, reason) -> bool
     row.changed_in_version, row.updated_by_id, row.updated_at = version, actor.id, utcnow()
     if submission.status != SubmissionStatus.DRAFT:
         # Corrections after submission are part of the review record: old → new, and why.
-        record_event(
+        record_submission_event(
             "value_change",
             f"{item.code}:{period}",
             actor,
-            agency_id=submission.agency_id,
-            cycle_id=submission.cycle_id,
-            submission_id=submission.id,
+            submission,
             from_value=_text(old_number, old_text),
             to_value=_text(number, text),
             comment=reason,

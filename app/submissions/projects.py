@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts.errors import FieldErrors
-from app.audit.operations import record_event
+from app.audit.operations import record_submission_event
 from app.extensions import db
 from app.submissions.models import Project, ProjectBaselineChange, ProjectStatus, Submission
 
@@ -149,13 +149,11 @@ def _touch(submission: Submission, actor, event: str, name: str, reason: str = "
 
     submission.updated_at = utcnow()  # steps the version: projects are part of the answers
     if submission.status != "draft":
-        record_event(
+        record_submission_event(
             "value_change",
             event,
             actor,
-            agency_id=submission.agency_id,
-            cycle_id=submission.cycle_id,
-            submission_id=submission.id,
+            submission,
             to_value=name,
             comment=reason,
         )

@@ -7,7 +7,7 @@ transition is allowed.
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.policies import can_view_agency_data
-from app.audit.operations import record_event
+from app.audit.operations import record_submission_event
 from app.extensions import db
 from app.notifications.outbox import queue_transition_notice
 from app.review.questions import question_counts
@@ -57,13 +57,11 @@ def fire_transition(submission_id: int, trigger: str, actor, reason: str = "") -
     before = submission.status
     submission.status = SUBMISSION_WORKFLOW.fire(trigger, before)
     _stamp(submission, trigger, actor)
-    event = record_event(
+    event = record_submission_event(
         "transition",
         trigger,
         actor,
-        agency_id=submission.agency_id,
-        cycle_id=submission.cycle_id,
-        submission_id=submission.id,
+        submission,
         from_value=before,
         to_value=submission.status,
         comment=reason,

@@ -73,6 +73,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.cycles import bp as cycles_bp
     from app.cycles import questionnaire_routes  # noqa: F401
     from app.cycles import routes as cycle_routes  # noqa: F401
+    from app.notifications import bp as notifications_bp
+    from app.notifications import routes as notification_routes  # noqa: F401
     from app.review import bp as review_bp
     from app.review import routes as review_routes  # noqa: F401
     from app.submissions import bp as submissions_bp
@@ -80,7 +82,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.submissions import project_routes, section_routes, summary_routes  # noqa: F401
     from app.submissions import routes as submission_routes  # noqa: F401
 
-    for blueprint in (accounts_bp, admin_bp, cycles_bp, submissions_bp, review_bp):
+    for blueprint in (
+        accounts_bp,
+        admin_bp,
+        cycles_bp,
+        submissions_bp,
+        review_bp,
+        notifications_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

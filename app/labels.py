@@ -50,6 +50,18 @@ def question_status_label(status: str):
     return QUESTION_STATUS.get(status, status)
 
 
+QUESTION_STEP = {
+    "raised": _l("Question from"),
+    "answered": _l("Answer from"),
+    "sent_back": _l("Sent back by"),
+    "resolved": _l("Resolved by"),
+}
+
+
+def question_step_label(step: str):
+    return QUESTION_STEP.get(step, step)
+
+
 # What happens next, and who acts: (agency's view, the authority's view).
 NEXT_STEP = {
     SubmissionStatus.DRAFT: (

@@ -4,8 +4,8 @@ from app.accounts.models import Agency, PeerGroup, User  # noqa: F401
 from app.audit.models import AuditEvent  # noqa: F401
 from app.cycles.models import Cycle, CycleParticipant  # noqa: F401
 from app.cycles.questionnaire import QuestionnaireItem, QuestionnaireRule  # noqa: F401
-from app.notifications.models import OutboxMessage  # noqa: F401
-from app.review.models import Comment, Question  # noqa: F401
+from app.notifications.models import Notification, OutboxMessage  # noqa: F401
+from app.review.models import Comment, Question, QuestionEntry  # noqa: F401
 from app.submissions.models import (  # noqa: F401
     Project,
     ProjectBaselineChange,

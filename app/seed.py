@@ -221,7 +221,7 @@ def _fill_in(submission: Submission, editor: User, when: datetime, sections) -> 
 
 
 DEMO_QUESTION = (
-    "Total IT-kostnad",
+    "item:it_cost_total",
     "IT-kostnaden har ökat med 38 % jämfört med förra året. Ingår kostnaden för det nya "
     "ärendehanteringssystemet, och i så fall under vilken kostnadspost?",
 )

@@ -23,6 +23,10 @@ class Question(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), index=True)
     subject: Mapped[str] = mapped_column(String(200))  # the value, project or section
+    # Where the question sits in the questionnaire, so the agency sees its questions grouped by
+    # section: a questionnaire section code, "projects", or None for the submission as a whole.
+    section: Mapped[str | None] = mapped_column(String(40))
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id"))
     # The questionnaire item asked about, if any, and its value when the question was raised:
     # if the agency corrects it, the thread shows both.
     item_code: Mapped[str | None] = mapped_column(String(60))
@@ -39,9 +43,40 @@ class Question(db.Model):
     sent_back_at: Mapped[datetime | None]
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     resolved_at: Mapped[datetime | None]
+    # The clarification rounds that carried the question to the agency (sent back: once more).
+    rounds_sent: Mapped[int] = mapped_column(default=0)
 
     raised_by: Mapped[User] = relationship(foreign_keys=[raised_by_id], lazy="joined")
     answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id], lazy="joined")
+    # Loaded on request only (the dashboard joins it): most pages already hold the submission.
+    submission = relationship("Submission", lazy="raise")
+
+
+class QuestionStep(StrEnum):
+    RAISED = "raised"
+    SENT = "sent"  # carried to the agency by a clarification round
+    ANSWERED = "answered"
+    CORRECTED = "corrected"  # the agency corrected the value asked about
+    SENT_BACK = "sent_back"
+    RESOLVED = "resolved"
+
+
+class QuestionEntry(db.Model):
+    """One step in a question's thread, in order: nothing in a thread is ever overwritten."""
+
+    __tablename__ = "question_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id"), index=True)
+    step: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str | None] = mapped_column(Text)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    round: Mapped[int | None]  # for SENT: the clarification round
+    from_value: Mapped[str | None] = mapped_column(Text)  # for CORRECTED
+    to_value: Mapped[str | None] = mapped_column(Text)
+
+    author: Mapped[User] = relationship(lazy="joined")
 
 
 class CommentKind(StrEnum):

@@ -1,5 +1,7 @@
-"""Questions on a submission: raise (reviewer, in review), answer (agency, in clarification),
-resolve or send back (reviewer). Operations flush, never commit."""
+"""Questions on a submission: raise (reviewer, in review), send with a clarification round,
+answer and perhaps correct the value (agency, in clarification), resolve or send back
+(reviewer). Every step needs a text and is kept in the question's thread. Operations flush,
+never commit."""
 
 from dataclasses import dataclass
 
@@ -7,14 +9,19 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
 from app.accounts.errors import FieldErrors
+from app.accounts.policies import is_authority_staff
 from app.audit.operations import record_submission_event
+from app.cycles.questionnaire_service import items_of
 from app.extensions import db
-from app.review.models import Question, QuestionStatus
-from app.submissions.answers import stored_values
+from app.review.models import Question, QuestionEntry, QuestionStatus, QuestionStep
+from app.submissions.answers import correct_value, stored_values
+from app.submissions.findings_text import finding_text
+from app.submissions.labels import SECTION_LABELS
 from app.submissions.locking import lock_submission
 from app.submissions.models import Submission
+from app.submissions.projects import projects_of
 from app.timeutil import utcnow
-from workflows.answers import OUTCOME
+from workflows.answers import OUTCOME, Finding
 from workflows.submission import SubmissionStatus
 
 MAX_TEXT = 5000
@@ -68,39 +75,147 @@ def _clean_texts(texts: dict[str, tuple[str, str, int]]) -> dict[str, str]:
     return cleaned
 
 
+@dataclass(frozen=True)
+class Target:
+    """A part of a submission a question can be about."""
+
+    value: str  # as posted by the form: general, section:CODE, item:CODE or project:ID
+    label: str
+    section: str | None = None
+    item_code: str | None = None
+    project_id: int | None = None
+
+
+def question_targets(submission: Submission, locale: str) -> list[tuple[str, list[Target]]]:
+    """Every part of this submission a question can be about, grouped by section."""
+    items = items_of(submission.cycle_id)
+    groups = [(_("The submission"), [Target("general", _("The submission as a whole"))])]
+    for section in dict.fromkeys(item.section for item in items):
+        name = str(SECTION_LABELS.get(section, section))
+        whole = Target(f"section:{section}", _("All of “%(section)s”", section=name), section)
+        parts = [
+            Target(f"item:{item.code}", item.label(locale), section, item_code=item.code)
+            for item in items
+            if item.section == section
+        ]
+        groups.append((name, [whole, *parts]))
+    name = str(SECTION_LABELS["projects"])
+    projects = [
+        Target(f"project:{project.id}", project.name, "projects", project_id=project.id)
+        for project in projects_of(submission.id)
+    ]
+    groups.append((name, [Target("section:projects", _("All projects"), "projects"), *projects]))
+    return groups
+
+
+def _find_target(submission: Submission, value: str, locale: str) -> Target:
+    # Only this submission's own items and projects are offered, so a posted id of another
+    # submission's project is simply not found.
+    for _group, targets in question_targets(submission, locale):
+        for target in targets:
+            if target.value == value:
+                return target
+    raise FieldErrors({"target": _("Choose what the question is about.")})
+
+
+def _add_entry(question: Question, step: QuestionStep, actor, text=None, **fields) -> None:
+    db.session.add(
+        QuestionEntry(
+            question_id=question.id,
+            step=step.value,
+            text=text,
+            author_id=actor.id,
+            created_at=utcnow(),
+            **fields,
+        )
+    )
+
+
 def raise_question(
-    submission: Submission, subject: str, text: str, actor, item_code: str | None = None
+    submission: Submission, target_value: str, text: str, actor, locale: str = "sv"
 ) -> Question:
     submission = lock_submission(submission.id)  # the state now, one writer at a time
     if submission.status != SubmissionStatus.IN_REVIEW:
         raise FieldErrors(
             {"text": _("Questions can be raised only while the submission is in review.")}
         )
-    cleaned = _clean_texts(
-        {
-            "subject": (subject, _("Say what the question is about."), 200),
-            "text": (text, _("Write the question."), MAX_TEXT),
-        }
-    )
-    subject = cleaned["subject"]
+    errors = {}
+    try:
+        target = _find_target(submission, target_value or "general", locale)
+    except FieldErrors as error:
+        errors.update(error.errors)
+    try:
+        cleaned = _clean_texts({"text": (text, _("Write the question."), MAX_TEXT)})["text"]
+    except FieldErrors as error:
+        errors.update(error.errors)
+    if errors:
+        raise FieldErrors(errors)
     question = Question(
         submission_id=submission.id,
-        subject=subject,
-        text=cleaned["text"],
+        subject=target.label[:200],
+        section=target.section,
+        project_id=target.project_id,
+        text=cleaned,
         raised_by_id=actor.id,
-        **_asked_value(submission, item_code),
+        **_asked_value(submission, target.item_code),
     )
     db.session.add(question)
     db.session.flush()
+    _add_entry(question, QuestionStep.RAISED, actor, question.text)
     record_submission_event(
         "question",
         "raise_question",
         actor,
         submission,
-        to_value=subject,
+        to_value=question.subject,
         comment=question.text,
     )
     return question
+
+
+def send_open_questions(submission: Submission, actor) -> int:
+    """A clarification round carries every open question to the agency; returns the round."""
+    # No flush, not even an automatic one: the transition writes the submission row once, so
+    # its version steps once.
+    with db.session.no_autoflush:
+        submission.clarification_rounds += 1
+        for question in questions_of(submission.id):
+            if question.status == QuestionStatus.OPEN:
+                question.rounds_sent += 1
+                _add_entry(
+                    question, QuestionStep.SENT, actor, round=submission.clarification_rounds
+                )
+    return submission.clarification_rounds
+
+
+def visible_questions(submission: Submission, user) -> list[Question]:
+    """The questions this user may read: staff all; the agency those a clarification round has
+    carried to it, and not one sent back before the next round carries it again."""
+    questions = questions_of(submission.id)
+    if is_authority_staff(user):
+        return questions
+    return [
+        question
+        for question in questions
+        if question.rounds_sent > 0
+        and not (
+            question.status == QuestionStatus.OPEN
+            and submission.status != SubmissionStatus.CLARIFICATION
+        )
+    ]
+
+
+def threads_of(questions: list[Question]) -> dict[int, list[QuestionEntry]]:
+    """Every step of these questions, in order, in one query."""
+    threads = {question.id: [] for question in questions}
+    entries = db.session.scalars(
+        select(QuestionEntry)
+        .where(QuestionEntry.question_id.in_(threads))
+        .order_by(QuestionEntry.created_at, QuestionEntry.id)
+    )
+    for entry in entries:
+        threads[entry.question_id].append(entry)
+    return threads
 
 
 def _asked_value(submission: Submission, item_code: str | None) -> dict:
@@ -121,7 +236,11 @@ def current_values(submission_id: int) -> dict[str, str]:
     }
 
 
-def answer_question(submission: Submission, question: Question, answer: str, actor) -> None:
+def answer_question(
+    submission: Submission, question: Question, answer: str, actor, correction: str = ""
+) -> None:
+    """The agency's answer; when the question is about a value, the agency may correct it in
+    the same step, the answer recorded as the reason."""
     submission = lock_submission(submission.id)  # the state now, one writer at a time
     if submission.status != SubmissionStatus.CLARIFICATION:
         raise FieldErrors(
@@ -129,23 +248,35 @@ def answer_question(submission: Submission, question: Question, answer: str, act
         )
     if question.status == QuestionStatus.RESOLVED:
         raise FieldErrors({"answer": _("The question is already resolved.")})
-    question.answer = _clean_texts({"answer": (answer, _("Write your answer."), MAX_TEXT)})[
-        "answer"
-    ]
+    answer = _clean_texts({"answer": (answer, _("Write your answer."), MAX_TEXT)})["answer"]
+    question.answer = answer
     question.status = QuestionStatus.ANSWERED.value
     question.answered_by_id, question.answered_at = actor.id, utcnow()
+    _add_entry(question, QuestionStep.ANSWERED, actor, answer)
     record_submission_event(
         "question",
         "answer_question",
         actor,
         submission,
         to_value=question.subject,
-        comment=question.answer,
+        comment=answer,
     )
+    if question.item_code and (correction or "").strip():
+        _correct(submission, question, correction, actor, answer)
     db.session.flush()
 
 
-def resolve_question(submission: Submission, question: Question, actor) -> None:
+def _correct(submission: Submission, question: Question, raw: str, actor, reason: str) -> None:
+    corrected = correct_value(submission, question.item_code, raw, actor, reason)
+    if isinstance(corrected, Finding):
+        raise FieldErrors({"correction": finding_text(corrected)})
+    if corrected is not None:
+        old, new = corrected
+        _add_entry(question, QuestionStep.CORRECTED, actor, from_value=old, to_value=new)
+
+
+def resolve_question(submission: Submission, question: Question, comment: str, actor) -> None:
+    """The answer settles the question; the reviewer says why, for the record."""
     submission = lock_submission(submission.id)  # the state now, one writer at a time
     if submission.status != SubmissionStatus.IN_REVIEW:
         raise FieldErrors(
@@ -153,14 +284,19 @@ def resolve_question(submission: Submission, question: Question, actor) -> None:
         )
     if question.status != QuestionStatus.ANSWERED:
         raise FieldErrors({"resolve": _("Only an answered question can be resolved.")})
+    comment = _clean_texts(
+        {"resolve": (comment, _("Say why the answer settles the question."), MAX_TEXT)}
+    )["resolve"]
     question.status = QuestionStatus.RESOLVED.value
     question.resolved_by_id, question.resolved_at = actor.id, utcnow()
+    _add_entry(question, QuestionStep.RESOLVED, actor, comment)
     record_submission_event(
         "question",
         "resolve_question",
         actor,
         submission,
         to_value=question.subject,
+        comment=comment,
     )
     db.session.flush()
 
@@ -180,6 +316,7 @@ def send_back_question(submission: Submission, question: Question, comment: str,
     ]
     question.status = QuestionStatus.OPEN.value
     question.sent_back_comment, question.sent_back_at = comment, utcnow()
+    _add_entry(question, QuestionStep.SENT_BACK, actor, comment)
     record_submission_event(
         "question",
         "send_back_question",

@@ -1,4 +1,4 @@
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -8,9 +8,19 @@ from app.accounts.errors import FieldErrors
 from app.accounts.models import Role
 from app.accounts.operations import peer_groups
 from app.extensions import db
+from app.labels import question_status_label
 from app.pagination import paginate
 from app.review import bp
 from app.review.comparison import compare
+from app.review.dashboard import (
+    STATUS_CHOICES,
+    UNRESOLVED,
+    QuestionFilter,
+    days_open,
+    questions_across,
+    questions_csv,
+    resolution_figures,
+)
 from app.review.models import Question
 from app.review.questions import raise_question, resolve_question, send_back_question
 from app.review.services import (
@@ -21,6 +31,7 @@ from app.review.services import (
     status_counts,
     submissions_for_review,
 )
+from app.submissions.labels import SECTION_LABELS
 from app.submissions.models import Submission
 from app.submissions.pages import render_submission_page
 from workflows.submission import SubmissionStatus
@@ -67,11 +78,9 @@ def queue():
 @roles_required(Role.REVIEWER)
 def raise_question_view(submission_id):
     submission = db.get_or_404(Submission, submission_id)
-    subject, text = request.form.get("subject", ""), request.form.get("text", "")
+    target, text = request.form.get("target", ""), request.form.get("text", "")
     try:
-        question = raise_question(
-            submission, subject, text, current_user, request.form.get("item_code") or None
-        )
+        question = raise_question(submission, target, text, current_user, str(get_locale()))
     except FieldErrors as error:
         db.session.rollback()
         submission = db.get_or_404(Submission, submission_id)
@@ -79,34 +88,51 @@ def raise_question_view(submission_id):
             submission,
             422,
             errors={f"question-{key}": message for key, message in error.errors.items()},
-            form_values={"question-subject": subject, "question-text": text},
+            form_values={"question-target": target, "question-text": text},
         )
     db.session.commit()
     flash(
         _("The question has been added. It reaches the agency when you request clarification."),
         "success",
     )
+    return _back_to(question)
+
+
+def _back_to(question: Question):
     return redirect(
-        url_for("submissions.show", submission_id=submission.id, _anchor=f"question-{question.id}")
+        url_for(
+            "submissions.show",
+            submission_id=question.submission_id,
+            _anchor=f"question-{question.id}",
+        )
     )
+
+
+def _settle(question_id: int, settle, done_message: str):
+    """Resolve or send back an answered question, with the reviewer's comment."""
+    question = db.get_or_404(Question, question_id)
+    submission = db.session.get(Submission, question.submission_id)
+    comment = request.form.get("comment", "")
+    try:
+        settle(submission, question, comment, current_user)
+    except FieldErrors as error:
+        db.session.rollback()
+        field = f"review-{question_id}"
+        return render_submission_page(
+            db.session.get(Submission, question.submission_id),
+            422,
+            errors={field: next(iter(error.errors.values()))},
+            form_values={field: comment},
+        )
+    db.session.commit()
+    flash(done_message, "success")
+    return _back_to(question)
 
 
 @bp.post("/questions/<int:question_id>/resolve")
 @roles_required(Role.REVIEWER)
 def resolve(question_id):
-    question = db.get_or_404(Question, question_id)
-    submission = db.session.get(Submission, question.submission_id)
-    try:
-        resolve_question(submission, question, current_user)
-    except FieldErrors as error:
-        db.session.rollback()
-        flash(error.errors["resolve"], "error")
-        return redirect(url_for("submissions.show", submission_id=submission.id))
-    db.session.commit()
-    flash(_("The question is resolved."), "success")
-    return redirect(
-        url_for("submissions.show", submission_id=submission.id, _anchor=f"question-{question.id}")
-    )
+    return _settle(question_id, resolve_question, _("The question is resolved."))
 
 
 @bp.get("/submissions/<int:submission_id>/compare")
@@ -122,25 +148,56 @@ def compare_view(submission_id):
 @bp.post("/questions/<int:question_id>/send-back")
 @roles_required(Role.REVIEWER)
 def send_back(question_id):
-    question = db.get_or_404(Question, question_id)
-    submission = db.session.get(Submission, question.submission_id)
-    comment = request.form.get("comment", "")
-    try:
-        send_back_question(submission, question, comment, current_user)
-    except FieldErrors as error:
-        db.session.rollback()
-        field = f"send-back-{question_id}"
-        return render_submission_page(
-            db.session.get(Submission, question.submission_id),
-            422,
-            errors={field: error.errors["send_back"]},
-            form_values={field: comment},
-        )
-    db.session.commit()
-    flash(
+    return _settle(
+        question_id,
+        send_back_question,
         _("The question is open again; it goes to the agency with the next clarification round."),
-        "success",
     )
-    return redirect(
-        url_for("submissions.show", submission_id=submission.id, _anchor=f"question-{question.id}")
+
+
+def _question_filter(years: list[int]) -> QuestionFilter:
+    status = request.args.get("status", UNRESOLVED)
+    filters = QuestionFilter(
+        _int_arg("cycle"),
+        status if status in STATUS_CHOICES else None,
+        _int_arg("reviewer"),
+        _int_arg("peer_group"),
     )
+    if filters.cycle_year is None and years and "cycle" not in request.args:
+        filters.cycle_year = years[0]
+    return filters
+
+
+@bp.get("/questions")
+@staff_only
+def questions_dashboard():
+    years = cycle_years()
+    filters = _question_filter(years)
+    return render_template(
+        "review/questions.html",
+        page=paginate(questions_across(filters), per_page=50),
+        filters=filters,
+        figures=resolution_figures(filters),
+        years=years,
+        reviewers=reviewers(),
+        peer_groups=peer_groups(),
+        statuses=STATUS_CHOICES,
+        days_open=days_open,
+    )
+
+
+@bp.get("/questions.csv")
+@staff_only
+def questions_export():
+    filters = _question_filter(cycle_years())
+    body = questions_csv(filters, question_status_label, _section_label)
+    name = f"granska-fragor-{filters.cycle_year or 'alla'}.csv"
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _section_label(section: str | None) -> str:
+    return str(SECTION_LABELS.get(section, section)) if section else _("The submission")

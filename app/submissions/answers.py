@@ -143,6 +143,26 @@ def save_section(
     return outcome
 
 
+def correct_value(submission: Submission, item_code: str, raw: str, actor, reason: str):
+    """Correct one outcome value during clarification, the reason recorded with old and new.
+    Returns (old, new) as stored texts, None when nothing changed, or a Finding when the value
+    is not valid; flush, never commit."""
+    item = next((i for i in items_of(submission.cycle_id) if i.code == item_code), None)
+    if item is None or submission.status not in EDITABLE_STATES:
+        return None
+    value, problem = parse_input(item, raw)
+    problem = problem or check_value(item_spec(item), value, OUTCOME)
+    if problem:
+        return problem
+    row = stored_values(submission.id).get((item.code, OUTCOME))
+    old = _text(row.number, row.text) if row else None
+    if not _store(submission, row, item, OUTCOME, value, submission.version + 1, actor, reason):
+        return None
+    submission.updated_at = utcnow()  # steps the version, as a section save does
+    db.session.flush()
+    return old, _text(*((value, None) if item.kind in NUMERIC_KINDS else (None, value)))
+
+
 def _store(submission, row, item, period, value, version, actor, reason) -> bool:
     number = value if item.kind in NUMERIC_KINDS else None
     text = value if item.kind not in NUMERIC_KINDS else None

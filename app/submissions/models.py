@@ -31,6 +31,7 @@ class Submission(db.Model):
     clarification_requested_at: Mapped[datetime | None]
     clarification_answered_at: Mapped[datetime | None]
     clarification_due_on: Mapped[date | None]
+    clarification_rounds: Mapped[int] = mapped_column(default=0)
     approved_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

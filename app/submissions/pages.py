@@ -2,18 +2,25 @@
 
 from flask import render_template, request
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.accounts.policies import is_own_agency_editor
+from app.accounts.policies import is_authority_staff, is_own_agency_editor
 from app.cycles.questionnaire_service import items_of
 from app.review.comments import comments_for
-from app.review.questions import current_values, questions_of
+from app.review.questions import (
+    current_values,
+    question_targets,
+    threads_of,
+    visible_questions,
+)
 from app.submissions.answers import can_prefill, section_statuses
 from app.submissions.labels import SECTION_LABELS
 from app.submissions.projects import projects_of
 from app.submissions.services import deadline_of
 from app.submissions.transitions import available_actions
 from app.workflow_messages import refusal_message, trigger_label
+from workflows.submission import SubmissionStatus
 
 
 def _asked_about(submission):
@@ -25,15 +32,35 @@ def _asked_about(submission):
     return {"code": item.code, "label": item.label(str(get_locale()))} if item else None
 
 
+def _grouped(submission, questions) -> list[tuple[str, list]]:
+    """The questions by questionnaire section, in the questionnaire's order; questions on the
+    submission as a whole last."""
+    order = [*dict.fromkeys(item.section for item in items_of(submission.cycle_id)), "projects"]
+    groups = []
+    for section in [*order, None]:
+        in_section = [q for q in questions if q.section == section]
+        if in_section:
+            label = SECTION_LABELS.get(section, section) if section else _("The submission")
+            groups.append((str(label), in_section))
+    return groups
+
+
 def render_submission_page(submission, status=200, errors=None, form_values=None):
     allowed, blocked = available_actions(submission, current_user)
+    locale = str(get_locale())
+    questions = visible_questions(submission, current_user)
     return render_template(
         "submissions/show.html",
         submission=submission,
         deadline=deadline_of(submission.cycle),
         allowed=allowed,
         blocked={trigger: refusal_message(refusal) for trigger, refusal in blocked.items()},
-        questions=questions_of(submission.id),
+        questions=questions,
+        question_groups=_grouped(submission, questions),
+        threads=threads_of(questions),
+        question_targets=question_targets(submission, locale)
+        if submission.status == SubmissionStatus.IN_REVIEW and is_authority_staff(current_user)
+        else [],
         trigger_label=trigger_label,
         errors=errors or {},
         form_values=form_values or {},

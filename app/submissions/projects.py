@@ -7,11 +7,12 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.accounts.errors import FieldErrors
 from app.audit.operations import record_submission_event
 from app.extensions import db
+from app.review.models import Question
 from app.submissions.models import Project, ProjectBaselineChange, ProjectStatus, Submission
 
 RISKS = ("low", "medium", "high")
@@ -139,6 +140,10 @@ def _text(value) -> str:
 
 def delete_project(submission: Submission, project: Project, actor) -> None:
     name = project.name
+    # Questions asked about the project stay, under its name, in the review record.
+    db.session.execute(
+        update(Question).where(Question.project_id == project.id).values(project_id=None)
+    )
     db.session.delete(project)
     db.session.flush()
     _touch(submission, actor, "remove_project", name)

@@ -75,18 +75,18 @@ def transition(submission_id, trigger):
 def answer(submission_id, question_id):
     submission = _visible_submission(submission_id)
     question = db.session.get(Question, question_id)
-    if question is None or question.submission_id != submission.id:
-        abort(404)
-    text = request.form.get("answer", "")
+    if question is None or question.submission_id != submission.id or not question.rounds_sent:
+        abort(404)  # a question no round has carried to the agency is not the agency's to see
+    text, correction = request.form.get("answer", ""), request.form.get("correction", "")
     try:
-        answer_question(submission, question, text, current_user)
+        answer_question(submission, question, text, current_user, correction)
     except FieldErrors as error:
-        db.session.rollback()
+        db.session.rollback()  # neither the answer nor the correction is kept half-way
         return render_submission_page(
             _visible_submission(submission_id),
             422,
-            errors={f"answer-{question_id}": error.errors["answer"]},
-            form_values={f"answer-{question_id}": text},
+            errors={f"{field}-{question_id}": message for field, message in error.errors.items()},
+            form_values={f"answer-{question_id}": text, f"correction-{question_id}": correction},
         )
     db.session.commit()
     flash(_("Your answer has been saved."), "success")

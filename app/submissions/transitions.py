@@ -9,8 +9,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.accounts.policies import can_view_agency_data
 from app.audit.operations import record_submission_event
 from app.extensions import db
+from app.notifications.inbox import notify_transition
 from app.notifications.outbox import queue_transition_notice
-from app.review.questions import question_counts
+from app.review.questions import question_counts, send_open_questions
 from app.submissions.answers import blocking_error_count
 from app.submissions.locking import lock_submission
 from app.submissions.models import Submission
@@ -73,6 +74,7 @@ def fire_transition(submission_id: int, trigger: str, actor, reason: str = "") -
         raise TransitionRefused(Refusal("changed_meanwhile")) from None
     # In the same transaction: the messages exist if and only if the transition does.
     queue_transition_notice(submission, trigger, event.id, question_counts(submission.id).open)
+    notify_transition(submission, trigger, event.id)
     return submission
 
 
@@ -86,6 +88,7 @@ def _stamp(submission: Submission, trigger: str, actor) -> None:
     elif trigger == "start_review":
         submission.reviewer_id, submission.review_started_at = actor.id, now
     elif trigger == "request_clarification":
+        send_open_questions(submission, actor)
         submission.clarification_requested_at, submission.clarification_answered_at = now, None
         submission.clarification_due_on = add_working_days(
             today_in_stockholm(), submission.cycle.clarification_response_days

@@ -186,7 +186,7 @@ def test_no_question_stays_open_on_an_approved_submission(app):
 
         def ask(sid=sid):  # what raise_question_view does
             submission = db.session.get(Submission, sid)
-            raise_question(submission, "Kostnad", "Varför?", db.session.get(User, asker))
+            raise_question(submission, "general", "Varför?", db.session.get(User, asker))
 
         def approve(sid=sid):
             fire_transition(sid, "approve", db.session.get(User, approver))

@@ -56,6 +56,12 @@ ROLES = {
     "review.resolve": {"reviewer"},
     "review.send_back": {"reviewer"},
     "review.compare_view": {"admin", "reviewer"},
+    "review.questions_dashboard": {"admin", "reviewer"},
+    "review.questions_export": {"admin", "reviewer"},
+    # Everyone has an inbox; a notice is found only by its own user (tested per object).
+    "notifications.inbox": {"admin", "reviewer", "agency_editor", "agency_viewer"},
+    "notifications.open_notice": {"admin", "reviewer", "agency_editor", "agency_viewer"},
+    "notifications.read_all": {"admin", "reviewer", "agency_editor", "agency_viewer"},
     "admin.agencies": {"admin"},
     "admin.new_agency": {"admin"},
     "admin.edit_agency": {"admin"},

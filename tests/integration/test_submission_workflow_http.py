@@ -152,17 +152,19 @@ def test_exempt_and_reinstate(client, login):
 
 
 def test_clarification_round_with_questions(client, login):
-    _, agency, submission = _setup("in_review")
+    _, agency, submission = _setup("in_review", questionnaire=True)
     reviewer = login("reviewer")
     refused = _fire(client, submission, "request_clarification")
     assert "Ställ först minst en fråga till myndigheten." in refused.get_data(as_text=True)
     empty = client.post(
-        f"/review/submissions/{submission.id}/questions", {"subject": "IT-kostnad", "text": "   "}
+        f"/review/submissions/{submission.id}/questions",
+        {"target": "section:it_costs", "text": "   "},
     )
-    assert empty.status_code == 422 and 'value="IT-kostnad"' in empty.get_data(as_text=True)
+    assert empty.status_code == 422
+    assert '<option value="section:it_costs" selected>' in empty.get_data(as_text=True)
     client.post(
         f"/review/submissions/{submission.id}/questions",
-        {"subject": "IT-kostnad", "text": "Varför +80 %?"},
+        {"target": "section:it_costs", "text": "Varför +80 %?"},
     )
     assert _fire(client, submission, "request_clarification").status_code == 302
     client.logout()
@@ -181,7 +183,7 @@ def test_clarification_round_with_questions(client, login):
     client.login(reviewer)
     refused = _fire(client, submission, "approve")
     assert "1 fråga är inte löst än." in refused.get_data(as_text=True)
-    client.post(f"/review/questions/{question.id}/resolve")
+    client.post(f"/review/questions/{question.id}/resolve", {"comment": "Tydligt svar."})
     assert _fire(client, submission, "approve").status_code == 302
     assert [e[0] for e in _events(submission)] == [
         "raise_question",
@@ -198,19 +200,19 @@ def test_agency_sees_no_question_before_the_round_is_sent(client, login):
     login("reviewer")
     client.post(
         f"/review/submissions/{submission.id}/questions",
-        {"subject": "Intern fundering", "text": "Utkast till fråga"},
+        {"text": "Utkast till fråga"},
     )
     client.logout()
     login("agency_viewer", agency=agency)
     page = client.get(f"/submissions/{submission.id}").get_data(as_text=True)
-    assert "Intern fundering" not in page
+    assert "Utkast till fråga" not in page
 
 
 def test_another_agency_cannot_answer_a_question(client, login):
     _, _, submission = _setup("clarification")
     reviewer = factories.make_user("reviewer")
     question = Question(
-        submission_id=submission.id, subject="X", text="Y", raised_by_id=reviewer.id
+        submission_id=submission.id, subject="X", text="Y", raised_by_id=reviewer.id, rounds_sent=1
     )
     db.session.add(question)
     db.session.commit()
@@ -243,7 +245,7 @@ def test_an_unsettled_answer_is_sent_back_and_asked_again(client, login):
     reviewer = login("reviewer")
     client.post(
         f"/review/submissions/{submission.id}/questions",
-        {"subject": "IT-kostnad", "text": "Varför +80 %?"},
+        {"target": "general", "text": "Varför +80 %?"},
     )
     _fire(client, submission, "request_clarification")
     client.logout()
@@ -279,7 +281,7 @@ def test_only_an_answered_question_can_be_sent_back(client, login):
     reviewer = login("reviewer")
     client.post(
         f"/review/submissions/{submission.id}/questions",
-        {"subject": "IT-kostnad", "text": "Varför?"},
+        {"target": "general", "text": "Varför?"},
     )
     question = db.session.scalar(select(Question).where(Question.submission_id == submission.id))
     response = client.post(f"/review/questions/{question.id}/send-back", {"comment": "Nej"})
@@ -297,7 +299,7 @@ def test_a_clarification_round_has_a_due_date_in_working_days(client, login):
     login("reviewer")
     client.post(
         f"/review/submissions/{submission.id}/questions",
-        {"subject": "IT-kostnad", "text": "Varför?"},
+        {"target": "general", "text": "Varför?"},
     )
     # Friday 18 December 2026, 10:00 in Stockholm: ten working days skip Christmas and New Year.
     from datetime import datetime

@@ -288,9 +288,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         before = self._observed()
         allowed = self.status == IN_REVIEW and text.strip()
         try:
-            question = raise_question(
-                self._submission(), "Kostnad för drift", text, self._user("reviewer")
-            )
+            question = raise_question(self._submission(), "general", text, self._user("reviewer"))
         except FieldErrors:
             self._refused(before)
             assert not allowed, f"raising a question in {self.status} was refused"
@@ -322,7 +320,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         allowed = self.status == IN_REVIEW and was == ANSWERED
         question = db.session.get(Question, question_id)
         try:
-            resolve_question(self._submission(), question, self._user("reviewer"))
+            resolve_question(self._submission(), question, "Svaret räcker.", self._user("reviewer"))
         except FieldErrors:
             self._refused(before)
             assert not allowed, f"resolving an {was} question in {self.status} was refused"

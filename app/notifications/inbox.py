@@ -1,0 +1,104 @@
+"""The in-app inbox: notices per user, written in the same transaction as their cause (a
+transition), and read only by their own user."""
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from app.accounts.models import AGENCY_ROLES, User
+from app.extensions import db
+from app.notifications.models import Notification
+from app.notifications.outbox import TO_AGENCY, TO_REVIEWER
+from app.timeutil import utcnow
+
+
+def _recipients(submission, trigger: str) -> list[int]:
+    if trigger in TO_AGENCY:
+        return list(
+            db.session.scalars(
+                select(User.id).where(
+                    User.agency_id == submission.agency_id,
+                    User.role.in_(AGENCY_ROLES),
+                    User.active,
+                )
+            )
+        )
+    if trigger in TO_REVIEWER and submission.reviewer_id is not None:
+        return [submission.reviewer_id]
+    return []
+
+
+def notify_transition(submission, trigger: str, event_id: int) -> None:
+    """A notice for every user the transition concerns; flush, never commit. The key, built
+    from the audit event, makes a second notice for the same event impossible."""
+    for user_id in _recipients(submission, trigger):
+        db.session.add(
+            Notification(
+                key=f"transition:{event_id}:user:{user_id}",
+                user_id=user_id,
+                kind=trigger,
+                submission_id=submission.id,
+                created_at=utcnow(),
+            )
+        )
+    db.session.flush()
+
+
+def unread_count(user) -> int:
+    return db.session.scalar(
+        select(func.count(Notification.id)).where(
+            Notification.user_id == user.id, Notification.read_at.is_(None)
+        )
+    )
+
+
+def inbox_of(user):
+    """A select of the user's notices, newest first (for paginate)."""
+    return (
+        select(Notification)
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
+
+
+def own_notification(user, notification_id: int) -> Notification | None:
+    """The notice if it is this user's; someone else's is as good as missing."""
+    return db.session.scalar(
+        select(Notification).where(
+            Notification.id == notification_id, Notification.user_id == user.id
+        )
+    )
+
+
+def mark_read(notification: Notification) -> None:
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+    db.session.flush()
+
+
+def mark_all_read(user) -> int:
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    return result.rowcount
+
+
+def notice_text(notification: Notification) -> str:
+    """The notice in the reader's language."""
+    submission = notification.submission
+    params = {"agency": submission.agency.name, "year": submission.cycle.year}
+    texts = {
+        "submit": lambda: _(
+            "%(agency)s: the submission for %(year)d has been submitted.", **params
+        ),
+        "request_clarification": lambda: _(
+            "%(agency)s: the reviewer has questions on the submission for %(year)d.", **params
+        ),
+        "answer_clarification": lambda: _(
+            "%(agency)s has answered the questions on the submission for %(year)d.", **params
+        ),
+        "approve": lambda: _("%(agency)s: the submission for %(year)d is approved.", **params),
+        "reopen": lambda: _("%(agency)s: the submission for %(year)d has been reopened.", **params),
+    }
+    return texts[notification.kind]() if notification.kind in texts else notification.kind

@@ -37,6 +37,14 @@ class CycleForm(FlaskForm):
         _l("Submission deadline"), _l("Enter the last day for submissions.")
     )
     review_deadline = _date_field(_l("Review deadline"), _l("Enter the last day of the review."))
+    clarification_response_days = IntegerField(
+        _l("Time to answer a clarification round (working days)"),
+        default=10,
+        validators=[
+            InputRequired(_l("Enter the number of working days, for example 10.")),
+            NumberRange(1, 60, _l("Enter a number of working days between 1 and 60.")),
+        ],
+    )
     copy_from = SelectField(
         _l("Participants from"), coerce=lambda v: int(v) if v else None, validators=[Optional()]
     )
@@ -49,3 +57,4 @@ class CycleEditForm(FlaskForm):
         _l("Submission deadline"), _l("Enter the last day for submissions.")
     )
     review_deadline = _date_field(_l("Review deadline"), _l("Enter the last day of the review."))
+    clarification_response_days = CycleForm.clarification_response_days

@@ -34,6 +34,7 @@ class CycleData:
     opens_on: date
     submission_deadline: date
     review_deadline: date
+    clarification_response_days: int = 10  # working days the agency has to answer a round
 
 
 def _check_dates(data: CycleData) -> None:
@@ -65,6 +66,7 @@ def create_cycle(
         opens_on=data.opens_on,
         submission_deadline=data.submission_deadline,
         review_deadline=data.review_deadline,
+        clarification_response_days=data.clarification_response_days,
         status=CycleStatus.PLANNED.value,
     )
     db.session.add(cycle)
@@ -118,6 +120,7 @@ def update_cycle(cycle: Cycle, data: CycleData, actor) -> None:
     cycle.title = data.title.strip()
     cycle.opens_on, cycle.submission_deadline = data.opens_on, data.submission_deadline
     cycle.review_deadline = data.review_deadline
+    cycle.clarification_response_days = data.clarification_response_days
     record_event("cycle", "update_cycle", actor, cycle_id=cycle.id)
     db.session.flush()
 

@@ -63,6 +63,7 @@ def _data(form) -> CycleData:
         form.opens_on.data,
         form.submission_deadline.data,
         form.review_deadline.data,
+        form.clarification_response_days.data,
     )
 
 
@@ -108,6 +109,7 @@ def edit_cycle(year):
                     form.opens_on.data,
                     form.submission_deadline.data,
                     form.review_deadline.data,
+                    form.clarification_response_days.data,
                 ),
                 current_user,
             )

@@ -13,6 +13,7 @@ FORM = {
     "opens_on": "2027-11-01",
     "submission_deadline": "2028-01-31",
     "review_deadline": "2028-03-31",
+    "clarification_response_days": "10",
     "copy_from": "",
 }
 
@@ -51,6 +52,19 @@ def test_cycle_form_explains_bad_dates_and_duplicates(client, login):
     )
     assert "Sista dag för granskning måste komma efter" in response.get_data(as_text=True)
     assert _count(Cycle) == 1
+
+
+def test_admin_sets_the_time_to_answer_a_clarification_round(client, login):
+    login("admin")
+    refused = client.post("/admin/cycles/new", {**FORM, "clarification_response_days": "0"})
+    assert refused.status_code == 422
+    assert "Ange ett antal arbetsdagar mellan 1 och 60." in refused.get_data(as_text=True)
+    client.post("/admin/cycles/new", {**FORM, "clarification_response_days": "15"})
+    edit = {k: v for k, v in FORM.items() if k not in ("year", "copy_from")}
+    client.post("/admin/cycles/2027/edit", {**edit, "clarification_response_days": "8"})
+    cycle = db.session.scalar(select(Cycle).where(Cycle.year == 2027))
+    assert cycle.clarification_response_days == 8
+    assert "8 arbetsdagar" in client.get("/admin/cycles/2027").get_data(as_text=True)
 
 
 def test_participants_then_open_creates_one_draft_each(client, login):

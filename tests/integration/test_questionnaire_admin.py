@@ -27,6 +27,7 @@ def _create(client, year, copy_from=""):
             "opens_on": f"{year}-11-01",
             "submission_deadline": f"{year + 1}-01-31",
             "review_deadline": f"{year + 1}-03-31",
+            "clarification_response_days": "10",
             "copy_from": copy_from,
         },
     )

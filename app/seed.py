@@ -14,7 +14,8 @@ from app.cycles.services import cycle_submissions
 from app.demo_agencies import DEMO_AGENCIES
 from app.demo_values import demo_answers, demo_projects
 from app.extensions import db
-from app.review.questions import raise_question
+from app.review.models import QuestionStatus
+from app.review.questions import answer_question, questions_of, raise_question, resolve_question
 from app.submissions.answers import can_prefill, prefill_from_last_year, save_section
 from app.submissions.models import Submission
 from app.submissions.projects import ProjectData, create_project
@@ -176,17 +177,26 @@ def _editor_of(submission: Submission) -> User:
 def _walk_to(
     submission: Submission, goal: SubmissionStatus, reviewer: User, start: datetime
 ) -> None:
+    # Every third submission past review has had a clarification round, answered and (once
+    # approved) resolved, so the threads and the reviewers' figures have something to show.
+    round_trip = ["question", "request_clarification", "answer", "answer_clarification"]
+    with_round = submission.agency_id % 3 == 0
     path = {
         SubmissionStatus.DRAFT: [],
         SubmissionStatus.SUBMITTED: ["submit"],
-        SubmissionStatus.IN_REVIEW: ["submit", "start_review"],
+        SubmissionStatus.IN_REVIEW: ["submit", "start_review", *(round_trip if with_round else [])],
         SubmissionStatus.CLARIFICATION: [
             "submit",
             "start_review",
             "question",
             "request_clarification",
         ],
-        SubmissionStatus.APPROVED: ["submit", "start_review", "approve"],
+        SubmissionStatus.APPROVED: [
+            "submit",
+            "start_review",
+            *([*round_trip, "resolve"] if with_round else []),
+            "approve",
+        ],
     }[goal]
     editor = _editor_of(submission)
     # Drafts are at different stages: some have the IT costs in, some nothing yet.
@@ -194,10 +204,10 @@ def _walk_to(
     _fill_in(submission, editor, start, sections)
     for days, step in enumerate(path):
         with replayed_at(min(start + timedelta(days=days * 3), utcnow())):
-            if step == "question":
-                raise_question(submission, DEMO_QUESTION[0], DEMO_QUESTION[1], reviewer)
+            if step in DEMO_QUESTION_STEPS:
+                DEMO_QUESTION_STEPS[step](submission, editor, reviewer)
                 continue
-            actor = editor if step == "submit" else reviewer
+            actor = editor if step in ("submit", "answer_clarification") else reviewer
             fire_transition(submission.id, step, actor)
 
 
@@ -220,6 +230,28 @@ def _fill_in(submission: Submission, editor: User, when: datetime, sections) -> 
             assert outcome.ok, outcome.errors
 
 
+def _each_question(submission: Submission, status: QuestionStatus):
+    return [q for q in questions_of(submission.id) if q.status == status]
+
+
+DEMO_QUESTION_STEPS = {
+    "question": lambda submission, _editor, reviewer: raise_question(
+        submission, *DEMO_QUESTION, reviewer
+    ),
+    "answer": lambda submission, editor, _reviewer: [
+        answer_question(submission, question, DEMO_ANSWER, editor)
+        for question in _each_question(submission, QuestionStatus.OPEN)
+    ],
+    "resolve": lambda submission, _editor, reviewer: [
+        resolve_question(submission, question, DEMO_RESOLUTION, reviewer)
+        for question in _each_question(submission, QuestionStatus.ANSWERED)
+    ],
+}
+DEMO_ANSWER = (
+    "Ja, det nya ärendehanteringssystemet togs i drift under året. Licenser och drift ingår i "
+    "kostnaden för applikationer; utvecklingen är redovisad som investering."
+)
+DEMO_RESOLUTION = "Tack, det förklarar ökningen."
 DEMO_QUESTION = (
     "item:it_cost_total",
     "IT-kostnaden har ökat med 38 % jämfört med förra året. Ingår kostnaden för det nya "

@@ -79,6 +79,21 @@ def _summary_with_warnings(page, base_url: str) -> None:
     raise RuntimeError("no submission under review has warnings: has the demo data changed?")
 
 
+def _questions_dashboard(page, base_url: str) -> None:
+    page.goto(f"{base_url}/review/questions?status=all")
+
+
+def _answered_thread(page, base_url: str) -> None:
+    """A submission back in review with its answered question, from the dashboard."""
+    page.goto(f"{base_url}/review/questions?status=answered")
+    page.locator(".table tbody").get_by_role("link").first.click()
+    page.wait_for_url(f"{base_url}/submissions/*")
+
+
+def _agency_inbox(page, base_url: str) -> None:
+    page.goto(f"{base_url}/notifications/")
+
+
 # file name → the demo user who sees the page (None: nobody is logged in), and how they get
 # there from their landing page (None: the landing page itself)
 SCREENSHOTS = {
@@ -94,6 +109,9 @@ SCREENSHOTS = {
     "section-maturity.png": (EDITOR, _own_task("Mognad")),
     "projects.png": (EDITOR, _own_projects),
     "summary.png": (REVIEWER, _summary_with_warnings),
+    "questions-dashboard.png": (REVIEWER, _questions_dashboard),
+    "question-thread.png": (REVIEWER, _answered_thread),
+    "notices.png": (REVIEWER, _agency_inbox),
 }
 
 

@@ -1,5 +1,6 @@
-"""The reviewer's comparison and the conversation in the browser: axe finds nothing, a
-question asked from the comparison comes with its item, and an internal note stays internal."""
+"""The reviewer's comparison, a clarification round and the conversation in the browser: axe
+finds nothing, a question asked from the comparison comes with its item, the agency answers
+and corrects in its own browser, and an internal note stays internal."""
 
 from decimal import Decimal
 
@@ -40,7 +41,7 @@ def test_comparison_and_a_question_from_it(page_as, live_server):
     row = reviewer.locator("#compare-users")
     expect(row).to_contain_text("+50")
     row.get_by_role("link", name="Fråga om Antal användare").click()
-    expect(reviewer.get_by_label("Gäller")).to_have_value("Antal användare")
+    expect(reviewer.get_by_label("Gäller")).to_have_value("item:users")
     reviewer.get_by_label("Fråga", exact=True).fill("Varför 50 % fler användare?")
     reviewer.get_by_role("button", name="Lägg till frågan").click()
     expect(reviewer.get_by_text("Värde när frågan ställdes: 1 500")).to_be_visible()
@@ -63,3 +64,49 @@ def test_conversation_and_internal_notes(page_as, live_server):
     expect(editor.get_by_text("Kontrollera licenserna")).to_have_count(0)
     expect(editor.get_by_role("heading", name="Interna anteckningar")).to_have_count(0)
     assert_accessible(editor)
+
+
+def test_a_clarification_round_between_reviewer_and_agency(page_as, live_server):
+    agency, submission = _submission_with_history()
+    reviewer = page_as(factories.make_user("reviewer", name="Rut Granskare"))
+    editor = page_as(factories.make_user("agency_editor", agency=agency))
+    url = f"{live_server}/submissions/{submission.id}"
+
+    reviewer.goto(url)
+    for about, question in (
+        ("Antal användare", "Varför 50 % fler användare?"),
+        ("Hela ”Mognad”", "Hur har ni bedömt målnivåerna?"),
+    ):
+        reviewer.get_by_label("Gäller").select_option(label=about)
+        reviewer.get_by_label("Fråga", exact=True).fill(question)
+        reviewer.get_by_role("button", name="Lägg till frågan").click()
+    assert_accessible(reviewer)
+    reviewer.get_by_role("button", name="Begär komplettering").click()
+    expect(reviewer.locator(".tag-clarification").first).to_be_visible()
+
+    editor.goto(f"{live_server}/notifications/")
+    expect(editor.locator(".inbox-link .badge")).to_contain_text("1")
+    editor.get_by_role("button", name="Öppna inlämningen").first.click()
+    groups = editor.locator(".question-group h3")
+    expect(groups).to_have_text(["It-kostnader (1 fråga)", "Mognad (1 fråga)"])
+    assert_accessible(editor)
+    users = editor.locator("article.question", has_text="Varför 50 % fler användare?")
+    users.get_by_label("Ditt svar").fill("Vi räknade dubbelt; rätt antal är 1 450.")
+    users.get_by_label("Rättat värde (frivilligt)").fill("1 450")
+    users.get_by_role("button", name="Spara svaret").click()
+    maturity = editor.locator("article.question", has_text="Hur har ni bedömt målnivåerna?")
+    maturity.get_by_label("Ditt svar").fill("Med ledningsgruppen, enligt ESV:s vägledning.")
+    maturity.get_by_role("button", name="Spara svaret").click()
+    editor.get_by_role("button", name="Skicka svaren").click()
+    expect(editor.locator(".tag-in_review").first).to_be_visible()
+
+    reviewer.goto(url)
+    thread = reviewer.locator("article.question", has_text="Varför 50 % fler användare?")
+    expect(thread.locator("del")).to_have_text("1 500")
+    expect(thread.locator("ins")).to_have_text("1 450")
+    assert_accessible(reviewer)
+    for article in reviewer.locator("article.question").all():
+        article.get_by_label("Din kommentar till svaret").fill("Tydligt, tack.")
+        article.get_by_role("button", name="Markera som löst").click()
+    reviewer.get_by_role("button", name="Godkänn").click()
+    expect(reviewer.locator(".tag-approved").first).to_be_visible()

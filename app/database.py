@@ -64,3 +64,17 @@ def begin_write(session) -> None:
         session.rollback()
     session.connection(execution_options={WRITE_LOCK_OPTION: True})
     session.info[WRITE_LOCK_OPTION] = True
+
+
+def insert_new(session, model, rows: list[dict]) -> int:
+    """Insert the rows whose unique key is not there yet, skipping the others, in one
+    statement; returns how many were inserted. Two processes inserting the same key at once
+    get one row between them: the database decides, not a read before the write."""
+    if not rows:
+        return 0
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(model).values(rows).on_conflict_do_nothing(index_elements=["key"])
+    return session.execute(statement).rowcount

@@ -3,7 +3,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -46,6 +46,9 @@ class Agency(db.Model):
     peer_group_id: Mapped[int] = mapped_column(ForeignKey("peer_group.id"))
     ministry: Mapped[str] = mapped_column(String(120))
     contact_email: Mapped[str] = mapped_column(String(254))
+    # The addresses that receive the agency's mail, one per line; empty: the contact address
+    # and the agency's editors.
+    mail_recipients: Mapped[str] = mapped_column(Text, default="", server_default="")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -69,6 +72,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # False: only in-app notices, except for the mail the process requires.
+    wants_mail: Mapped[bool] = mapped_column(default=True, server_default=true())
     # Part of the session identity: rotating it ends every session of this user.
     session_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -20,6 +20,12 @@ class Cycle(db.Model):
     review_deadline: Mapped[date]
     # Working days an agency has to answer a clarification round (weekends and holidays skipped).
     clarification_response_days: Mapped[int] = mapped_column(default=10)
+    # The reminder plan: days before the submission deadline ("14,7,1"), then every N days
+    # once overdue, at most M times, and the administrators told when an agency is K days late.
+    reminder_days_before: Mapped[str] = mapped_column(String(60), default="14,7,1")
+    overdue_every_days: Mapped[int] = mapped_column(default=7)
+    overdue_reminders_max: Mapped[int] = mapped_column(default=3)
+    escalate_after_days: Mapped[int] = mapped_column(default=14)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     opened_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]

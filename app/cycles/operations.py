@@ -14,6 +14,8 @@ from app.cycles.models import Cycle, CycleParticipant
 from app.cycles.questionnaire_service import load_questionnaire
 from app.database import begin_write
 from app.extensions import db
+from app.notifications.inbox import agency_user_ids, notify
+from app.notifications.outbox import queue_invitation
 from app.submissions.models import Submission
 from app.timeutil import utcnow
 from workflows.cycle import CYCLE_WORKFLOW, CycleFacts, CycleStatus
@@ -183,6 +185,7 @@ def fire_cycle_transition(year: int, trigger: str, actor, reason: str = "") -> C
     setattr(cycle, f"{_STAMPS[trigger]}_at", utcnow())
     if trigger == "open":
         _create_drafts(cycle)
+        _invite_participants(cycle)
     record_event(
         "cycle_transition",
         trigger,
@@ -197,6 +200,21 @@ def fire_cycle_transition(year: int, trigger: str, actor, reason: str = "") -> C
 
 
 _STAMPS = {"open": "opened", "close": "closed", "approve": "approved", "publish": "published"}
+
+
+def _invite_participants(cycle: Cycle) -> None:
+    """Each participant hears that the cycle is open, by mail and in the app, in the same
+    transaction as the opening."""
+    db.session.flush()
+    for submission in db.session.scalars(select(Submission).where(Submission.cycle_id == cycle.id)):
+        queue_invitation(submission)
+        notify(
+            agency_user_ids(submission.agency_id),
+            "cycle_opened",
+            f"cycle_opened:{cycle.id}:{submission.agency_id}",
+            submission.id,
+            cycle.submission_deadline,
+        )
 
 
 def _create_drafts(cycle: Cycle) -> None:

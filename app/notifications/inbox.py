@@ -5,42 +5,53 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from app.accounts.models import AGENCY_ROLES, User
+from app.database import insert_new
 from app.extensions import db
+from app.notifications.messages import MessageFacts, notice_sentence
 from app.notifications.models import Notification
 from app.notifications.outbox import TO_AGENCY, TO_REVIEWER
 from app.timeutil import utcnow
 
 
-def _recipients(submission, trigger: str) -> list[int]:
-    if trigger in TO_AGENCY:
-        return list(
-            db.session.scalars(
-                select(User.id).where(
-                    User.agency_id == submission.agency_id,
-                    User.role.in_(AGENCY_ROLES),
-                    User.active,
-                )
+def agency_user_ids(agency_id: int) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(User.id).where(
+                User.agency_id == agency_id, User.role.in_(AGENCY_ROLES), User.active
             )
         )
+    )
+
+
+def _recipients(submission, trigger: str) -> list[int]:
+    if trigger in TO_AGENCY:
+        return agency_user_ids(submission.agency_id)
     if trigger in TO_REVIEWER and submission.reviewer_id is not None:
         return [submission.reviewer_id]
     return []
 
 
+def notify(user_ids, kind: str, key: str, submission_id: int | None, due_on=None) -> int:
+    """A notice for each user, keyed `key:user:id`; notices already there are left alone."""
+    now = utcnow()
+    rows = [
+        {
+            "key": f"{key}:user:{user_id}",
+            "user_id": user_id,
+            "kind": kind,
+            "submission_id": submission_id,
+            "due_on": due_on,
+            "created_at": now,
+        }
+        for user_id in user_ids
+    ]
+    return insert_new(db.session, Notification, rows)
+
+
 def notify_transition(submission, trigger: str, event_id: int) -> None:
     """A notice for every user the transition concerns; flush, never commit. The key, built
     from the audit event, makes a second notice for the same event impossible."""
-    for user_id in _recipients(submission, trigger):
-        db.session.add(
-            Notification(
-                key=f"transition:{event_id}:user:{user_id}",
-                user_id=user_id,
-                kind=trigger,
-                submission_id=submission.id,
-                created_at=utcnow(),
-            )
-        )
-    db.session.flush()
+    notify(_recipients(submission, trigger), trigger, f"transition:{event_id}", submission.id)
 
 
 def unread_count(user) -> int:
@@ -101,4 +112,11 @@ def notice_text(notification: Notification) -> str:
         "approve": lambda: _("%(agency)s: the submission for %(year)d is approved.", **params),
         "reopen": lambda: _("%(agency)s: the submission for %(year)d has been reopened.", **params),
     }
-    return texts[notification.kind]() if notification.kind in texts else notification.kind
+    if notification.kind in texts:
+        return texts[notification.kind]()
+    # Reminders and invitations say what the mail says.
+    days = (notification.due_on - notification.created_at.date()).days if notification.due_on else 0
+    facts = MessageFacts(
+        notification.kind, due_on=notification.due_on, days=abs(days), count=1, **params
+    )
+    return notice_sentence(facts)

@@ -1,4 +1,5 @@
-from datetime import datetime
+from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -7,22 +8,41 @@ from app.extensions import db
 from app.timeutil import utcnow
 
 
+class OutboxState(StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"  # claimed by a sender
+    SENT = "sent"
+    FAILED = "failed"  # the last attempt failed; retried at next_attempt_at until MAX_ATTEMPTS
+    SKIPPED = "skipped"  # no longer needed when its turn came (a reminder of something done)
+
+
 class OutboxMessage(db.Model):
-    """A message to send, written in the same transaction as the change that causes it; the
-    sender (the reminders issue) delivers it after the commit. `key` makes a duplicate
-    impossible."""
+    """A message to send, written in the same transaction as the change that causes it and
+    delivered by the sender after the commit. `key` makes a duplicate impossible."""
 
     __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_message_due", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    key: Mapped[str] = mapped_column(String(200), unique=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)
     kind: Mapped[str] = mapped_column(String(40))
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
+    html_body: Mapped[str] = mapped_column(Text, default="", server_default="")
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submission.id"), index=True)
-    status: Mapped[str] = mapped_column(String(20), default="queued")
+    cycle_id: Mapped[int | None] = mapped_column(ForeignKey("cycle.id"))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    due_on: Mapped[date | None]  # for a reminder: the day it is for
+    status: Mapped[str] = mapped_column(String(20), default=OutboxState.QUEUED.value)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None]
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime | None]
 
 
 class Notification(db.Model):
@@ -38,6 +58,7 @@ class Notification(db.Model):
     kind: Mapped[str] = mapped_column(String(40))
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submission.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    due_on: Mapped[date | None]  # for a reminder: the deadline it reminds of
     read_at: Mapped[datetime | None]
 
     submission = relationship("Submission", lazy="joined")

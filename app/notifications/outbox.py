@@ -1,65 +1,142 @@
-"""Queueing the messages a transition causes, in the transition's own transaction."""
+"""Writing messages to the outbox, in the transaction of the change that causes them.
 
-from flask import current_app, render_template
-from flask_babel import force_locale
-from flask_babel import gettext as _
+Who receives an agency's mail: the addresses the agency has set, or else its contact address
+and its active editors; a user who chose in-app notices only is left out, except for the mail
+the process requires. Every row has a unique key, so the same message can never be queued
+twice, whoever tries and however often.
+"""
+
+from dataclasses import dataclass
+
+from flask import current_app
 from sqlalchemy import select
 
 from app.accounts.models import Role, User
+from app.database import insert_new
 from app.extensions import db
-from app.notifications.models import OutboxMessage
+from app.notifications.messages import REQUIRED_KINDS, MessageFacts, compose
+from app.notifications.models import OutboxMessage, OutboxState
+from app.timeutil import utcnow
 
 # Who hears of which transition: the agency, or the reviewer who holds the submission.
 TO_AGENCY = {"submit", "request_clarification", "approve", "reopen"}
 TO_REVIEWER = {"answer_clarification"}
 
 
-def _agency_recipients(submission) -> list[str]:
-    editors = db.session.scalars(
-        select(User.email).where(
-            User.agency_id == submission.agency_id, User.role == Role.AGENCY_EDITOR, User.active
+@dataclass(frozen=True)
+class Recipient:
+    address: str
+    user_id: int | None = None
+
+
+def configured_addresses(agency) -> list[str]:
+    return [line.strip() for line in (agency.mail_recipients or "").splitlines() if line.strip()]
+
+
+def agency_recipients(agency, kind: str) -> list[Recipient]:
+    editors = db.session.execute(
+        select(User.email, User.id).where(
+            User.agency_id == agency.id, User.role == Role.AGENCY_EDITOR, User.active
         )
+    ).all()
+    addresses = configured_addresses(agency) or [agency.contact_email, *(e for e, _ in editors)]
+    return _without_opted_out(addresses, kind)
+
+
+def staff_recipients(users, kind: str) -> list[Recipient]:
+    return _without_opted_out([user.email for user in users if user.active], kind)
+
+
+def _without_opted_out(addresses: list[str], kind: str) -> list[Recipient]:
+    unique = sorted({a.lower() for a in addresses})
+    users = {
+        email.lower(): (user_id, wants_mail)
+        for email, user_id, wants_mail in db.session.execute(
+            select(User.email, User.id, User.wants_mail).where(User.email.in_(unique))
+        )
+    }
+    recipients = []
+    for address in unique:
+        user_id, wants_mail = users.get(address, (None, True))
+        if wants_mail or kind in REQUIRED_KINDS:
+            recipients.append(Recipient(address, user_id))
+    return recipients
+
+
+def link_to(path: str) -> str:
+    return f"{current_app.config['PUBLIC_URL']}{path}"
+
+
+def queue(key: str, facts: MessageFacts, recipients: list[Recipient], **refs) -> int:
+    """One row per recipient, keyed `key|address`; rows already there are left alone. Returns
+    the number queued."""
+    subject, text, html = compose(facts)
+    now = utcnow()
+    rows = [
+        {
+            "key": f"{key}|{recipient.address}",
+            "kind": facts.kind,
+            "recipient": recipient.address,
+            "user_id": recipient.user_id,
+            "subject": subject,
+            "body": text,
+            "html_body": html,
+            "status": OutboxState.QUEUED.value,
+            "attempts": 0,
+            "created_at": now,
+            "next_attempt_at": now,
+            "submission_id": refs.get("submission_id"),
+            "cycle_id": refs.get("cycle_id"),
+            "agency_id": refs.get("agency_id"),
+            "due_on": refs.get("due_on"),
+        }
+        for recipient in recipients
+    ]
+    return insert_new(db.session, OutboxMessage, rows)
+
+
+def _submission_facts(submission, kind: str, **extra) -> MessageFacts:
+    return MessageFacts(
+        kind=kind,
+        agency=submission.agency.name,
+        year=submission.cycle.year,
+        link=link_to(f"/submissions/{submission.id}"),
+        **extra,
     )
-    return sorted({submission.agency.contact_email, *editors})
-
-
-def _subject(trigger: str, submission) -> str:
-    with force_locale("sv"):
-        return {
-            "submit": _("Granska: %(agency)s has submitted for %(year)d"),
-            "request_clarification": _("Granska: questions on %(agency)s's submission %(year)d"),
-            "answer_clarification": _("Granska: %(agency)s has answered the questions (%(year)d)"),
-            "approve": _("Granska: %(agency)s's submission %(year)d is approved"),
-            "reopen": _("Granska: %(agency)s's submission %(year)d has been reopened"),
-        }[trigger] % {"agency": submission.agency.name, "year": submission.cycle.year}
 
 
 def queue_transition_notice(submission, trigger: str, event_id: int, open_questions: int = 0):
     """One message per recipient for this transition (a clarification round is one message,
     whatever the number of questions); flush, never commit."""
     if trigger in TO_AGENCY:
-        recipients = _agency_recipients(submission)
+        recipients = agency_recipients(submission.agency, trigger)
     elif trigger in TO_REVIEWER and submission.reviewer is not None:
-        recipients = [submission.reviewer.email]
+        recipients = staff_recipients([submission.reviewer], trigger)
     else:
         return
-    link = f"{current_app.config['PUBLIC_URL']}/submissions/{submission.id}"
-    body = render_template(
-        "emails/transition.txt",
-        trigger=trigger,
-        submission=submission,
-        link=link,
-        open_questions=open_questions,
+    facts = _submission_facts(
+        submission, trigger, count=open_questions, due_on=submission.clarification_due_on
     )
-    for recipient in recipients:
-        db.session.add(
-            OutboxMessage(
-                key=f"transition:{event_id}:{recipient}",
-                kind=trigger,
-                recipient=recipient,
-                subject=_subject(trigger, submission),
-                body=body,
-                submission_id=submission.id,
-            )
-        )
-    db.session.flush()
+    queue(
+        f"transition:{event_id}",
+        facts,
+        recipients,
+        submission_id=submission.id,
+        cycle_id=submission.cycle_id,
+        agency_id=submission.agency_id,
+    )
+
+
+def queue_invitation(submission) -> None:
+    """The cycle is open: the agency is asked to submit by the deadline."""
+    cycle = submission.cycle
+    facts = _submission_facts(submission, "cycle_opened", due_on=cycle.submission_deadline)
+    queue(
+        f"cycle_opened:{cycle.id}:{submission.agency_id}",
+        facts,
+        agency_recipients(submission.agency, "cycle_opened"),
+        submission_id=submission.id,
+        cycle_id=cycle.id,
+        agency_id=submission.agency_id,
+        due_on=cycle.submission_deadline,
+    )

@@ -89,6 +89,7 @@ def register(app):
     app.jinja_env.filters["date"] = _date
     app.jinja_env.filters["datetime"] = _datetime
     app.jinja_env.filters["number"] = _number
+    app.jinja_env.filters["one_decimal"] = _one_decimal
     app.jinja_env.filters["number_sv"] = format_swedish_number
     # A stored value as text ("2400.00") shown as a Swedish number, or as it is if not one.
     app.jinja_env.filters["as_number"] = _as_number
@@ -103,6 +104,11 @@ def _date(value) -> str:
 def _datetime(value) -> str:
     # Stored as naive UTC; flask-babel shows it in Europe/Stockholm.
     return format_datetime(value, "d MMM y HH:mm") if value else "–"
+
+
+def _one_decimal(value) -> str:
+    # A figure such as a median: always one decimal, so 4 reads "4,0" beside "8,2".
+    return format_decimal(value, "#,##0.0") if value is not None else "–"
 
 
 def _number(value) -> str:

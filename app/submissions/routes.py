@@ -102,7 +102,7 @@ def history(submission_id):
     return render_template(
         "submissions/history.html",
         submission=submission,
-        events=submission_history(submission.id),
+        events=submission_history(submission.id, current_user),
         trigger_label=trigger_label,
     )
 

@@ -75,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.cycles import routes as cycle_routes  # noqa: F401
     from app.notifications import bp as notifications_bp
     from app.notifications import routes as notification_routes  # noqa: F401
+    from app.notifications.admin_routes import outbox_bp
     from app.review import bp as review_bp
     from app.review import routes as review_routes  # noqa: F401
     from app.submissions import bp as submissions_bp
@@ -89,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
         submissions_bp,
         review_bp,
         notifications_bp,
+        outbox_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -96,8 +98,10 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from app.accounts.cli import register as register_accounts_cli
     from app.cycles.cli import register as register_cycles_cli
+    from app.notifications.cli import register as register_notifications_cli
     from app.seed import register as register_seed_cli
 
     register_accounts_cli(app)
     register_cycles_cli(app)
     register_seed_cli(app)
+    register_notifications_cli(app)

@@ -62,6 +62,38 @@ def question_step_label(step: str):
     return QUESTION_STEP.get(step, step)
 
 
+OUTBOX_STATE = {
+    "queued": _l("Queued"),
+    "sending": _l("Sending"),
+    "sent": _l("Sent"),
+    "failed": _l("Failed"),
+    "skipped": _l("Skipped"),
+}
+
+
+def outbox_state_label(state: str):
+    return OUTBOX_STATE.get(state, state)
+
+
+MESSAGE_KIND = {
+    "cycle_opened": _l("Invitation"),
+    "submit": _l("Submission confirmed"),
+    "request_clarification": _l("Clarification requested"),
+    "answer_clarification": _l("Answers received"),
+    "approve": _l("Approval"),
+    "reopen": _l("Reopened"),
+    "deadline_reminder": _l("Reminder before the deadline"),
+    "overdue_reminder": _l("Overdue reminder"),
+    "escalation": _l("Escalation to administrators"),
+    "clarification_reminder": _l("Reminder to answer questions"),
+    "review_reminder": _l("Reminder of the review deadline"),
+}
+
+
+def message_kind_label(kind: str):
+    return MESSAGE_KIND.get(kind, kind)
+
+
 # What happens next, and who acts: (agency's view, the authority's view).
 NEXT_STEP = {
     SubmissionStatus.DRAFT: (

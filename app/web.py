@@ -13,7 +13,9 @@ from app.extensions import db
 from app.labels import (
     cycle_status_label,
     event_label,
+    message_kind_label,
     next_step_text,
+    outbox_state_label,
     project_status_label,
     question_status_label,
     question_step_label,
@@ -77,6 +79,8 @@ def register(app):
         role_label=role_label,
         question_status_label=question_status_label,
         question_step_label=question_step_label,
+        outbox_state_label=outbox_state_label,
+        message_kind_label=message_kind_label,
         next_step_text=next_step_text,
         event_label=event_label,
         waiting_text=waiting_text,

@@ -27,3 +27,40 @@ def add_working_days(start: date, days: int) -> date:
         if is_working_day(day):
             days -= 1
     return day
+
+
+def subtract_working_days(start: date, days: int) -> date:
+    """The day that is `days` working days before `start`."""
+    day = start
+    while days > 0:
+        day -= timedelta(days=1)
+        if is_working_day(day):
+            days -= 1
+    return day
+
+
+def closed_day_name(day: date, language: str = "sv") -> str | None:
+    """Why `day` is not a working day — the holiday's name, or "weekend" — or None."""
+    if is_working_day(day):
+        return None
+    names = holidays.SE(
+        years=day.year, include_sundays=False, language="sv" if language == "sv" else "en_US"
+    )
+    if day in names:
+        return names[day]
+    if day == date(day.year, 12, 24):
+        return "julafton" if language == "sv" else "Christmas Eve"
+    if day == date(day.year, 12, 31):
+        return "nyårsafton" if language == "sv" else "New Year's Eve"
+    if day + timedelta(days=1) in names and day.weekday() < 5:
+        return "midsommarafton" if language == "sv" else "Midsummer Eve"
+    return "weekend"
+
+
+def parse_days(text: str) -> list[int]:
+    """A reminder plan's days before a deadline: '14, 7, 1' → [14, 7, 1] (1–90, largest
+    first); raises ValueError on anything else."""
+    days = sorted({int(part) for part in text.replace(" ", "").split(",") if part}, reverse=True)
+    if not days or any(day < 1 or day > 90 for day in days):
+        raise ValueError(text)
+    return days

@@ -18,6 +18,7 @@ from app.notifications.inbox import agency_user_ids, notify
 from app.notifications.outbox import queue_invitation
 from app.submissions.models import Submission
 from app.timeutil import utcnow
+from workflows.calendar import parse_days
 from workflows.cycle import CYCLE_WORKFLOW, CycleFacts, CycleStatus
 from workflows.rules import Refusal
 from workflows.submission import SETTLED_STATES
@@ -37,6 +38,11 @@ class CycleData:
     submission_deadline: date
     review_deadline: date
     clarification_response_days: int = 10  # working days the agency has to answer a round
+    # The reminder plan (see app/notifications/reminders.py).
+    reminder_days_before: str = "14,7,1"
+    overdue_every_days: int = 7
+    overdue_reminders_max: int = 3
+    escalate_after_days: int = 14
 
 
 def _check_dates(data: CycleData) -> None:
@@ -49,6 +55,14 @@ def _check_dates(data: CycleData) -> None:
         )
     if errors:
         raise FieldErrors(errors)
+
+
+def _apply_plan(cycle: Cycle, data: CycleData) -> None:
+    cycle.clarification_response_days = data.clarification_response_days
+    cycle.reminder_days_before = ",".join(map(str, parse_days(data.reminder_days_before)))
+    cycle.overdue_every_days = data.overdue_every_days
+    cycle.overdue_reminders_max = data.overdue_reminders_max
+    cycle.escalate_after_days = data.escalate_after_days
 
 
 def create_cycle(
@@ -68,9 +82,9 @@ def create_cycle(
         opens_on=data.opens_on,
         submission_deadline=data.submission_deadline,
         review_deadline=data.review_deadline,
-        clarification_response_days=data.clarification_response_days,
         status=CycleStatus.PLANNED.value,
     )
+    _apply_plan(cycle, data)
     db.session.add(cycle)
     db.session.flush()
     load_questionnaire(cycle, _questionnaire_source(cycle, copy_from_year))
@@ -122,7 +136,7 @@ def update_cycle(cycle: Cycle, data: CycleData, actor) -> None:
     cycle.title = data.title.strip()
     cycle.opens_on, cycle.submission_deadline = data.opens_on, data.submission_deadline
     cycle.review_deadline = data.review_deadline
-    cycle.clarification_response_days = data.clarification_response_days
+    _apply_plan(cycle, data)
     record_event("cycle", "update_cycle", actor, cycle_id=cycle.id)
     db.session.flush()
 

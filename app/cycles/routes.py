@@ -1,4 +1,5 @@
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -27,6 +28,7 @@ from app.cycles.services import (
     cycle_submissions,
     cycles_with_progress,
     late_submissions,
+    non_working_dates,
     progress_of,
 )
 from app.extensions import db
@@ -55,15 +57,18 @@ def admin_overview():
     )
 
 
-def _data(form) -> CycleData:
-    year = form.year.data if hasattr(form, "year") else None
+def _data(form, year: int | None = None) -> CycleData:
     return CycleData(
-        year,
+        year or form.year.data,
         form.title.data,
         form.opens_on.data,
         form.submission_deadline.data,
         form.review_deadline.data,
         form.clarification_response_days.data,
+        form.reminder_days_before.data,
+        form.overdue_every_days.data,
+        form.overdue_reminders_max.data,
+        form.escalate_after_days.data,
     )
 
 
@@ -90,6 +95,7 @@ def new_cycle():
                 ),
                 "success",
             )
+            _flash_non_working_dates(cycle)
             return redirect(url_for("cycles.show", year=cycle.year))
     return render_template("cycles/form.html", form=form, cycle=None), 422 if form.errors else 200
 
@@ -103,14 +109,7 @@ def edit_cycle(year):
         try:
             update_cycle(
                 cycle,
-                CycleData(
-                    year,
-                    form.title.data,
-                    form.opens_on.data,
-                    form.submission_deadline.data,
-                    form.review_deadline.data,
-                    form.clarification_response_days.data,
-                ),
+                _data(form, year),
                 current_user,
             )
         except FieldErrors as error:
@@ -119,8 +118,14 @@ def edit_cycle(year):
         else:
             db.session.commit()
             flash(_("The cycle has been saved."), "success")
+            _flash_non_working_dates(cycle)
             return redirect(url_for("cycles.show", year=year))
     return render_template("cycles/form.html", form=form, cycle=cycle), 422 if form.errors else 200
+
+
+def _flash_non_working_dates(cycle: Cycle) -> None:
+    for warning in non_working_dates(cycle, str(get_locale())):
+        flash(warning, "warning")
 
 
 def _cycle_actions(cycle: Cycle) -> tuple[list[str], dict[str, str]]:
@@ -148,6 +153,7 @@ def show(year, error=None, status=200):
         late=late_submissions(cycle),
         submissions=cycle_submissions(cycle),
         participant_count=len(participant_ids(cycle)),
+        date_warnings=non_working_dates(cycle, str(get_locale())),
         allowed=allowed,
         blocked=blocked,
         trigger_label=trigger_label,

@@ -3,6 +3,8 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
+from flask_babel import format_date
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from app.accounts.models import Agency, PeerGroup
@@ -10,6 +12,7 @@ from app.cycles.models import Cycle
 from app.extensions import db
 from app.submissions.models import Submission
 from app.timeutil import today_in_stockholm
+from workflows.calendar import closed_day_name
 from workflows.cycle import CycleStatus
 from workflows.submission import SubmissionStatus
 
@@ -112,3 +115,27 @@ def agencies_by_peer_group() -> list[tuple[PeerGroup, list[Agency]]]:
     for agency in db.session.scalars(select(Agency).where(Agency.active).order_by(Agency.name)):
         groups[agency.peer_group_id][1].append(agency)
     return list(groups.values())
+
+
+def non_working_dates(cycle: Cycle, locale: str) -> list[str]:
+    """A warning for each of the cycle's dates that falls on a weekend or a Swedish public
+    holiday: allowed, but rarely meant."""
+    dates = (
+        (_("The opening day"), cycle.opens_on),
+        (_("The submission deadline"), cycle.submission_deadline),
+        (_("The review deadline"), cycle.review_deadline),
+    )
+    warnings = []
+    for what, day in dates:
+        reason = closed_day_name(day, locale)
+        if reason is not None:
+            why = _("a weekend") if reason == "weekend" else reason
+            warnings.append(
+                _(
+                    "%(what)s, %(date)s, is not a working day (%(why)s).",
+                    what=what,
+                    date=format_date(day, "long"),
+                    why=why,
+                )
+            )
+    return warnings

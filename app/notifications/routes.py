@@ -1,11 +1,13 @@
-from flask import abort, flash, has_request_context, redirect, render_template, url_for
+from flask import abort, flash, has_request_context, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from app.accounts.access import roles_required
+from app.accounts.errors import FieldErrors
 from app.accounts.models import Role
-from app.accounts.policies import can_view_agency_data
+from app.accounts.policies import can_view_agency_data, is_own_agency_editor
+from app.database import begin_write
 from app.extensions import db
 from app.notifications import bp
 from app.notifications.inbox import (
@@ -16,6 +18,8 @@ from app.notifications.inbox import (
     own_notification,
     unread_count,
 )
+from app.notifications.outbox import agency_recipients, configured_addresses
+from app.notifications.settings import set_agency_addresses, set_mail_preference
 from app.pagination import paginate
 
 EVERYONE = tuple(role.value for role in Role)
@@ -62,3 +66,39 @@ def read_all():
         "success",
     )
     return redirect(url_for("notifications.inbox"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@roles_required(*EVERYONE)
+def settings():
+    errors, typed = {}, None
+    if request.method == "POST":
+        begin_write(db.session)
+        if request.form.get("form") == "addresses":
+            if not is_own_agency_editor(current_user, current_user.agency_id):
+                abort(403)
+            typed = request.form.get("addresses", "")
+            try:
+                set_agency_addresses(current_user.agency, typed, current_user)
+            except FieldErrors as error:
+                db.session.rollback()
+                errors = error.errors
+            else:
+                db.session.commit()
+                flash(_("Your agency's mail addresses have been saved."), "success")
+                return redirect(url_for("notifications.settings"))
+        else:
+            set_mail_preference(current_user, request.form.get("wants_mail") == "yes")
+            db.session.commit()
+            flash(_("Your choice has been saved."), "success")
+            return redirect(url_for("notifications.settings"))
+    agency = current_user.agency
+    return render_template(
+        "notifications/settings.html",
+        errors=errors,
+        typed=typed,
+        can_edit_addresses=agency is not None
+        and is_own_agency_editor(current_user, current_user.agency_id),
+        configured=configured_addresses(agency) if agency else [],
+        receiving=agency_recipients(agency, "cycle_opened") if agency else [],
+    ), 422 if errors else 200

@@ -835,6 +835,9 @@ def _two_agencies(client):
         "our_question": _questions(ours)[0],
         "their_question": _questions(theirs)[0],
         "their_notice": _notice(their_editor),
+        "their_message": db.session.scalar(
+            select(OutboxMessage).where(OutboxMessage.submission_id == theirs.id).limit(1)
+        ),
         "reviewer": reviewer,
     }
 
@@ -855,6 +858,7 @@ def _foreign_urls(app, world, item_id):
         "question_id": world["their_question"].id,
         "project_id": world["their_project"].id,
         "notification_id": world["their_notice"].id,
+        "message_id": world["their_message"].id,
         "agency_id": world["other"].id,
         "user_id": world["their_editor"].id,
         "group_id": world["other"].peer_group_id,

@@ -14,6 +14,10 @@ FORM = {
     "submission_deadline": "2028-01-31",
     "review_deadline": "2028-03-31",
     "clarification_response_days": "10",
+    "reminder_days_before": "14, 7, 1",
+    "overdue_every_days": "7",
+    "overdue_reminders_max": "3",
+    "escalate_after_days": "14",
     "copy_from": "",
 }
 

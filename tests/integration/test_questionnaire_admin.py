@@ -28,6 +28,10 @@ def _create(client, year, copy_from=""):
             "submission_deadline": f"{year + 1}-01-31",
             "review_deadline": f"{year + 1}-03-31",
             "clarification_response_days": "10",
+            "reminder_days_before": "14,7,1",
+            "overdue_every_days": "7",
+            "overdue_reminders_max": "3",
+            "escalate_after_days": "14",
             "copy_from": copy_from,
         },
     )

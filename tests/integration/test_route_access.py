@@ -62,6 +62,13 @@ ROLES = {
     "notifications.inbox": {"admin", "reviewer", "agency_editor", "agency_viewer"},
     "notifications.open_notice": {"admin", "reviewer", "agency_editor", "agency_viewer"},
     "notifications.read_all": {"admin", "reviewer", "agency_editor", "agency_viewer"},
+    # Everyone sets their own mail; only an agency editor sets the agency's addresses.
+    "notifications.settings": {"admin", "reviewer", "agency_editor", "agency_viewer"},
+    "outbox.index": {"admin"},
+    "outbox.show": {"admin"},
+    "outbox.resend_view": {"admin"},
+    "outbox.upcoming": {"admin"},
+    "outbox.preview": {"admin"},
     "admin.agencies": {"admin"},
     "admin.new_agency": {"admin"},
     "admin.edit_agency": {"admin"},

@@ -21,10 +21,13 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 translations: $(VENV)/.runtime-installed
 	$(BIN)/pybabel compile -d app/translations
 
-## Set up, migrate, load demo data and serve on http://127.0.0.1:5000
+## Set up, migrate, load demo data, then serve on http://127.0.0.1:5000 with the scheduler
+## (reminders and mail) beside it; Ctrl-C stops both.
 run: translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
+	$(BIN)/flask scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 ## Set up and run the whole test suite (SQLite; PostgreSQL when TEST_DATABASE_URL is set)

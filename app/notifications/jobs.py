@@ -59,19 +59,19 @@ def bind(app: Flask) -> None:
 
 def build_scheduler(app: Flask) -> BlockingScheduler:
     bind(app)
-    scheduler = BlockingScheduler(
-        timezone=STOCKHOLM,
-        # A backlog of missed runs becomes one run; a run never overlaps itself.
-        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
-    )
+    scheduler = BlockingScheduler(timezone=STOCKHOLM)
+    # At start, each job runs at once (making up for the time the process was down); a backlog
+    # of missed runs becomes one run; a run never overlaps itself.
     now = datetime.now(STOCKHOLM)
+    once = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
     scheduler.add_job(
         "app.notifications.jobs:sweep_reminders",
         "interval",
         minutes=SWEEP_MINUTES,
         id="sweep-reminders",
         replace_existing=True,
-        next_run_time=now,  # at start: make up for the time the process was down
+        next_run_time=now,
+        **once,
     )
     scheduler.add_job(
         "app.notifications.jobs:send_outbox",
@@ -80,5 +80,6 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
         id="send-outbox",
         replace_existing=True,
         next_run_time=now,
+        **once,
     )
     return scheduler

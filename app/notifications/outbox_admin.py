@@ -14,7 +14,9 @@ from app.timeutil import utcnow
 
 def outbox_messages(state: str | None, kind: str | None):
     """A select of messages, newest first, for paginate."""
-    statement = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    statement = select(OutboxMessage).order_by(
+        OutboxMessage.created_at.desc(), OutboxMessage.id.desc()
+    )
     if state:
         statement = statement.where(OutboxMessage.status == state)
     if kind:

@@ -94,6 +94,13 @@ def _agency_inbox(page, base_url: str) -> None:
     page.goto(f"{base_url}/notifications/")
 
 
+def _path(path: str):
+    def go_to(page, base_url: str) -> None:
+        page.goto(f"{base_url}{path}")
+
+    return go_to
+
+
 # file name → the demo user who sees the page (None: nobody is logged in), and how they get
 # there from their landing page (None: the landing page itself)
 SCREENSHOTS = {
@@ -112,6 +119,10 @@ SCREENSHOTS = {
     "questions-dashboard.png": (REVIEWER, _questions_dashboard),
     "question-thread.png": (REVIEWER, _answered_thread),
     "notices.png": (REVIEWER, _agency_inbox),
+    "outbox.png": (ADMIN, _path("/admin/outbox/")),
+    "outbox-upcoming.png": (ADMIN, _path("/admin/outbox/upcoming")),
+    "cycle-form.png": (ADMIN, _path("/admin/cycles/2026/edit")),
+    "mail-settings.png": (EDITOR, _path("/notifications/settings")),
 }
 
 

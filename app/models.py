@@ -4,6 +4,8 @@ from app.accounts.models import Agency, PeerGroup, User  # noqa: F401
 from app.audit.models import AuditEvent  # noqa: F401
 from app.cycles.models import Cycle, CycleParticipant  # noqa: F401
 from app.cycles.questionnaire import QuestionnaireItem, QuestionnaireRule  # noqa: F401
+from app.datasets import guard  # noqa: F401 - the frozen-cycle guard on every flush
+from app.datasets.models import DatasetSnapshot  # noqa: F401
 from app.notifications.models import Notification, OutboxMessage  # noqa: F401
 from app.review.models import Comment, Question, QuestionEntry  # noqa: F401
 from app.submissions.models import (  # noqa: F401

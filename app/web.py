@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from app.database import begin_write
+from app.datasets.guard import CycleFrozen
 from app.extensions import db
 from app.labels import (
     cycle_status_label,
@@ -148,6 +149,19 @@ def _register_error_pages(app):
             400,
             _("The form has expired"),
             _("For your security the form could not be sent. Reload the page and try again."),
+        )
+
+    @app.errorhandler(CycleFrozen)
+    def _frozen(error):
+        since = format_date(error.since, "long") if error.since else "–"
+        return _error_page(
+            409,
+            _("The cycle is frozen"),
+            _(
+                "The %(year)d cycle is frozen since %(date)s: nothing in it can change.",
+                year=error.year,
+                date=since,
+            ),
         )
 
     @app.errorhandler(403)

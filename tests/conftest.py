@@ -77,16 +77,40 @@ def _rows_seeded_by_migrations() -> dict[str, list[dict]]:
 
 
 def _empty_database(app) -> None:
-    """Delete every row, then put back what the migrations inserted (the default peer groups)."""
+    """Delete every row, then put back what the migrations inserted (the default peer groups).
+
+    A frozen cycle's rows are guarded by triggers; the cleanup (and only the cleanup) steps
+    around them: PostgreSQL skips triggers in replica mode, SQLite drops them for the delete
+    and creates them again from their stored definitions."""
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as connection:
+            saved_triggers = _step_around_triggers(connection)
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
+            for sql in saved_triggers:
+                connection.exec_driver_sql(sql)
             for table in db.metadata.sorted_tables:
                 rows = app.config["SEEDED_BY_MIGRATIONS"].get(table.name)
                 if rows:
                     connection.execute(table.insert(), rows)
+
+
+def _step_around_triggers(connection) -> list[str]:
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
+        return []
+    frozen = connection.exec_driver_sql(
+        "SELECT 1 FROM cycle WHERE status IN ('approved', 'published') LIMIT 1"
+    ).first()
+    if frozen is None:
+        return []
+    triggers = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+    ).all()
+    for name, _sql in triggers:
+        connection.exec_driver_sql(f"DROP TRIGGER {name}")
+    return [sql for _name, sql in triggers]
 
 
 @pytest.fixture(autouse=True)

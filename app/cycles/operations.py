@@ -13,6 +13,7 @@ from app.audit.operations import record_event
 from app.cycles.models import Cycle, CycleParticipant
 from app.cycles.questionnaire_service import load_questionnaire
 from app.database import begin_write
+from app.datasets.freezing import freeze
 from app.extensions import db
 from app.notifications.inbox import agency_user_ids, notify
 from app.notifications.outbox import queue_invitation
@@ -200,6 +201,8 @@ def fire_cycle_transition(year: int, trigger: str, actor, reason: str = "") -> C
     if trigger == "open":
         _create_drafts(cycle)
         _invite_participants(cycle)
+    elif trigger == "approve":
+        freeze(cycle, actor)  # the snapshot exists if and only if the approval does
     record_event(
         "cycle_transition",
         trigger,

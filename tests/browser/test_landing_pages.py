@@ -25,10 +25,11 @@ SPREAD_OF_STATES = [
 @pytest.fixture
 def home_agency():
     """The agency the agency users belong to, in two cycles, among peers in every state."""
-    previous = factories.make_cycle(2025, status="approved")
+    previous = factories.make_cycle(2025, status="closed")
     current = factories.make_cycle(2026, status="open")
     home = factories.make_agency("Skatteverket", group="esam")
     factories.make_submission(previous, home, "approved")
+    factories.freeze(previous)
     factories.make_submission(current, home, "draft")
     for index, status in enumerate(SPREAD_OF_STATES):
         group = ("esam", "higher_education", "other")[index % 3]

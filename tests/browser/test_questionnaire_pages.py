@@ -274,9 +274,10 @@ def test_the_summary_shows_errors_and_warnings_to_explain(
     page, live_server, log_in, cycle, home, draft, editor, answers
 ):
     # Last year's approved answers: this year's users are more than 30 % up on them.
-    last_cycle = factories.make_cycle(YEAR - 1, status="approved", questionnaire=True)
+    last_cycle = factories.make_cycle(YEAR - 1, status="closed", questionnaire=True)
     last = factories.make_submission(last_cycle, home, "approved")
     save_answers(last, editor, dict(answers, **{"users--outcome": "1 500"}))
+    factories.freeze(last_cycle)
     this_year = dict(answers, **{"users--outcome": "2 400"})
     save_answers(draft, editor, this_year, sections=("it_costs",))  # no maturity yet
 

@@ -13,7 +13,7 @@ from tests.browser.support import assert_accessible
 
 
 def _submission_with_history():
-    last_cycle = factories.make_cycle(year=2025, status="approved", questionnaire=True)
+    last_cycle = factories.make_cycle(year=2025, status="closed", questionnaire=True)
     cycle = factories.make_cycle(year=2026, questionnaire=True)
     agency = factories.make_agency(name="Jämförd myndighet", group="esam")
     last = factories.make_submission(last_cycle, agency, "approved")
@@ -29,6 +29,7 @@ def _submission_with_history():
             SubmissionValue(submission_id=peer.id, item_code="users", number=Decimal(users))
         )
     db.session.commit()
+    factories.freeze(last_cycle)
     return agency, submission
 
 

@@ -253,13 +253,14 @@ def test_a_complete_submission_can_be_submitted_from_the_summary(client, login):
 
 
 def test_large_changes_are_warnings_the_agency_explains_and_the_reviewer_reads(client, login):
-    last_cycle = factories.make_cycle(year=2025, status="approved", questionnaire=True)
+    last_cycle = factories.make_cycle(year=2025, status="closed", questionnaire=True)
     agency, submission = _draft(year=2026)
     last = factories.make_submission(last_cycle, agency, "approved")
     db.session.add(
         SubmissionValue(submission_id=last.id, item_code="it_cost_total", number=Decimal(100000))
     )
     db.session.commit()
+    factories.freeze(last_cycle)
     login("agency_editor", agency=agency)
     _save(client, submission, {"it_cost_total--outcome": "180 000"})
     page = client.get(f"/submissions/{submission.id}/summary").get_data(as_text=True)
@@ -280,11 +281,12 @@ def test_large_changes_are_warnings_the_agency_explains_and_the_reviewer_reads(c
 
 
 def test_the_change_threshold_is_a_setting(client, login, app):
-    last_cycle = factories.make_cycle(year=2025, status="approved", questionnaire=True)
+    last_cycle = factories.make_cycle(year=2025, status="closed", questionnaire=True)
     agency, submission = _draft(year=2026)
     last = factories.make_submission(last_cycle, agency, "approved")
     db.session.add(SubmissionValue(submission_id=last.id, item_code="users", number=Decimal(1000)))
     db.session.commit()
+    factories.freeze(last_cycle)
     login("agency_editor", agency=agency)
     _save(client, submission, {"users--outcome": "1 200"})  # +20 %
     summary = f"/submissions/{submission.id}/summary"

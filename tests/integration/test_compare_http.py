@@ -19,11 +19,12 @@ def _values(submission, **values):
 
 
 def _setup(peer_count=4):
-    last_cycle = factories.make_cycle(year=2025, status="approved", questionnaire=True)
+    last_cycle = factories.make_cycle(year=2025, status="closed", questionnaire=True)
     cycle = factories.make_cycle(year=2026, questionnaire=True)
     agency = factories.make_agency(name="Granskad myndighet", group="esam")
     last = factories.make_submission(last_cycle, agency, "approved")
     _values(last, users=1000, it_cost_total=40000, operating_cost=400000)
+    factories.freeze(last_cycle)
     submission = factories.make_submission(cycle, agency, "in_review")
     _values(submission, users=1200, it_cost_total=60000, operating_cost=500000)
     # Peers in the same group and cycle: users 800, 1000, 1600 and a draft that must not count.

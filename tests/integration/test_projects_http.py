@@ -182,8 +182,8 @@ def test_a_new_draft_is_prefilled_from_last_year_with_ongoing_projects(client, l
         {"version": str(db.session.get(Submission, last.id).version), "users--outcome": "2 400"},
     )
     db.session.get(Submission, last.id).status = "approved"
-    last_cycle.status = "approved"
     db.session.commit()
+    factories.freeze(last_cycle)
     draft = factories.make_submission(factories.make_cycle(year=2026, questionnaire=True), agency)
     assert "Fyll i från förra året" in client.get(f"/submissions/{draft.id}").get_data(as_text=True)
     assert client.post(f"/submissions/{draft.id}/prefill").status_code == 302

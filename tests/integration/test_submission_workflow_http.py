@@ -134,8 +134,9 @@ def test_reopen_needs_an_administrator_and_a_reason(client, login):
 
 
 def test_reopen_is_refused_once_the_cycle_is_frozen(client, login):
-    cycle = factories.make_cycle(status="approved")
+    cycle = factories.make_cycle(status="closed")
     submission = factories.make_submission(cycle, factories.make_agency(), "approved")
+    factories.freeze(cycle)
     login("admin")
     response = _fire(client, submission, "reopen", "Fel")
     assert "Insamlingen är godkänd och fryst" in response.get_data(as_text=True)

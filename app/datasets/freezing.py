@@ -1,0 +1,219 @@
+"""Freezing a cycle when it is approved: the snapshot of its dataset, written once in the
+approval's transaction, and verifying it later."""
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.audit.models import AuditEvent
+from app.cycles.models import Cycle
+from app.cycles.questionnaire_service import items_of, rules_of
+from app.datasets.canonical import FORMAT, FOUR, canonical_bytes, digest_of, moment, number
+from app.datasets.models import DatasetSnapshot
+from app.extensions import db
+from app.submissions.answers import as_answers
+from app.submissions.models import Project, Submission, SubmissionValue
+from app.submissions.projects import figures_of
+from app.timeutil import utcnow
+from workflows.answers import key_figures
+from workflows.submission import SubmissionStatus
+
+PROJECT_FIELDS = (
+    "name",
+    "orientation",
+    "status",
+    "risk_benefits",
+    "risk_budget",
+    "risk_time",
+    "benefits_analysed",
+    "benefits_plan",
+    "benefits_owner",
+)
+PROJECT_DATES = ("start_date", "original_end_date", "current_end_date")
+PROJECT_AMOUNTS = ("original_budget", "current_budget", "cost_to_date", "forecast_at_completion")
+
+
+def _questionnaire(cycle: Cycle) -> dict:
+    items = [
+        {
+            "code": item.code,
+            "section": item.section,
+            "heading": item.heading,
+            "position": item.position,
+            "kind": item.kind,
+            "required": item.required,
+            "has_forecast": item.has_forecast,
+            "label": {"sv": item.label_sv, "en": item.label_en},
+            "definition": {"sv": item.definition_sv, "en": item.definition_en},
+            "min": number(item.min_value),
+            "max": number(item.max_value),
+            "choices": item.choices,
+        }
+        for item in items_of(cycle.id)
+    ]
+    rules = [
+        {
+            "code": rule.code,
+            "kind": rule.kind,
+            "target": rule.target,
+            "operands": rule.operands,
+            "label": {"sv": rule.label_sv, "en": rule.label_en},
+        }
+        for rule in rules_of(cycle.id)
+    ]
+    return {"items": items, "rules": rules}
+
+
+def _project(project: Project) -> dict:
+    figures = figures_of(project)
+    return {
+        **{name: getattr(project, name) for name in PROJECT_FIELDS},
+        **{name: moment(getattr(project, name)) for name in PROJECT_DATES},
+        **{name: number(getattr(project, name)) for name in PROJECT_AMOUNTS},
+        "cost_variance": number(figures.cost_variance),
+        "cost_variance_share": number(figures.cost_variance_share, FOUR),
+        "schedule_slip_days": figures.schedule_slip_days,
+        "rebaselines": [
+            {"field": c.field, "old": c.old_value, "new": c.new_value, "reason": c.reason}
+            for c in project.baseline_changes
+        ],
+    }
+
+
+def _agency(submission: Submission) -> dict:
+    agency = submission.agency
+    return {
+        "name": agency.name,
+        "org_number": agency.org_number,
+        "peer_group": agency.peer_group.code,
+        "ministry": agency.ministry,
+    }
+
+
+def _submissions(approved: list[Submission]) -> list[dict]:
+    ids = [s.id for s in approved]
+    rows = db.session.scalars(select(SubmissionValue).where(SubmissionValue.submission_id.in_(ids)))
+    values: dict[int, dict] = {i: {} for i in ids}
+    for row in rows:
+        values[row.submission_id][(row.item_code, row.period)] = row
+    projects: dict[int, list] = {i: [] for i in ids}
+    for project in db.session.scalars(
+        select(Project).where(Project.submission_id.in_(ids)).order_by(Project.name, Project.id)
+    ):
+        projects[project.submission_id].append(_project(project))
+    result = []
+    for submission in approved:
+        stored = values[submission.id]
+        reported: dict[str, dict] = {}
+        for (code, period), row in sorted(stored.items()):
+            value = number(row.number) if row.number is not None else row.text
+            reported.setdefault(code, {})[period] = value
+        figures = key_figures(as_answers(stored))
+        result.append(
+            {
+                "agency": _agency(submission),
+                "submitted_at": moment(submission.submitted_at),
+                "approved_at": moment(submission.approved_at),
+                "late": submission.submitted_late,
+                "values": reported,
+                "key_figures": {code: number(v, FOUR) for code, v in figures.items()},
+                "projects": projects[submission.id],
+            }
+        )
+    return result
+
+
+def _exempted(exempted: list[Submission]) -> list[dict]:
+    reasons = dict(
+        db.session.execute(
+            select(AuditEvent.submission_id, AuditEvent.comment)
+            .where(
+                AuditEvent.submission_id.in_([s.id for s in exempted]),
+                AuditEvent.name == "exempt",
+            )
+            .order_by(AuditEvent.id)
+        ).all()
+    )  # the latest exemption's reason wins
+    return [{**_agency(s), "reason": reasons.get(s.id) or ""} for s in exempted]
+
+
+def build_snapshot(cycle: Cycle, frozen_at, frozen_by: str) -> dict:
+    submissions = list(
+        db.session.scalars(select(Submission).where(Submission.cycle_id == cycle.id))
+    )
+    submissions.sort(key=lambda s: s.agency.org_number)
+    by_status = {
+        status: [s for s in submissions if s.status == status]
+        for status in (SubmissionStatus.APPROVED, SubmissionStatus.EXEMPTED)
+    }
+    return {
+        "format": FORMAT,
+        "cycle": {
+            "year": cycle.year,
+            "title": cycle.title,
+            "opens_on": moment(cycle.opens_on),
+            "submission_deadline": moment(cycle.submission_deadline),
+            "review_deadline": moment(cycle.review_deadline),
+        },
+        "frozen": {"at": moment(frozen_at), "by": frozen_by},
+        "questionnaire": _questionnaire(cycle),
+        "submissions": _submissions(by_status[SubmissionStatus.APPROVED]),
+        "exempted": _exempted(by_status[SubmissionStatus.EXEMPTED]),
+    }
+
+
+def freeze(cycle: Cycle, actor) -> DatasetSnapshot:
+    """Write the cycle's snapshot and digest; in the approval's transaction, flush only."""
+    frozen_at = utcnow()
+    content = canonical_bytes(build_snapshot(cycle, frozen_at, getattr(actor, "name", None) or ""))
+    snapshot = DatasetSnapshot(
+        cycle_id=cycle.id,
+        content=content.decode("utf-8"),
+        digest=digest_of(content),
+        frozen_at=frozen_at,
+        frozen_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(snapshot)
+    db.session.flush()
+    return snapshot
+
+
+def snapshot_of(cycle: Cycle) -> DatasetSnapshot | None:
+    return db.session.scalar(select(DatasetSnapshot).where(DatasetSnapshot.cycle_id == cycle.id))
+
+
+@dataclass(frozen=True)
+class Verification:
+    year: int
+    stored: str  # the digest written at freezing
+    of_snapshot: str  # recomputed from the stored snapshot
+    of_live_rows: str  # recomputed from the cycle's rows as they are now
+
+    @property
+    def snapshot_intact(self) -> bool:
+        return self.stored == self.of_snapshot
+
+    @property
+    def rows_intact(self) -> bool:
+        return self.stored == self.of_live_rows
+
+    @property
+    def ok(self) -> bool:
+        return self.snapshot_intact and self.rows_intact
+
+
+def verify(cycle: Cycle) -> Verification | None:
+    """Recompute the digest twice: from the stored snapshot (has it been altered?) and from
+    the cycle's rows (has anything behind the snapshot been altered?)."""
+    snapshot = snapshot_of(cycle)
+    if snapshot is None:
+        return None
+    frozen_by = json.loads(snapshot.content)["frozen"]["by"]
+    live = canonical_bytes(build_snapshot(cycle, snapshot.frozen_at, frozen_by))
+    return Verification(
+        cycle.year,
+        snapshot.digest,
+        digest_of(snapshot.content.encode("utf-8")),
+        digest_of(live),
+    )

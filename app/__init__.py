@@ -73,6 +73,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.cycles import bp as cycles_bp
     from app.cycles import questionnaire_routes  # noqa: F401
     from app.cycles import routes as cycle_routes  # noqa: F401
+    from app.datasets import bp as datasets_bp
+    from app.datasets import routes as dataset_routes  # noqa: F401
     from app.notifications import bp as notifications_bp
     from app.notifications import routes as notification_routes  # noqa: F401
     from app.notifications.admin_routes import outbox_bp
@@ -91,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
         review_bp,
         notifications_bp,
         outbox_bp,
+        datasets_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -98,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from app.accounts.cli import register as register_accounts_cli
     from app.cycles.cli import register as register_cycles_cli
+    from app.datasets.cli import register as register_datasets_cli
     from app.notifications.cli import register as register_notifications_cli
     from app.seed import register as register_seed_cli
 
@@ -105,3 +109,4 @@ def _register_cli(app: Flask) -> None:
     register_cycles_cli(app)
     register_seed_cli(app)
     register_notifications_cli(app)
+    register_datasets_cli(app)

@@ -76,5 +76,11 @@ def insert_new(session, model, rows: list[dict]) -> int:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    statement = insert(model).values(rows).on_conflict_do_nothing(index_elements=["key"])
-    return session.execute(statement).rowcount
+    statement = (
+        insert(model)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(model.id)
+    )
+    # Counted from RETURNING: the driver's rowcount of an INSERT is not reliable everywhere.
+    return len(session.execute(statement).all())

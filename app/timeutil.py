@@ -18,7 +18,12 @@ def utcnow() -> datetime:
 
 
 def today_in_stockholm() -> date:
-    return utcnow().replace(tzinfo=UTC).astimezone(STOCKHOLM).date()
+    return stockholm_date(utcnow())
+
+
+def stockholm_date(moment: datetime) -> date:
+    """The day in Stockholm of a stored (naive UTC) time."""
+    return moment.replace(tzinfo=UTC).astimezone(STOCKHOLM).date()
 
 
 @contextmanager

@@ -31,6 +31,7 @@ from app.cycles.services import (
     non_working_dates,
     progress_of,
 )
+from app.datasets.freezing import snapshot_of
 from app.extensions import db
 from app.forms_support import apply_field_errors
 from app.workflow_messages import refusal_message, trigger_label
@@ -154,6 +155,7 @@ def show(year, error=None, status=200):
         submissions=cycle_submissions(cycle),
         participant_count=len(participant_ids(cycle)),
         date_warnings=non_working_dates(cycle, str(get_locale())),
+        snapshot=snapshot_of(cycle),
         allowed=allowed,
         blocked=blocked,
         trigger_label=trigger_label,

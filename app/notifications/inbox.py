@@ -10,7 +10,7 @@ from app.extensions import db
 from app.notifications.messages import MessageFacts, notice_sentence
 from app.notifications.models import Notification
 from app.notifications.outbox import TO_AGENCY, TO_REVIEWER
-from app.timeutil import utcnow
+from app.timeutil import stockholm_date, utcnow
 
 
 def agency_user_ids(agency_id: int) -> list[int]:
@@ -115,7 +115,8 @@ def notice_text(notification: Notification) -> str:
     if notification.kind in texts:
         return texts[notification.kind]()
     # Reminders and invitations say what the mail says.
-    days = (notification.due_on - notification.created_at.date()).days if notification.due_on else 0
+    created_on = stockholm_date(notification.created_at)  # the day it was sent, here
+    days = (notification.due_on - created_on).days if notification.due_on else 0
     facts = MessageFacts(
         notification.kind, due_on=notification.due_on, days=abs(days), count=1, **params
     )

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 # Mail the process requires: sent even to a user who chose in-app notices only.
 REQUIRED_KINDS = frozenset(
-    {"cycle_opened", "request_clarification", "overdue_reminder", "escalation"}
+    {"cycle_opened", "request_clarification", "overdue_reminder", "escalation", "review_reminder"}
 )
 
 

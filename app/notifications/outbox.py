@@ -6,6 +6,7 @@ the process requires. Every row has a unique key, so the same message can never 
 twice, whoever tries and however often.
 """
 
+import hashlib
 from dataclasses import dataclass
 
 from flask import current_app
@@ -21,6 +22,7 @@ from app.timeutil import utcnow
 # Who hears of which transition: the agency, or the reviewer who holds the submission.
 TO_AGENCY = {"submit", "request_clarification", "approve", "reopen"}
 TO_REVIEWER = {"answer_clarification"}
+KEY_LENGTH = OutboxMessage.__table__.c.key.type.length
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ def queue(key: str, facts: MessageFacts, recipients: list[Recipient], **refs) ->
     now = utcnow()
     rows = [
         {
-            "key": f"{key}|{recipient.address}",
+            "key": _message_key(key, recipient.address),
             "kind": facts.kind,
             "recipient": recipient.address,
             "user_id": recipient.user_id,
@@ -93,6 +95,15 @@ def queue(key: str, facts: MessageFacts, recipients: list[Recipient], **refs) ->
         for recipient in recipients
     ]
     return insert_new(db.session, OutboxMessage, rows)
+
+
+def _message_key(key: str, address: str) -> str:
+    """`key|address`, or the address's SHA-256 where an address (up to 254 characters) would
+    make the key longer than its column."""
+    full = f"{key}|{address}"
+    if len(full) <= KEY_LENGTH:
+        return full
+    return f"{key}|sha256:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def _submission_facts(submission, kind: str, **extra) -> MessageFacts:

@@ -21,6 +21,7 @@ from app.notifications.messages import MessageFacts
 from app.notifications.models import OutboxMessage
 from app.notifications.outbox import agency_recipients, link_to, queue, staff_recipients
 from app.submissions.models import Submission
+from app.timeutil import today_in_stockholm
 from workflows.calendar import parse_days, subtract_working_days
 from workflows.cycle import CycleStatus
 from workflows.submission import SubmissionStatus
@@ -50,9 +51,9 @@ class Reminder:
     @property
     def series(self) -> tuple:
         if self.kind in ("deadline_reminder", "overdue_reminder"):
-            return ("submission_deadline", self.target)
+            return ("submission_deadline", self.cycle.id, self.target)
         if self.kind == "clarification_reminder":
-            return ("clarification", self.target, self.deadline)
+            return ("clarification", self.cycle.id, self.target, self.deadline)
         return (self.kind, self.cycle.id, self.target)
 
     @property
@@ -174,9 +175,10 @@ def facts_of(reminder: Reminder, today: date) -> MessageFacts:
         agency, link = reminder.submission.agency.name, f"/submissions/{reminder.submission.id}"
     else:
         agency, link = "", f"/review/?cycle={reminder.cycle.year}"
+    sent_on = max(today, reminder.due_on)  # a catch-up counts from the day it goes out
     days = {
-        "deadline_reminder": (reminder.deadline - reminder.due_on).days,
-        "escalation": (max(today, reminder.due_on) - reminder.deadline).days,
+        "deadline_reminder": (reminder.deadline - sent_on).days,
+        "escalation": (sent_on - reminder.deadline).days,
     }.get(reminder.kind, 0)
     return MessageFacts(
         kind=reminder.kind,
@@ -224,8 +226,14 @@ def sweep(today: date) -> int:
     return queued
 
 
+BEFORE_A_DEADLINE = ("deadline_reminder", "clarification_reminder", "review_reminder")
+
+
 def still_needed(message: OutboxMessage) -> bool:
-    """Re-checked at the moment of sending: nobody is reminded of something already done."""
+    """Re-checked at the moment of sending: nobody is reminded of something already done, nor
+    told "in one day" of a deadline that has passed while the message waited."""
+    if message.kind in BEFORE_A_DEADLINE and today_in_stockholm() > message.due_on:
+        return False
     if message.kind in ("deadline_reminder", "overdue_reminder", "escalation"):
         submission = db.session.get(Submission, message.submission_id)
         return (

@@ -864,6 +864,7 @@ def _foreign_urls(app, world, item_id):
         "group_id": world["other"].peer_group_id,
         "year": world["theirs"].cycle.year,
         "item_id": item_id,
+        "kind": "json",  # a dataset export: the other agency's cycle is not published
     }
     for rule in app.url_map.iter_rules():
         if not rule.arguments or rule.endpoint in PUBLIC_WITH_ARGUMENTS:

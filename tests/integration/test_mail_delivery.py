@@ -32,7 +32,8 @@ def _run_once(app):
 def _states():
     db.session.rollback()
     return sorted(
-        db.session.execute(select(OutboxMessage.recipient, OutboxMessage.status)).tuples()
+        tuple(row)
+        for row in db.session.execute(select(OutboxMessage.recipient, OutboxMessage.status))
     )
 
 

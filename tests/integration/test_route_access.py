@@ -64,6 +64,9 @@ ROLES = {
     "notifications.read_all": {"admin", "reviewer", "agency_editor", "agency_viewer"},
     # Everyone sets their own mail; only an agency editor sets the agency's addresses.
     "notifications.settings": {"admin", "reviewer", "agency_editor", "agency_viewer"},
+    # Staff read every cycle's dataset; agency users only published ones (checked per cycle).
+    "datasets.show": {"admin", "reviewer", "agency_editor", "agency_viewer"},
+    "datasets.download": {"admin", "reviewer", "agency_editor", "agency_viewer"},
     "outbox.index": {"admin"},
     "outbox.show": {"admin"},
     "outbox.resend_view": {"admin"},
@@ -99,6 +102,8 @@ def _url(rule, ids):
         values["year"] = 2026
     if "section" in values:
         values["section"] = "it_costs"
+    if "kind" in values:
+        values["kind"] = "json"
     if "filename" in values:
         values["filename"] = "css/granska.css"
     if "token" in values:

@@ -1,0 +1,52 @@
+from flask import Response, abort, render_template
+from flask_login import current_user
+
+from app.accounts.access import roles_required
+from app.accounts.models import Role
+from app.accounts.policies import is_authority_staff
+from app.cycles.routes import cycle_or_404
+from app.datasets import bp
+from app.datasets.access import can_read_results
+from app.datasets.exports import FORMATS, export
+from app.datasets.freezing import snapshot_of, verify
+
+EVERYONE = tuple(role.value for role in Role)
+
+
+def readable_cycle(year: int):
+    cycle = cycle_or_404(year)
+    if not can_read_results(current_user, cycle):
+        abort(404)  # an unpublished cycle is not confirmed to agency users
+    return cycle
+
+
+@bp.get("/cycles/<int:year>/dataset")
+@roles_required(*EVERYONE)
+def show(year):
+    cycle = readable_cycle(year)
+    snapshot = snapshot_of(cycle)
+    return render_template(
+        "datasets/show.html",
+        cycle=cycle,
+        snapshot=snapshot,
+        verification=verify(cycle) if snapshot and is_authority_staff(current_user) else None,
+        formats=FORMATS,
+    )
+
+
+@bp.get("/cycles/<int:year>/dataset/<kind>")
+@roles_required(*EVERYONE)
+def download(year, kind):
+    cycle = readable_cycle(year)
+    snapshot = snapshot_of(cycle)
+    if kind not in FORMATS or snapshot is None:
+        abort(404)
+    content, media_type, name = export(snapshot, cycle.year, kind)
+    return Response(
+        content,
+        mimetype=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "X-Dataset-SHA256": snapshot.digest,
+        },
+    )

@@ -49,6 +49,8 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000"))
+    # Where generated report archives are kept (one zip per batch of all agencies' reports).
+    REPORTS_DIR = os.environ.get("REPORTS_DIR", str(instance_dir() / "reports"))
 
     SECRET_KEY = os.environ.get("SECRET_KEY")
 

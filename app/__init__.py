@@ -78,6 +78,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.notifications import bp as notifications_bp
     from app.notifications import routes as notification_routes  # noqa: F401
     from app.notifications.admin_routes import outbox_bp
+    from app.reports import bp as reports_bp
+    from app.reports import routes as report_routes  # noqa: F401
     from app.review import bp as review_bp
     from app.review import routes as review_routes  # noqa: F401
     from app.submissions import bp as submissions_bp
@@ -94,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
         notifications_bp,
         outbox_bp,
         datasets_bp,
+        reports_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -138,14 +138,29 @@ def _exempted(exempted: list[Submission]) -> list[dict]:
     return [{**_agency(s), "reason": reasons.get(s.id) or ""} for s in exempted]
 
 
-def build_snapshot(cycle: Cycle, frozen_at, frozen_by: str) -> dict:
+# What a live analysis counts before the cycle is frozen: everything submitted so far.
+LIVE_STATUSES = (
+    SubmissionStatus.SUBMITTED,
+    SubmissionStatus.IN_REVIEW,
+    SubmissionStatus.CLARIFICATION,
+    SubmissionStatus.APPROVED,
+)
+
+
+def build_snapshot(
+    cycle: Cycle, frozen_at, frozen_by: str, counted=(SubmissionStatus.APPROVED,)
+) -> dict:
+    """The dataset of the cycle: the approved submissions (or, for a live analysis, those in
+    `counted`), the exempted agencies and the questionnaire."""
     submissions = list(
         db.session.scalars(select(Submission).where(Submission.cycle_id == cycle.id))
     )
     submissions.sort(key=lambda s: s.agency.org_number)
     by_status = {
-        status: [s for s in submissions if s.status == status]
-        for status in (SubmissionStatus.APPROVED, SubmissionStatus.EXEMPTED)
+        "counted": [s for s in submissions if s.status in counted],
+        SubmissionStatus.EXEMPTED: [
+            s for s in submissions if s.status == SubmissionStatus.EXEMPTED
+        ],
     }
     return {
         "format": FORMAT,
@@ -158,7 +173,7 @@ def build_snapshot(cycle: Cycle, frozen_at, frozen_by: str) -> dict:
         },
         "frozen": {"at": moment(frozen_at), "by": frozen_by},
         "questionnaire": _questionnaire(cycle),
-        "submissions": _submissions(by_status[SubmissionStatus.APPROVED]),
+        "submissions": _submissions(by_status["counted"]),
         "exempted": _exempted(by_status[SubmissionStatus.EXEMPTED]),
     }
 

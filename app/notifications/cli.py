@@ -38,3 +38,12 @@ def register(app) -> None:
         """The reminders the coming days will send, if nothing changes."""
         for reminder in upcoming_reminders(today_in_stockholm(), days):
             click.echo(f"{reminder.due_on}  {reminder.kind:24}  {reminder.key}")
+
+    reports = click.Group("reports", help="PDF reports.")
+    app.cli.add_command(reports)
+
+    @reports.command("run-batches")
+    def run_batches():
+        """Build the queued batches of feedback reports now, then exit."""
+        jobs.bind(app)
+        click.echo(f"Built {jobs.build_report_batches()} report batches.")

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 SWEEP_MINUTES = 5
 SEND_SECONDS = 30
+REPORT_SECONDS = 10
 _app: Flask | None = None
 
 
@@ -49,6 +50,14 @@ def send_outbox() -> SendReport:
                 "Outbox: %d sent, %d failed, %d skipped", report.sent, report.failed, report.skipped
             )
         return report
+
+
+def build_report_batches() -> int:
+    """Every queued batch of feedback reports, one after the other."""
+    from app.reports.batches import run_queued_batches
+
+    with _app.app_context():
+        return run_queued_batches()
 
 
 def bind(app: Flask) -> None:
@@ -78,6 +87,15 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
         "interval",
         seconds=SEND_SECONDS,
         id="send-outbox",
+        replace_existing=True,
+        next_run_time=now,
+        **once,
+    )
+    scheduler.add_job(
+        "app.notifications.jobs:build_report_batches",
+        "interval",
+        seconds=REPORT_SECONDS,
+        id="build-report-batches",
         replace_existing=True,
         next_run_time=now,
         **once,

@@ -1,1 +1,5 @@
-"""Reports built from a cycle's submissions: server-rendered charts for pages and PDFs."""
+"""Analysis of a cycle's dataset, charts, and PDF reports."""
+
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__)

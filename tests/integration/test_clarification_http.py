@@ -865,6 +865,8 @@ def _foreign_urls(app, world, item_id):
         "year": world["theirs"].cycle.year,
         "item_id": item_id,
         "kind": "json",  # a dataset export: the other agency's cycle is not published
+        "org_number": world["other"].org_number,
+        "batch_id": 1,
     }
     for rule in app.url_map.iter_rules():
         if not rule.arguments or rule.endpoint in PUBLIC_WITH_ARGUMENTS:

@@ -67,6 +67,15 @@ ROLES = {
     # Staff read every cycle's dataset; agency users only published ones (checked per cycle).
     "datasets.show": {"admin", "reviewer", "agency_editor", "agency_viewer"},
     "datasets.download": {"admin", "reviewer", "agency_editor", "agency_viewer"},
+    # Results and an agency's feedback report: staff always, agency users once published
+    # (and the feedback report only their own agency's; checked per object).
+    "reports.overview": {"admin", "reviewer", "agency_editor", "agency_viewer"},
+    "reports.agency": {"admin", "reviewer", "agency_editor", "agency_viewer"},
+    "reports.feedback_pdf": {"admin", "reviewer", "agency_editor", "agency_viewer"},
+    "reports.summary_pdf": {"admin", "reviewer"},
+    "reports.batch_page": {"admin", "reviewer"},
+    "reports.request_batch_view": {"admin", "reviewer"},
+    "reports.batch_download": {"admin", "reviewer"},
     "outbox.index": {"admin"},
     "outbox.show": {"admin"},
     "outbox.resend_view": {"admin"},
@@ -102,6 +111,8 @@ def _url(rule, ids):
         values["year"] = 2026
     if "section" in values:
         values["section"] = "it_costs"
+    if "org_number" in values:
+        values["org_number"] = "2021000000"
     if "kind" in values:
         values["kind"] = "json"
     if "filename" in values:

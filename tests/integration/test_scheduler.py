@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_the_scheduler_has_two_jobs_with_stable_ids_that_never_overlap(app):
     scheduler = jobs.build_scheduler(app)
     found = {job.id: job for job in scheduler.get_jobs()}
-    assert set(found) == {"sweep-reminders", "send-outbox"}
+    assert set(found) == {"sweep-reminders", "send-outbox", "build-report-batches"}
     for job in found.values():
         assert job.coalesce is True and job.max_instances == 1
         assert job.func_ref.startswith("app.notifications.jobs:")

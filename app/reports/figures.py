@@ -1,0 +1,131 @@
+"""The charts of the analysis and the reports, each with the table it is drawn from beside it
+in the template (the text alternative for every reader)."""
+
+from flask_babel import gettext as _
+
+from app.reports.analysis import RISK_LEVELS, RISKS, Dataset, MaturityArea, Portfolio, figure
+from app.reports.charts import bar_chart, box_plot, radar_chart, stacked_share_bar
+from app.submissions.swedish_numbers import format_swedish_number
+
+RISK_LABELS = {
+    "risk_benefits": lambda: _("Risk to the benefits"),
+    "risk_budget": lambda: _("Risk to the budget"),
+    "risk_time": lambda: _("Risk to the schedule"),
+}
+LEVEL_LABELS = {"low": lambda: _("Low"), "medium": lambda: _("Medium"), "high": lambda: _("High")}
+
+
+def figure_box_plot(row, groups: dict[str, str], marker=None):
+    """A key figure's spread per peer group (and overall), the agency's value marked."""
+    boxes = [(name, stats.as_box(marker)) for name, stats in row.groups if stats]
+    if row.overall:
+        boxes.append((_("All agencies"), row.overall.as_box(marker)))
+    if not boxes:
+        return None
+    for _name, box in boxes:
+        if marker is not None:
+            box["marker_label"] = _("Your agency")
+    return box_plot(
+        f"box-{row.code}",
+        row.label,
+        _(
+            "Median, quartiles, lowest and highest value per peer group; the table beside it "
+            "gives the figures."
+        ),
+        boxes,
+        unit=row.unit,
+        number_format=whole_or_one_decimal(row.unit),
+    )
+
+
+def peers_bar_chart(dataset: Dataset, org_number: str, position):
+    """The agency among its peers for one key figure, the peer median as a line."""
+    own = dataset.of(org_number)
+    peers = sorted(
+        dataset.peers_of(own),
+        key=lambda s: (figure(s, position.code) is None, -(figure(s, position.code) or 0)),
+    )
+    bars = [
+        (s["agency"]["name"], float(v) if (v := figure(s, position.code)) is not None else None)
+        for s in peers
+    ]
+    reference = (_("Median"), float(position.peers.median)) if position.peers else None
+    return bar_chart(
+        f"peers-{position.code}",
+        position.label,
+        _(
+            "%(agency)s and the other agencies of its peer group, highest first.",
+            agency=own["agency"]["name"],
+        ),
+        bars,
+        unit=position.unit,
+        highlight=own["agency"]["name"],
+        reference=reference,
+        number_format=whole_or_one_decimal(position.unit),
+    )
+
+
+def whole_or_one_decimal(unit: str):
+    """Shares with one decimal, amounts in whole kronor."""
+    decimals = 1 if unit == "%" else 0
+    return lambda value: format_swedish_number(value, decimals=decimals)
+
+
+def maturity_radar(areas: list[MaturityArea], agency_name: str):
+    usable = [a for a in areas if a.current is not None or a.peer_current is not None]
+    if len(usable) < 3:
+        return None
+
+    def level(value):
+        return float(value) if value is not None else None
+
+    return radar_chart(
+        "maturity-radar",
+        _("Maturity: %(agency)s and its peer group", agency=agency_name),
+        _(
+            "Current level and target in two years per area on the 1–7 scale, against the peer "
+            "group's median current level; the table gives the figures."
+        ),
+        [a.label for a in usable],
+        [
+            (_("Current level"), [level(a.current) for a in usable]),
+            (_("Target in two years"), [level(a.target) for a in usable]),
+            (_("Peer group median"), [level(a.peer_current) for a in usable]),
+        ],
+    )
+
+
+def overview_radar(rows: list[dict]):
+    if len(rows) < 3:
+        return None
+
+    def level(value):
+        return float(value) if value is not None else None
+
+    return radar_chart(
+        "maturity-overview",
+        _("Maturity of all agencies"),
+        _("The median current level and the median target per area, 1–7."),
+        [r["label"] for r in rows],
+        [
+            (_("Median current level"), [level(r["current"]) for r in rows]),
+            (_("Median target"), [level(r["target"]) for r in rows]),
+        ],
+    )
+
+
+def risk_bars(portfolio: Portfolio) -> list:
+    charts = []
+    for risk in RISKS:
+        counts = portfolio.risks.get(risk, {})
+        if not sum(counts.values()):
+            continue
+        charts.append(
+            stacked_share_bar(
+                f"risk-{risk}",
+                RISK_LABELS[risk](),
+                _("Share of the projects with a low, medium or high risk."),
+                [(LEVEL_LABELS[level](), counts.get(level, 0)) for level in RISK_LEVELS],
+            )
+        )
+    return charts

@@ -49,9 +49,11 @@ translations-update: $(VENV)/.runtime-installed
 screenshots: $(VENV)/.dev-installed translations
 	$(BIN)/python -m tests.browser.screenshots
 
-## Query counts and response times of the main pages with 10, 70 and 340 agencies
+## Query counts and response times of the main pages with 10, 70 and 340 agencies, and the
+## time one PDF report takes
 bench: $(VENV)/.dev-installed translations
 	$(BIN)/python -m tests.benchmarks.bench_pages
+	$(BIN)/python -m tests.benchmarks.bench_reports
 
 clean:
 	rm -rf $(VENV) instance

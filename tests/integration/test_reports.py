@@ -1,0 +1,215 @@
+"""Results, feedback reports and the cycle summary, on a small fixed data set whose figures are
+worked out by hand below; who may read which report; the zip of every agency's report; and
+WeasyPrint fetching nothing but the app's static files."""
+
+import io
+import subprocess
+import threading
+import zipfile
+from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from sqlalchemy import select
+
+from app.datasets.models import DatasetSnapshot
+from app.extensions import db
+from app.submissions.models import SubmissionValue
+from tests import factories
+from tests.conftest import free_port
+
+# IT cost share = it_cost_total / operating_cost × 100, all operating costs 1 000:
+#   peer group "esam": 10, 20, 30, 40 %  → mean 25, median 25, inclusive quartiles 17,5 and 32,5
+#   "other": 50, 60 %
+#   all six: 10 … 60 %                   → mean 35, median 35, quartiles 22,5 and 47,5
+ESAM = {"Alfaverket": 100, "Betaverket": 200, "Gammaverket": 300, "Deltaverket": 400}
+OTHER = {"Epsilonverket": 500, "Zetaverket": 600}
+
+
+def _text(response) -> str:
+    return response.get_data(as_text=True).replace("\u00a0", " ").replace("&nbsp;", " ")
+
+
+@pytest.fixture
+def cycle(client):
+    """The 2026 cycle with six approved submissions, frozen by the real approval."""
+    cycle = factories.make_cycle(year=2026, status="closed", questionnaire=True)
+    agencies = {}
+    for names, group in ((ESAM, "esam"), (OTHER, "higher_education")):
+        for name, cost in names.items():
+            agency = factories.make_agency(name=name, group=group)
+            submission = factories.make_submission(cycle, agency, "approved")
+            db.session.add_all(
+                [
+                    SubmissionValue(
+                        submission_id=submission.id, item_code=code, number=Decimal(number)
+                    )
+                    for code, number in (("it_cost_total", cost), ("operating_cost", 1000))
+                ]
+            )
+            agencies[name] = agency
+    db.session.commit()
+    client.login(factories.make_user("admin"))
+    assert client.post("/admin/cycles/2026/transitions/approve").status_code == 302
+    client.logout()
+    cycle.agencies = agencies
+    return cycle
+
+
+def _publish(client):
+    client.login(factories.make_user("admin"))
+    assert client.post("/admin/cycles/2026/transitions/publish").status_code == 302
+    client.logout()
+
+
+def _pdf_text(content: bytes) -> str:
+    result = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
+    )
+    return result.stdout.decode().replace("\u00a0", " ")
+
+
+def test_key_figures_per_peer_group_match_the_hand_computed_ones(client, login, cycle):
+    login("reviewer")
+    page = _text(client.get("/cycles/2026/analysis"))
+    block = page[page.index('id="figure-it_cost_share"') :]
+    block = block[: block.index("</table>")]
+    assert '<td class="numeric">4</td><td class="numeric">25 %</td>' in block  # esam
+    assert "17,5 %–32,5 %" in block and "10 %–40 %" in block
+    assert '<td class="numeric">6</td><td class="numeric">35 %</td>' in block  # all six
+    assert "22,5 %–47,5 %" in block and "10 %–60 %" in block
+
+
+def test_an_agency_sees_its_place_among_its_peers(client, login, cycle):
+    login("reviewer")
+    gamma = cycle.agencies["Gammaverket"]
+    page = _text(client.get(f"/cycles/2026/analysis/{gamma.org_number}"))
+    row = page[page.index("It-kostnad som andel av verksamhetskostnaden") :]
+    row = row[: row.index("</tr>")]
+    assert "30 %" in row and "25 %" in row and "17,5 %–32,5 %" in row and "2 av 4" in row
+
+
+def test_the_feedback_report_names_the_agency_its_figures_and_the_digest(client, login, cycle):
+    login("reviewer")
+    gamma = cycle.agencies["Gammaverket"]
+    response = client.get(f"/cycles/2026/reports/agencies/{gamma.org_number}.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = _pdf_text(response.data)
+    digest = db.session.scalar(select(DatasetSnapshot.digest))
+    assert "Gammaverket" in text and "Återkoppling om it-kostnader" in text
+    assert "30 %" in text and "2 av 4" in text
+    assert digest in text.replace("\n", "").replace(" ", "")
+    english = _pdf_text(
+        client.get(f"/cycles/2026/reports/agencies/{gamma.org_number}.pdf?lang=en").data
+    )
+    assert "Key figures against the peer group and last year" in english
+
+
+def test_the_cycle_summary_counts_participation_and_groups(client, login, cycle):
+    login("admin")
+    text = _pdf_text(client.get("/cycles/2026/reports/summary.pdf").data)
+    assert "Sammanställning av insamlingen 2026" in text
+    assert "Deltagande och tidshållning" in text and "Projektportfölj" in text
+    assert "17,5 %–32,5 %" in text
+
+
+def test_agency_users_read_only_their_own_report_and_only_once_published(client, login, cycle):
+    alfa, beta = cycle.agencies["Alfaverket"], cycle.agencies["Betaverket"]
+    own = f"/cycles/2026/reports/agencies/{alfa.org_number}.pdf"
+    other = f"/cycles/2026/reports/agencies/{beta.org_number}.pdf"
+    login("agency_editor", agency=alfa)
+    assert client.get(own).status_code == 404  # approved, not yet published
+    assert client.get("/cycles/2026/analysis").status_code == 404
+    client.logout()
+    _publish(client)
+    login("agency_viewer", agency=alfa)
+    assert client.get(own).status_code == 200
+    assert client.get(other).status_code == 404
+    assert client.get("/cycles/2026/reports/summary.pdf").status_code == 403
+    page = _text(client.get(f"/cycles/2026/analysis/{beta.org_number}"))
+    assert "Betaverket" in page  # the published benchmark: every agency's results
+    assert "Återkopplingsrapport (PDF)" not in page
+
+
+def test_every_agencys_report_in_one_zip_with_progress(app, client, login, cycle):
+    login("reviewer")
+    client.post("/cycles/2026/reports/batch")
+    assert "Väntar på att schemaläggaren" in _text(client.get("/cycles/2026/reports"))
+    result = app.test_cli_runner().invoke(args=["reports", "run-batches"])
+    assert result.exit_code == 0 and "Built 1 report batches." in result.output
+    db.session.rollback()
+    page = _text(client.get("/cycles/2026/reports"))
+    assert "Klart: 6 rapporter" in page
+    link = page[page.index("/cycles/2026/reports/batch/") :].split('"')[0]
+    archive = zipfile.ZipFile(io.BytesIO(client.get(link).data))
+    names = sorted(archive.namelist())
+    assert len(names) == 6 and all(name.endswith(".pdf") for name in names)
+    assert any("Gammaverket" in name for name in names)
+
+
+def test_a_batch_already_under_way_is_not_started_twice(client, login, cycle):
+    login("admin")
+    client.post("/cycles/2026/reports/batch")
+    client.post("/cycles/2026/reports/batch")
+    from app.reports.models import ReportBatch
+
+    assert len(db.session.scalars(select(ReportBatch)).all()) == 1
+
+
+def _live_cycle(year: int, agencies: int):
+    live = factories.make_cycle(year=year, status="open", questionnaire=True)
+    for n in range(agencies):
+        agency = factories.make_agency(group=("esam", "other")[n % 2])
+        submission = factories.make_submission(live, agency, "submitted")
+        db.session.add(
+            SubmissionValue(submission_id=submission.id, item_code="users", number=Decimal(n + 1))
+        )
+    db.session.commit()
+
+
+def test_the_results_pages_take_the_same_queries_for_more_agencies(
+    client, login, cycle, count_queries
+):
+    """Frozen (the snapshot) and live (the rows), each with few and with many agencies."""
+    login("reviewer")
+    _live_cycle(2027, 4)
+    _live_cycle(2028, 60)
+    counts = {}
+    for year in (2026, 2027, 2028):
+        with count_queries() as counter:
+            assert client.get(f"/cycles/{year}/analysis").status_code == 200
+        counts[year] = counter.count
+    assert counts[2027] == counts[2028], counts
+    assert counts[2026] <= counts[2027], counts
+
+
+def test_weasyprint_fetches_nothing_outside_the_static_files(app, tmp_path):
+    requests = []
+
+    class Recorder(BaseHTTPRequestHandler):
+        def do_GET(self):
+            requests.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *_args):
+            pass
+
+    port = free_port()
+    server = HTTPServer(("127.0.0.1", port), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    secret = tmp_path / "secret.css"
+    secret.write_text("body { background: red }")
+    try:
+        from app.reports.pdf import render_pdf
+
+        with app.app_context():
+            pdf = render_pdf(
+                f'<link rel="stylesheet" href="http://127.0.0.1:{port}/x.css">'
+                f'<img src="http://127.0.0.1:{port}/y.png">'
+                f'<link rel="stylesheet" href="file://{secret}">'
+                '<img src="../../../etc/hostname"><p>Hej</p>'
+            )
+    finally:
+        server.shutdown()
+    assert pdf.startswith(b"%PDF") and requests == []

@@ -41,7 +41,7 @@ DEMO_CYCLES = [
     (
         2025,
         "Insamling 2025: it-kostnader, mognad och strategiska it-projekt",
-        CycleStatus.APPROVED,
+        CycleStatus.PUBLISHED,
         date(2025, 11, 3),
         date(2026, 1, 30),
         date(2026, 3, 31),
@@ -138,7 +138,7 @@ def _seed_cycles(agencies: dict[str, Agency]) -> None:
         data = CycleData(year, title, opens, deadline, review_deadline)
         # Last year's cycle is written as it happened: opened, answered before the deadline,
         # reviewed and approved, rather than all of it today.
-        history = target == CycleStatus.APPROVED
+        history = target == CycleStatus.PUBLISHED
         with replayed_at(min(_moment(opens), utcnow())):
             cycle = create_cycle(data, admin, [a.id for a in agencies.values()])
             fire_cycle_transition(year, "open", admin)
@@ -159,7 +159,8 @@ def _seed_cycles(agencies: dict[str, Agency]) -> None:
         if history:
             with replayed_at(_moment(review_deadline)):
                 fire_cycle_transition(year, "close", admin)
-                fire_cycle_transition(year, "approve", admin)
+                fire_cycle_transition(year, "approve", admin)  # frozen, with its digest
+                fire_cycle_transition(year, "publish", admin)
 
 
 def _moment(day: date) -> datetime:

@@ -7,6 +7,7 @@ what a new installation shows, whatever is in the developer's own database.
 
 import logging
 import secrets
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -101,6 +102,14 @@ def _path(path: str):
     return go_to
 
 
+def _own_results(page, base_url: str) -> None:
+    """The agency's own results in last year's published cycle, from its landing page."""
+    page.get_by_role("link", name="Datasetet för 2025").click()
+    page.get_by_role("link", name="Resultat 2025").click()
+    page.get_by_role("link", name="Skatteverket", exact=True).click()
+    page.wait_for_url(f"{base_url}/cycles/2025/analysis/*")
+
+
 # file name → the demo user who sees the page (None: nobody is logged in), and how they get
 # there from their landing page (None: the landing page itself)
 SCREENSHOTS = {
@@ -123,6 +132,9 @@ SCREENSHOTS = {
     "outbox-upcoming.png": (ADMIN, _path("/admin/outbox/upcoming")),
     "cycle-form.png": (ADMIN, _path("/admin/cycles/2026/edit")),
     "mail-settings.png": (EDITOR, _path("/notifications/settings")),
+    "results.png": (REVIEWER, _path("/cycles/2025/analysis")),
+    "results-agency.png": (EDITOR, _own_results),
+    "dataset.png": (ADMIN, _path("/cycles/2025/dataset")),
 }
 
 
@@ -161,20 +173,45 @@ def take_screenshot(browser, base_url: str, filename: str, email: str | None, go
         context.close()
 
 
+def report_pages(app, folder: Path) -> None:
+    """The first pages of both PDF reports as PNG, as the README shows them."""
+    from sqlalchemy import select
+
+    from app.accounts.models import Agency
+    from app.cycles.models import Cycle
+    from app.extensions import db
+    from app.reports.documents import feedback_report, summary_report
+
+    with app.test_request_context():
+        cycle = db.session.scalar(select(Cycle).where(Cycle.year == 2025))
+        agency = db.session.scalar(select(Agency).where(Agency.name == "Skatteverket"))
+        reports = {
+            "report-feedback": feedback_report(cycle, agency.org_number),
+            "report-summary": summary_report(cycle),
+        }
+    for name, pdf in reports.items():
+        source = folder / f"{name}.pdf"
+        source.write_bytes(pdf)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "3", source, OUTPUT / name],
+            check=True,
+        )
+        print(*sorted(OUTPUT.glob(f"{name}-*.png")), sep="\n")
+
+
 def main() -> None:
     if not CHROMIUM.exists():
         sys.exit(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    with (
-        tempfile.TemporaryDirectory(prefix="granska-screenshots-") as folder,
-        live_server(demo_app(Path(folder))) as base_url,
-        sync_playwright() as playwright,
-    ):
-        browser = launch_chromium(playwright)
-        for filename, (email, go_to) in SCREENSHOTS.items():
-            print(take_screenshot(browser, base_url, filename, email, go_to))
-        browser.close()
+    with tempfile.TemporaryDirectory(prefix="granska-screenshots-") as folder:
+        app = demo_app(Path(folder))
+        report_pages(app, Path(folder))
+        with live_server(app) as base_url, sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            for filename, (email, go_to) in SCREENSHOTS.items():
+                print(take_screenshot(browser, base_url, filename, email, go_to))
+            browser.close()
 
 
 if __name__ == "__main__":

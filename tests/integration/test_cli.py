@@ -147,7 +147,7 @@ def test_seed_demo_is_realistic_and_idempotent(app):
     roles = set(db.session.scalars(select(User.role)))
     assert roles == {"admin", "reviewer", "agency_editor", "agency_viewer"}
     years = {c.year: c.status for c in db.session.scalars(select(Cycle))}
-    assert years == {2025: "approved", 2026: "open"}
+    assert years == {2025: "published", 2026: "open"}
     assert db.session.scalar(select(func.count(Submission.id))) == 140
     statuses_2026 = set(
         db.session.scalars(

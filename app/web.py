@@ -133,6 +133,9 @@ def _percent(share) -> str:
 
 
 def _error_page(status: int, title, message):
+    # A refused or failed change may have left rows pending; rendering the page must not try
+    # to write them (the menu's unread count runs a query, and a query flushes).
+    db.session.rollback()
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 

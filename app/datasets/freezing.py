@@ -98,10 +98,11 @@ def _submissions(approved: list[Submission]) -> list[dict]:
     for row in rows:
         values[row.submission_id][(row.item_code, row.period)] = row
     projects: dict[int, list] = {i: [] for i in ids}
-    for project in db.session.scalars(
-        select(Project).where(Project.submission_id.in_(ids)).order_by(Project.name, Project.id)
-    ):
+    for project in db.session.scalars(select(Project).where(Project.submission_id.in_(ids))):
         projects[project.submission_id].append(_project(project))
+    for listed in projects.values():
+        # Ordered by content, not by the database's collation or ids: the same on any database.
+        listed.sort(key=lambda p: (p["name"], canonical_bytes(p)))
     result = []
     for submission in approved:
         stored = values[submission.id]
@@ -224,11 +225,30 @@ def verify(cycle: Cycle) -> Verification | None:
     snapshot = snapshot_of(cycle)
     if snapshot is None:
         return None
-    frozen_by = json.loads(snapshot.content)["frozen"]["by"]
-    live = canonical_bytes(build_snapshot(cycle, snapshot.frozen_at, frozen_by))
+    stored = json.loads(snapshot.content)
+    live = build_snapshot(cycle, snapshot.frozen_at, stored["frozen"]["by"])
+    _as_agencies_stood(live, stored)
     return Verification(
         cycle.year,
         snapshot.digest,
         digest_of(snapshot.content.encode("utf-8")),
-        digest_of(live),
+        digest_of(canonical_bytes(live)),
     )
+
+
+def _as_agencies_stood(live: dict, stored: dict) -> None:
+    """An agency's name, group or ministry may change after the freezing: they are not the
+    cycle's data. The live rows are compared with the agencies as they stood, matched by
+    organisation number (which does not change; if it did, verify reports the difference)."""
+    stood = {
+        entry["org_number"]: entry
+        for entry in [s["agency"] for s in stored["submissions"]] + stored["exempted"]
+    }
+    for submission in live["submissions"]:
+        submission["agency"] = stood.get(submission["agency"]["org_number"], submission["agency"])
+    for index, entry in enumerate(live["exempted"]):
+        before = stood.get(entry["org_number"])
+        if before is not None:
+            live["exempted"][index] = {**before, "reason": entry["reason"]}
+    live["submissions"].sort(key=lambda s: s["agency"]["org_number"])
+    live["exempted"].sort(key=lambda e: e["org_number"])

@@ -72,6 +72,7 @@ def _sqlite_triggers():
     op.execute(
         "CREATE TRIGGER frozen_cycle_update BEFORE UPDATE ON cycle "
         f"WHEN OLD.status IN {FROZEN} AND (NEW.status NOT IN {FROZEN} OR NEW.year IS NOT OLD.year "
+        "OR NEW.title IS NOT OLD.title "
         "OR NEW.opens_on IS NOT OLD.opens_on OR NEW.submission_deadline IS NOT OLD.submission_deadline "
         "OR NEW.review_deadline IS NOT OLD.review_deadline OR NEW.approved_at IS NOT OLD.approved_at) "
         "BEGIN SELECT RAISE(ABORT, 'a frozen cycle cannot be unfrozen or changed'); END"
@@ -119,9 +120,9 @@ def _postgresql_triggers():
         CREATE FUNCTION granska_frozen_cycle() RETURNS trigger AS $$
         BEGIN
           IF OLD.status IN {FROZEN} AND (TG_OP = 'DELETE' OR NEW.status NOT IN {FROZEN}
-              OR (NEW.year, NEW.opens_on, NEW.submission_deadline, NEW.review_deadline,
-                  NEW.approved_at)
-                 IS DISTINCT FROM (OLD.year, OLD.opens_on, OLD.submission_deadline,
+              OR (NEW.year, NEW.title, NEW.opens_on, NEW.submission_deadline,
+                  NEW.review_deadline, NEW.approved_at)
+                 IS DISTINCT FROM (OLD.year, OLD.title, OLD.opens_on, OLD.submission_deadline,
                   OLD.review_deadline, OLD.approved_at)) THEN
             RAISE EXCEPTION 'a frozen cycle cannot be unfrozen, changed or deleted';
           END IF;

@@ -103,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from app.accounts.cli import register as register_accounts_cli
+    from app.audit.cli import register as register_audit_cli
     from app.cycles.cli import register as register_cycles_cli
     from app.datasets.cli import register as register_datasets_cli
     from app.notifications.cli import register as register_notifications_cli
@@ -113,3 +114,4 @@ def _register_cli(app: Flask) -> None:
     register_seed_cli(app)
     register_notifications_cli(app)
     register_datasets_cli(app)
+    register_audit_cli(app)

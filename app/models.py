@@ -1,7 +1,7 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
 
 from app.accounts.models import Agency, PeerGroup, User  # noqa: F401
-from app.audit.models import AuditEvent  # noqa: F401
+from app.audit.models import AuditChainHead, AuditEvent  # noqa: F401
 from app.cycles.models import Cycle, CycleParticipant  # noqa: F401
 from app.cycles.questionnaire import QuestionnaireItem, QuestionnaireRule  # noqa: F401
 from app.datasets import guard  # noqa: F401 - the frozen-cycle guard on every flush

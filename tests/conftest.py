@@ -79,9 +79,9 @@ def _rows_seeded_by_migrations() -> dict[str, list[dict]]:
 def _empty_database(app) -> None:
     """Delete every row, then put back what the migrations inserted (the default peer groups).
 
-    A frozen cycle's rows are guarded by triggers; the cleanup (and only the cleanup) steps
-    around them: PostgreSQL skips triggers in replica mode, SQLite drops them for the delete
-    and creates them again from their stored definitions."""
+    A frozen cycle's rows and the audit trail are guarded by triggers; the cleanup (and only
+    the cleanup) steps around them: PostgreSQL skips triggers in replica mode, SQLite drops
+    them for the delete and creates them again from their stored definitions."""
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as connection:
@@ -100,10 +100,11 @@ def _step_around_triggers(connection) -> list[str]:
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
         return []
-    frozen = connection.exec_driver_sql(
-        "SELECT 1 FROM cycle WHERE status IN ('approved', 'published') LIMIT 1"
+    guarded = connection.exec_driver_sql(
+        "SELECT 1 FROM cycle WHERE status IN ('approved', 'published') "
+        "UNION ALL SELECT 1 FROM audit_event LIMIT 1"
     ).first()
-    if frozen is None:
+    if guarded is None:
         return []
     triggers = connection.exec_driver_sql(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"

@@ -23,6 +23,7 @@ from app.accounts.forms import (
 from app.accounts.models import User
 from app.accounts.operations import authenticate, change_password, set_password
 from app.accounts.password_links import RESET, send_password_link, user_for_password_link
+from app.audit.operations import record_event, typed
 from app.extensions import db, limiter
 from app.forms_support import apply_field_errors
 from app.navigation import landing_url, safe_next
@@ -52,6 +53,9 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
+        record_event(
+            "auth", "login" if user else "login_failed", user, comment=typed(form.email.data)
+        )
         if user is not None:
             db.session.commit()
             language = session.get("lang")
@@ -60,6 +64,7 @@ def login():
                 session["lang"] = language
             login_user(user)
             return redirect(safe_next(request.args.get("next")) or landing_url(user))
+        db.session.commit()  # the failed attempt stays in the audit trail
         # Same words whether the account exists, is inactive or the password is wrong.
         form.password.errors.append(_("The e-mail address or the password is wrong."))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
@@ -69,6 +74,7 @@ def login():
 @login_required
 def logout():
     current_user.rotate_session_token()  # the old cookie is worthless even if replayed
+    record_event("auth", "logout", current_user)
     db.session.commit()
     logout_user()
     language = session.get("lang")
@@ -89,6 +95,7 @@ def change_password_view():
         except FieldErrors as error:
             apply_field_errors(form, error)
         else:
+            record_event("auth", "password_change", current_user)
             db.session.commit()
             login_user(current_user._get_current_object())  # this session stays; others end
             flash(_("Your password has been changed."), "success")

@@ -9,7 +9,9 @@ from app.timeutil import utcnow
 
 
 class AuditEvent(db.Model):
-    """One thing that happened, appended and never changed: a transition or a value change."""
+    """One thing that happened, appended and never changed: a transition, a value change, a
+    login. Each row carries the hash of the row before it, so a change anywhere in the trail
+    breaks the chain (`flask audit verify`); the database refuses UPDATE and DELETE."""
 
     __tablename__ = "audit_event"
 
@@ -25,5 +27,17 @@ class AuditEvent(db.Model):
     to_value: Mapped[str | None] = mapped_column(Text)
     comment: Mapped[str | None] = mapped_column(Text)
     request_id: Mapped[str | None] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
     actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+class AuditChainHead(db.Model):
+    """The one row holding the hash of the last audit event. Appending locks it, so appenders
+    take turns and the chain never forks."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_hash: Mapped[str] = mapped_column(String(64))

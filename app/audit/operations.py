@@ -1,7 +1,10 @@
 """Appending to the audit trail. There is deliberately no function to change or delete."""
 
+import re
+
 from flask import g, has_request_context
 
+from app.audit.chain import link
 from app.audit.models import AuditEvent
 from app.extensions import db
 from app.timeutil import utcnow
@@ -32,6 +35,7 @@ def record_event(
         comment=(comment or "").strip() or None,
         request_id=g.get("request_id") if has_request_context() else None,
     )
+    link(event)
     db.session.add(event)
     return event
 
@@ -47,3 +51,14 @@ def record_submission_event(kind: str, name: str, actor, submission, **details) 
         submission_id=submission.id,
         **details,
     )
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+
+
+def typed(text: str | None, limit: int = 254) -> str | None:
+    """What a user typed, safe to keep in the trail and to print in a log: no line breaks or
+    other control characters (no forged log lines), no more than `limit` characters."""
+    if text is None:
+        return None
+    return _CONTROL.sub("?", text)[:limit]

@@ -8,6 +8,7 @@ start without an explicit SECRET_KEY.
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 
@@ -84,6 +85,22 @@ class Config:
     SESSION_COOKIE_SECURE = PRODUCTION
     REMEMBER_COOKIE_SECURE = PRODUCTION
     SESSION_PROTECTION = "strong"
+    # The __Host- prefix binds the cookie to this host over HTTPS (ASVS V3.3.1).
+    SESSION_COOKIE_NAME = "__Host-session" if PRODUCTION else "session"
+    REMEMBER_COOKIE_DURATION = 0  # no remember-me: a login lasts one session
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
+    # Host headers the app answers to (others get 400): PUBLIC_URL's host, and locally
+    # localhost. Links in mail are built from PUBLIC_URL, never from the Host header.
+    TRUSTED_HOSTS = [
+        host.strip()
+        for host in os.environ.get(
+            "TRUSTED_HOSTS", f"{urlsplit(PUBLIC_URL).hostname},localhost,127.0.0.1"
+        ).split(",")
+        if host.strip()
+    ]
+    # Behind N reverse proxies, trust N X-Forwarded-* hops and no more (0: trust none).
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
     # A change against last year's approved value beyond this share is a warning to explain.
     PLAUSIBILITY_CHANGE_THRESHOLD = os.environ.get("PLAUSIBILITY_CHANGE_THRESHOLD", "0.30")

@@ -20,6 +20,13 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(overrides or {})
     Config.finalise(app.config)
 
+    if app.config["PROXY_COUNT"]:
+        # Only as many X-Forwarded-* hops as there are proxies: a client cannot spoof its
+        # address past them (the login limits count per address).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)

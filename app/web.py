@@ -1,12 +1,26 @@
 """Cross-cutting web concerns: locale, security headers, error pages, template helpers."""
 
+import time
 import uuid
 from decimal import Decimal, InvalidOperation
 
-from flask import g, has_request_context, render_template, request, session
+from flask import (
+    Response,
+    current_app,
+    flash,
+    g,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
+from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import SecurityError
 
 from app.database import begin_write
 from app.datasets.guard import CycleFrozen
@@ -54,6 +68,29 @@ def register(app):
         # another writer committed would fail with "database is locked" instead of waiting.
         if request.method in ("POST", "PUT", "PATCH", "DELETE"):
             begin_write(db.session)
+
+    @app.before_request
+    def _sessions_end_when_idle_or_old():
+        # ASVS V7.3.1 and V7.3.2: an idle session ends, and so does any session after a fixed
+        # time, whatever the activity; the user logs in again.
+        if request.endpoint == "static" or not current_user.is_authenticated:
+            return None
+        now = time.time()
+        started = session.setdefault("started_at", now)
+        idle = now - session.get("seen_at", now)
+        config = current_app.config
+        if idle > config["SESSION_IDLE_MINUTES"] * 60 or (
+            now - started > config["SESSION_ABSOLUTE_HOURS"] * 3600
+        ):
+            logout_user()
+            language = session.get("lang")
+            session.clear()
+            if language:
+                session["lang"] = language
+            flash(_("Your session has ended. Log in again to go on."), "info")
+            return redirect(url_for("accounts.login"))
+        session["seen_at"] = now
+        return None
 
     @app.after_request
     def _security_headers(response):
@@ -141,7 +178,10 @@ def _error_page(status: int, title, message):
 
 def _register_error_pages(app):
     @app.errorhandler(400)
-    def _bad_request(_error):
+    def _bad_request(error):
+        if isinstance(error, SecurityError):
+            # A Host header not ours: no page, whose links would be built from that host.
+            return Response("400 Bad Request: unknown host\n", 400, mimetype="text/plain")
         return _error_page(
             400, _("Bad request"), _("The request could not be understood. Go back and try again.")
         )

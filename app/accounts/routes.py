@@ -1,3 +1,5 @@
+import time
+
 from flask import (
     current_app,
     flash,
@@ -63,6 +65,7 @@ def login():
             if language:
                 session["lang"] = language
             login_user(user)
+            session["started_at"] = time.time()  # the absolute timeout counts from here
             return redirect(safe_next(request.args.get("next")) or landing_url(user))
         db.session.commit()  # the failed attempt stays in the audit trail
         # Same words whether the account exists, is inactive or the password is wrong.

@@ -15,7 +15,7 @@ from tests.browser import support
 from tests.browser.support import assert_accessible
 
 HOME = "Skatteverket"
-QUESTION_SUBJECT = "Total IT-kostnad"
+QUESTION_SUBJECT = "Inlämningen som helhet"
 QUESTION_TEXT = "Kostnaden har ökat med 38 %. Ingår det nya ärendehanteringssystemet?"
 ANSWER_TEXT = "Ja, under posten Drift och förvaltning."
 
@@ -99,7 +99,7 @@ def test_agency_and_reviewer_take_a_submission_from_draft_to_approved(
     expect(status_tag(review)).to_have_text("Inlämnad")
     review.get_by_role("button", name="Påbörja granskningen").click()
     expect(status_tag(review)).to_have_text("Under granskning")
-    review.get_by_label("Gäller").fill(QUESTION_SUBJECT)
+    review.get_by_label("Gäller").select_option(label=QUESTION_SUBJECT)
     review.get_by_label("Fråga", exact=True).fill(QUESTION_TEXT)
     review.get_by_role("button", name="Lägg till frågan").click()
     question = review.get_by_role("article", name=QUESTION_SUBJECT)
@@ -133,6 +133,7 @@ def test_agency_and_reviewer_take_a_submission_from_draft_to_approved(
     expect(status_tag(review)).to_have_text("Under granskning")
     answered = review.get_by_role("article", name=QUESTION_SUBJECT)
     expect(answered).to_contain_text(ANSWER_TEXT)
+    answered.get_by_label("Din kommentar till svaret").fill("Tack, det räcker.")
     answered.get_by_role("button", name="Markera som löst").click()
     expect(review.get_by_role("article", name=QUESTION_SUBJECT).locator(".tag")).to_have_text(
         "Löst"
@@ -166,7 +167,7 @@ def test_a_refused_action_answers_409_with_an_error_summary(
     first = page_as(reviewer)
     first.goto(f"{live_server}/submissions/{submission.id}")
     first.get_by_role("button", name="Påbörja granskningen").click()
-    first.get_by_label("Gäller").fill(QUESTION_SUBJECT)
+    first.get_by_label("Gäller").select_option(label=QUESTION_SUBJECT)
     first.get_by_label("Fråga", exact=True).fill(QUESTION_TEXT)
     first.get_by_role("button", name="Lägg till frågan").click()
     expect(first.get_by_role("button", name="Begär komplettering")).to_be_visible()
@@ -221,10 +222,10 @@ def test_the_summary_of_an_empty_question_leads_the_keyboard_to_the_field(
     review.get_by_role("button", name="Påbörja granskningen").click()
     expect(status_tag(review)).to_have_text("Under granskning")
 
-    # Both empty fields are named at once, each link leading to its own field.
+    # The empty question is named in the summary, its link leading to the field.
     click_and_expect_status(review, "Lägg till frågan", 422)
     assert_accessible(review)
-    for label, message in [("Gäller", "Ange vad frågan gäller."), ("Fråga", "Skriv frågan.")]:
+    for label, message in [("Fråga", "Skriv frågan.")]:
         field = review.get_by_label(label, exact=True)
         expect(field).to_have_attribute("aria-invalid", "true")
         link = review.get_by_role("alert").get_by_role("link", name=message)

@@ -74,6 +74,8 @@ class Config:
 
     PASSWORD_RESET_MAX_AGE_SECONDS = int(os.environ.get("PASSWORD_RESET_MAX_AGE", "3600"))
     PASSWORD_MIN_LENGTH = 12
+    # Administrators and reviewers must set up two-factor authentication before they work.
+    REQUIRE_2FA_FOR_STAFF = _bool("REQUIRE_2FA_FOR_STAFF", PRODUCTION)
 
     # Login attempts; a shared store (redis://…) is needed with several workers.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

@@ -75,7 +75,13 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     # Importing the routes attaches the views to their blueprints.
-    from app.accounts import admin_bp, admin_routes, peer_group_routes, routes  # noqa: F401
+    from app.accounts import (  # noqa: F401
+        admin_bp,
+        admin_routes,
+        peer_group_routes,
+        routes,
+        two_factor_routes,
+    )
     from app.accounts import bp as accounts_bp
     from app.cycles import bp as cycles_bp
     from app.cycles import questionnaire_routes  # noqa: F401

@@ -22,6 +22,7 @@ from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import SecurityError
 
+from app.accounts.two_factor_routes import must_use_two_factor
 from app.database import begin_write
 from app.datasets.guard import CycleFrozen
 from app.extensions import db
@@ -54,6 +55,9 @@ def select_locale():
         return "sv"  # CLI and background jobs speak the default language
     language = session.get("lang")
     return language if language in ("sv", "en") else "sv"
+
+
+SETUP_ENDPOINTS = {"static", "accounts.two_factor", "accounts.logout", "accounts.switch_language"}
 
 
 def register(app):
@@ -91,6 +95,19 @@ def register(app):
             return redirect(url_for("accounts.login"))
         session["seen_at"] = now
         return None
+
+    @app.before_request
+    def _staff_set_up_two_factor_first():
+        # With REQUIRE_2FA_FOR_STAFF, an administrator or reviewer without it can do nothing
+        # but set it up (or log out).
+        if (
+            request.endpoint in SETUP_ENDPOINTS
+            or not current_user.is_authenticated
+            or current_user.totp_enabled_at is not None
+            or not must_use_two_factor(current_user)
+        ):
+            return None
+        return redirect(url_for("accounts.two_factor"))
 
     @app.after_request
     def _security_headers(response):

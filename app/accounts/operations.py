@@ -1,6 +1,7 @@
 """Changes to agencies and users. They flush but never commit: the caller owns the transaction."""
 
 from dataclasses import dataclass
+from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -150,12 +151,23 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+@cache
+def _common_passwords() -> frozenset[str]:
+    # The 30 000 most common passwords of leaked lists, as zxcvbn ships them (ASVS V6.2.4).
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
 def password_problem(password: str) -> str | None:
+    """Length only, no composition rules (ASVS V6.2.1, V6.2.5), and not a common password."""
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
         return _("The password must be at least %(n)d characters long.", n=minimum)
     if len(password) > 128:
         return _("The password can be at most 128 characters long.")
+    if password.lower() in _common_passwords():
+        return _("This password is one of the most common ones. Choose another.")
     return None
 
 

@@ -25,6 +25,7 @@ from app.accounts.forms import (
 from app.accounts.models import User
 from app.accounts.operations import authenticate, change_password, set_password
 from app.accounts.password_links import RESET, send_password_link, user_for_password_link
+from app.accounts.two_factor import second_factor_ok
 from app.audit.operations import record_event, typed
 from app.extensions import db, limiter
 from app.forms_support import apply_field_errors
@@ -55,22 +56,83 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
+        if user is not None and user.totp_enabled_at is not None:
+            record_event("auth", "password_ok", user)
+            db.session.commit()
+            start_second_factor(user, request.args.get("next"))
+            return redirect(url_for("accounts.second_factor"))
         record_event(
             "auth", "login" if user else "login_failed", user, comment=typed(form.email.data)
         )
         if user is not None:
             db.session.commit()
-            language = session.get("lang")
-            session.clear()  # a fresh session at login: no fixation
-            if language:
-                session["lang"] = language
-            login_user(user)
-            session["started_at"] = time.time()  # the absolute timeout counts from here
+            begin_session(user)
             return redirect(safe_next(request.args.get("next")) or landing_url(user))
         db.session.commit()  # the failed attempt stays in the audit trail
         # Same words whether the account exists, is inactive or the password is wrong.
         form.password.errors.append(_("The e-mail address or the password is wrong."))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
+
+
+def begin_session(user) -> None:
+    """A fresh session for the user (no fixation), the language kept."""
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+    login_user(user)
+    session["started_at"] = time.time()  # the absolute timeout counts from here
+
+
+SECOND_FACTOR_MINUTES = 5
+
+
+def start_second_factor(user, next_url: str | None) -> None:
+    """The password was right; the session knows whose code to ask for, for a few minutes."""
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+    session["pending_2fa"] = {
+        "user": user.id,
+        "token": user.session_token,
+        "until": time.time() + SECOND_FACTOR_MINUTES * 60,
+        "next": safe_next(next_url),
+    }
+
+
+def _pending_user():
+    pending = session.get("pending_2fa")
+    if not pending or pending["until"] < time.time():
+        return None
+    user = db.session.get(User, pending["user"])
+    if user is None or not user.active or user.session_token != pending["token"]:
+        return None
+    return user
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def second_factor():
+    user = _pending_user()
+    if user is None:
+        session.pop("pending_2fa", None)
+        flash(_("Log in again."), "info")
+        return redirect(url_for("accounts.login"))
+    error = None
+    if request.method == "POST":
+        if second_factor_ok(user, request.form.get("code", "")):
+            next_url = session["pending_2fa"].get("next")
+            record_event("auth", "login", user, comment="two-factor")
+            db.session.commit()
+            begin_session(user)
+            return redirect(next_url or landing_url(user))
+        record_event("auth", "second_factor_failed", user)
+        db.session.commit()
+        error = _(
+            "The code is not right. Enter the six digits the app shows now, or a recovery code."
+        )
+    return render_template("accounts/second_factor.html", error=error), 422 if error else 200
 
 
 @bp.post("/logout")

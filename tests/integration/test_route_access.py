@@ -17,12 +17,15 @@ PUBLIC = {
     "accounts.request_password_reset",
     "accounts.set_password_from_link",
     "accounts.switch_language",
+    # The second step of a login: it answers only to a session whose password was right.
+    "accounts.second_factor",
 }
 
 # Who may use each protected route (beyond that, 403 or 404).
 ROLES = {
     "accounts.logout": {"admin", "reviewer", "agency_editor", "agency_viewer"},
     "accounts.change_password_view": {"admin", "reviewer", "agency_editor", "agency_viewer"},
+    "accounts.two_factor": {"admin", "reviewer", "agency_editor", "agency_viewer"},
     "cycles.admin_overview": {"admin"},
     "cycles.new_cycle": {"admin"},
     "cycles.edit_cycle": {"admin"},

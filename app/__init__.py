@@ -27,6 +27,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
         hops = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    from app import logs
+
+    logs.configure(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
@@ -117,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from app.accounts.cli import register as register_accounts_cli
     from app.audit.cli import register as register_audit_cli
+    from app.backup import register as register_backup_cli
     from app.cycles.cli import register as register_cycles_cli
     from app.datasets.cli import register as register_datasets_cli
     from app.notifications.cli import register as register_notifications_cli
@@ -128,3 +132,4 @@ def _register_cli(app: Flask) -> None:
     register_notifications_cli(app)
     register_datasets_cli(app)
     register_audit_cli(app)
+    register_backup_cli(app)

@@ -261,7 +261,9 @@ def _register_error_pages(app):
         return _error_page(429, _("Too many attempts"), _("Wait a minute and try again."))
 
     @app.errorhandler(500)
-    def _server_error(_error):
+    def _server_error(error):
+        original = getattr(error, "original_exception", None) or error
+        current_app.logger.error("Unhandled error %s", type(original).__name__, exc_info=original)
         return _error_page(
             500,
             _("Something went wrong"),

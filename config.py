@@ -103,6 +103,7 @@ class Config:
     ]
     # Behind N reverse proxies, trust N X-Forwarded-* hops and no more (0: trust none).
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    JSON_LOGS = _bool("JSON_LOGS")  # on in production anyway
 
     # A change against last year's approved value beyond this share is a warning to explain.
     PLAUSIBILITY_CHANGE_THRESHOLD = os.environ.get("PLAUSIBILITY_CHANGE_THRESHOLD", "0.30")

@@ -86,6 +86,12 @@ def _register_blueprints(app: Flask) -> None:
         two_factor_routes,
     )
     from app.accounts import bp as accounts_bp
+    from app.api import bp as api_bp
+    from app.api import routes as api_routes  # noqa: F401
+    from app.api import (
+        token_routes,  # noqa: F401
+        tokens_bp,
+    )
     from app.cycles import bp as cycles_bp
     from app.cycles import questionnaire_routes  # noqa: F401
     from app.cycles import routes as cycle_routes  # noqa: F401
@@ -113,12 +119,18 @@ def _register_blueprints(app: Flask) -> None:
         outbox_bp,
         datasets_bp,
         reports_bp,
+        api_bp,
+        tokens_bp,
     ):
         app.register_blueprint(blueprint)
+    from app.extensions import csrf
+
+    csrf.exempt(api_bp)  # no cookie is accepted there, so there is nothing to forge
 
 
 def _register_cli(app: Flask) -> None:
     from app.accounts.cli import register as register_accounts_cli
+    from app.api.cli import register as register_api_cli
     from app.audit.cli import register as register_audit_cli
     from app.backup import register as register_backup_cli
     from app.cycles.cli import register as register_cycles_cli
@@ -133,3 +145,4 @@ def _register_cli(app: Flask) -> None:
     register_datasets_cli(app)
     register_audit_cli(app)
     register_backup_cli(app)
+    register_api_cli(app)

@@ -26,10 +26,13 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure(app) -> None:
-    if app.config.get("TESTING") and not app.config.get("JSON_LOGS"):
-        return  # pytest captures plain logs
+    """JSON lines in production (or with JSON_LOGS=1); plain logs for people otherwise."""
+    if not (app.config.get("PRODUCTION") or app.config.get("JSON_LOGS")):
+        return
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
     root.handlers = [handler]
-    root.setLevel(logging.INFO)
+    root.setLevel(logging.WARNING)  # libraries: warnings and errors only
+    for name in ("app", app.logger.name):
+        logging.getLogger(name).setLevel(logging.INFO)

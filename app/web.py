@@ -53,6 +53,8 @@ CSP = (
 def select_locale():
     if not has_request_context():
         return "sv"  # CLI and background jobs speak the default language
+    if g.get("api_locale"):
+        return g.api_locale  # the API speaks the caller's Accept-Language
     language = session.get("lang")
     return language if language in ("sv", "en") else "sv"
 
@@ -77,7 +79,9 @@ def register(app):
     def _sessions_end_when_idle_or_old():
         # ASVS V7.3.1 and V7.3.2: an idle session ends, and so does any session after a fixed
         # time, whatever the activity; the user logs in again.
-        if request.endpoint == "static" or not current_user.is_authenticated:
+        if request.blueprint == "api" or request.endpoint == "static":
+            return None  # the API has no session: a token, every time
+        if not current_user.is_authenticated:
             return None
         now = time.time()
         started = session.setdefault("started_at", now)
@@ -101,7 +105,8 @@ def register(app):
         # With REQUIRE_2FA_FOR_STAFF, an administrator or reviewer without it can do nothing
         # but set it up (or log out).
         if (
-            request.endpoint in SETUP_ENDPOINTS
+            request.blueprint == "api"
+            or request.endpoint in SETUP_ENDPOINTS
             or not current_user.is_authenticated
             or current_user.totp_enabled_at is not None
             or not must_use_two_factor(current_user)

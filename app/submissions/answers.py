@@ -143,6 +143,71 @@ def save_section(
     return outcome
 
 
+class StaleVersion(Exception):
+    pass
+
+
+def set_values(submission: Submission, values: dict, posted_version: int, actor, reason: str = ""):
+    """Set some values at once, all or nothing (the API's PATCH): {"code" or "code:forecast":
+    a JSON number, a string for text items, or None to clear}. Returns {key: Finding} and
+    stores nothing when any value is wrong; raises StaleVersion on an old version. Flush,
+    never commit."""
+    if posted_version != submission.version:
+        raise StaleVersion(submission.version)
+    items = {item.code: item for item in items_of(submission.cycle_id)}
+    errors, accepted = {}, []
+    for key, raw in values.items():
+        code, _sep, period = key.partition(":")
+        period = period or OUTCOME
+        item = items.get(code)
+        if item is None or period not in item_spec(item).periods:
+            errors[key] = Finding("error", "unknown_item", code, period, {})
+            continue
+        value, problem = _from_json(item, raw, period)
+        problem = problem or check_value(item_spec(item), value, period)
+        if problem:
+            errors[key] = problem
+        else:
+            accepted.append((item, period, value))
+    if errors:
+        return errors
+    stored = stored_values(submission.id)
+    new_version, changed = submission.version + 1, 0
+    for item, period, value in accepted:
+        changed += _store(
+            submission,
+            stored.get((item.code, period)),
+            item,
+            period,
+            value,
+            new_version,
+            actor,
+            reason,
+        )
+    if changed:
+        submission.updated_at = utcnow()
+    db.session.flush()
+    return {}
+
+
+def _from_json(item: QuestionnaireItem, raw, period: str):
+    if raw is None:
+        return None, None
+    if item.kind in NUMERIC_KINDS:
+        if isinstance(raw, bool) or not isinstance(raw, int | float):
+            return None, Finding("error", "not_a_number", item.code, period, {"reason": "empty"})
+        try:
+            number = Decimal(str(raw))
+        except ArithmeticError:
+            number = None
+        if number is None or not number.is_finite() or abs(number) >= Decimal("1e16"):
+            return None, Finding("error", "above_max", item.code, period, {"max": Decimal("1e15")})
+        return number, None
+    if not isinstance(raw, str):
+        return None, Finding("error", "not_text", item.code, period, {})
+    return parse_input(item, raw, period)
+
+
 def correct_value(submission: Submission, item_code: str, raw: str, actor, reason: str):
     """Correct one outcome value during clarification, the reason recorded with old and new.
     Returns (old, new) as stored texts, None when nothing changed, or a Finding when the value

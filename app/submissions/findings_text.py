@@ -43,6 +43,8 @@ def finding_text(finding: Finding, rule_labels: dict[str, str] | None = None) ->
     p = finding.params
     texts = {
         "required": lambda: _("Answer this question."),
+        "unknown_item": lambda: _("There is no such question in this questionnaire."),
+        "not_text": lambda: _("Enter a text."),
         "not_a_number": lambda: str(NOT_A_NUMBER_TEXT[p["reason"]]),
         "too_long": lambda: _("The text can be at most %(n)d characters.", n=p["max"]),
         "whole_number": lambda: _("Enter a whole number."),

@@ -19,7 +19,13 @@ PUBLIC = {
     "accounts.switch_language",
     # The second step of a login: it answers only to a session whose password was right.
     "accounts.second_factor",
+    # The API's description and its page; the API itself takes tokens, not sessions (below).
+    "api.openapi_json",
+    "api.docs",
 }
+
+# The API's operations answer a missing or bad token with 401 (tested in test_api.py).
+TOKEN_ONLY = "api."
 
 # Who may use each protected route (beyond that, 403 or 404).
 ROLES = {
@@ -79,6 +85,10 @@ ROLES = {
     "reports.batch_page": {"admin", "reviewer"},
     "reports.request_batch_view": {"admin", "reviewer"},
     "reports.batch_download": {"admin", "reviewer"},
+    "tokens.own_tokens": {"admin", "reviewer", "agency_editor", "agency_viewer"},
+    "tokens.revoke_own": {"admin", "reviewer", "agency_editor", "agency_viewer"},
+    "tokens.every_token": {"admin"},
+    "tokens.revoke_any": {"admin"},
     "outbox.index": {"admin"},
     "outbox.show": {"admin"},
     "outbox.resend_view": {"admin"},
@@ -114,6 +124,8 @@ def _url(rule, ids):
         values["year"] = 2026
     if "section" in values:
         values["section"] = "it_costs"
+    if "id" in values:
+        values["id"] = 1
     if "org_number" in values:
         values["org_number"] = "2021000000"
     if "kind" in values:
@@ -126,7 +138,11 @@ def _url(rule, ids):
 
 
 def test_every_route_is_classified(app):
-    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    endpoints = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if not rule.endpoint.startswith(TOKEN_ONLY) or rule.endpoint in PUBLIC
+    }
     assert endpoints - PUBLIC - ROLES.keys() == set(), "classify the new routes above"
     assert ROLES.keys() - endpoints == set(), "remove routes that no longer exist"
 
@@ -137,6 +153,10 @@ def test_anonymous_requests_to_protected_routes_go_to_login(app, client):
         if rule.endpoint in PUBLIC:
             continue
         response = client.request(method, _url(rule, {}), data={"csrf_token": token})
+        if rule.endpoint.startswith(TOKEN_ONLY):
+            assert response.status_code == 401, (rule, method, response.status_code)
+            assert response.mimetype == "application/problem+json", rule
+            continue
         assert response.status_code == 302, (rule, method, response.status_code)
         assert response.headers["Location"].startswith("/login"), rule
 
@@ -148,7 +168,9 @@ def test_roles_outside_a_route_get_403_or_404(app, client, login, role):
     ids = {"agency_id": agency.id, "user_id": user.id, "submission_id": 1, "group_id": 1}
     token = client.csrf_token()
     for rule, method in _routes(app):
-        if rule.endpoint in PUBLIC or role in ROLES[rule.endpoint]:
+        if rule.endpoint in PUBLIC or rule.endpoint.startswith(TOKEN_ONLY):
+            continue
+        if role in ROLES[rule.endpoint]:
             continue
         response = client.request(method, _url(rule, ids), data={"csrf_token": token})
         assert response.status_code in (403, 404), (rule, method, response.status_code)

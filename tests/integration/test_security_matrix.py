@@ -77,8 +77,8 @@ def test_every_post_without_a_csrf_token_gets_a_clear_400(app, client, login):
     ids["user_id"] = user.id
     before = _dump()
     for rule, method in _routes(app):
-        if method != "POST":
-            continue
+        if method != "POST" or rule.endpoint.startswith("api."):
+            continue  # the API takes no cookie, so there is nothing to forge (test_api.py)
         response = client.post(_url(rule, ids), {"text": "x"}, csrf=False)
         assert response.status_code == 400, (rule.rule, response.status_code)
         assert "Formuläret har gått ut" in response.get_data(as_text=True), rule.rule

@@ -58,7 +58,11 @@ class ChainCheck:
 
 
 def verify_chain(batch: int = 1000) -> ChainCheck:
-    """Walk the trail in order, in batches, recomputing every hash."""
+    """Walk the trail in order, in batches, recomputing every hash — all in one snapshot of
+    the database, so events appended meanwhile are not mistaken for missing ones."""
+    db.session.rollback()
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     expected_prev, checked, last_id = GENESIS, 0, 0
     while True:
         events = db.session.scalars(

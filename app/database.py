@@ -1,11 +1,22 @@
 """Connection settings SQLite needs, and taking the write lock at the start of a change."""
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session
 
 WRITE_LOCK_OPTION = "granska_write_lock"
 _WROTE = "granska_wrote"
+
+
+@event.listens_for(Session, "before_flush")
+def _no_nul_characters(session, _context, _instances):
+    """PostgreSQL cannot store NUL in a text, SQLite can: neither gets one, whichever path a
+    text came by (a form, the API, an upload)."""
+    for obj in (*session.new, *session.dirty):
+        for attribute in inspect(obj).mapper.column_attrs:
+            value = getattr(obj, attribute.key, None)
+            if isinstance(value, str) and "\x00" in value:
+                setattr(obj, attribute.key, value.replace("\x00", ""))
 
 
 @event.listens_for(Session, "after_flush")

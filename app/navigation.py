@@ -18,11 +18,14 @@ def landing_url(user) -> str:
 
 def safe_next(target: str | None) -> str | None:
     """Only paths on this site: never another host, never a scheme-relative //host."""
-    if not target:
+    if not target or not target.startswith("/") or target.startswith("//"):
         return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return None  # no backslash tricks, and no line break that could split a header
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # e.g. "//[evil" is not even a URL
         return None
-    if "\\" in target:
+    if parts.scheme or parts.netloc:
         return None
     return target

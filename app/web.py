@@ -195,6 +195,11 @@ def _error_page(status: int, title, message):
     # A refused or failed change may have left rows pending; rendering the page must not try
     # to write them (the menu's unread count runs a query, and a query flushes).
     db.session.rollback()
+    if request.path.startswith("/api/"):
+        # The API answers in problem+json whatever went wrong, even before its views.
+        from app.api.problems import ApiProblem, problem_response
+
+        return problem_response(ApiProblem(status, f"http-{status}", str(title), str(message)))
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 

@@ -41,6 +41,12 @@ class ImportResult:
 
 
 def _decode(content: bytes) -> str | None:
+    # Excel saves "Unicode text" as UTF-16 with a byte order mark.
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return content.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return content.decode(encoding)
@@ -50,6 +56,16 @@ def _decode(content: bytes) -> str | None:
 
 
 def _read_rows(content: bytes, result: ImportResult) -> list[tuple[int, dict]] | None:
+    try:
+        return _rows(content, result)
+    except csv.Error:
+        result.errors.append(
+            RowError(1, "", _("The file is not a CSV file that can be read. Save it as CSV."))
+        )
+        return None
+
+
+def _rows(content: bytes, result: ImportResult) -> list[tuple[int, dict]] | None:
     text = _decode(content)
     if text is None or not text.strip():
         result.errors.append(RowError(1, "", _("The file is empty or not a text (CSV) file.")))
@@ -98,6 +114,12 @@ def _check_row(
     errors_before = len(result.errors)
     if not row["name"]:
         result.errors.append(RowError(line, "name", _("The name is missing.")))
+    elif len(row["name"]) > 200:
+        result.errors.append(RowError(line, "name", _("The name is longer than 200 characters.")))
+    if len(row["ministry"]) > 120:
+        result.errors.append(
+            RowError(line, "ministry", _("The ministry is longer than 120 characters."))
+        )
     try:
         org_number = normalise_org_number(row["org_number"])
         if org_number in seen:

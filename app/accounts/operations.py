@@ -58,11 +58,31 @@ def update_agency(agency: Agency, data: AgencyData) -> None:
     db.session.flush()
 
 
+def _required_text(fields: dict[str, tuple[str, int, str]]) -> dict[str, str]:
+    """{field: (text, maximum length, message)} → the stripped texts, or FieldErrors: a text
+    of spaces alone (no-break spaces too) is no text."""
+    cleaned, errors = {}, {}
+    for name, (text, limit, message) in fields.items():
+        value = " ".join((text or "").split())
+        if not value or len(value) > limit:
+            errors[name] = message
+        cleaned[name] = value
+    if errors:
+        raise FieldErrors(errors)
+    return cleaned
+
+
 def _apply_agency_data(agency: Agency, data: AgencyData) -> None:
+    texts = _required_text(
+        {
+            "name": (data.name, 200, _("Enter the agency's name, at most 200 characters.")),
+            "ministry": (data.ministry, 120, _("Enter the ministry, at most 120 characters.")),
+        }
+    )
     agency.org_number = _checked_org_number(data.org_number, agency.id)
-    agency.name = data.name.strip()
+    agency.name = texts["name"]
     agency.peer_group_id = data.peer_group_id
-    agency.ministry = data.ministry.strip()
+    agency.ministry = texts["ministry"]
     agency.contact_email = data.contact_email.strip().lower()
 
 
@@ -104,10 +124,16 @@ def _checked_agency(role: str, agency_id: int | None) -> int | None:
     return agency_id
 
 
+def _user_name(name: str) -> str:
+    return _required_text({"name": (name, 200, _("Enter the name, at most 200 characters."))})[
+        "name"
+    ]
+
+
 def create_user(data: UserData, password: str | None = None) -> User:
     user = User(
         email=_checked_email(data.email, None),
-        name=data.name.strip(),
+        name=_user_name(data.name),
         role=Role(data.role).value,
         agency_id=_checked_agency(data.role, data.agency_id),
         password_hash=hash_password(password) if password else None,
@@ -122,7 +148,7 @@ def update_user(user: User, data: UserData, actor: User) -> None:
     if user.id == actor.id and data.role != user.role:
         raise FieldErrors({"role": _("You cannot change your own role.")})
     user.email = _checked_email(data.email, user.id)
-    user.name = data.name.strip()
+    user.name = _user_name(data.name)
     agency_id = _checked_agency(data.role, data.agency_id)
     if (user.role, user.agency_id) != (data.role, agency_id):
         user.rotate_session_token()  # access changes take effect at once

@@ -41,7 +41,7 @@ def _matching_step(secret: str, code: str) -> int | None:
     """The 30-second step whose code this is (the current one, or one step either side for
     clocks a little apart), or None."""
     code = "".join(code.split())
-    if not (code.isdigit() and len(code) == 6):
+    if not (code.isascii() and code.isdigit() and len(code) == 6):
         return None
     totp, now = pyotp.TOTP(secret), int(time.time())
     for offset in (0, -1, 1):

@@ -25,4 +25,6 @@ def problem_response(problem: ApiProblem):
     response = jsonify(body)
     response.status_code = problem.status
     response.mimetype = "application/problem+json"
+    if problem.status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="granska"'
     return response

@@ -26,6 +26,7 @@ from app.datasets.access import can_read_results
 from app.datasets.exports import export
 from app.datasets.freezing import snapshot_of
 from app.extensions import db, limiter
+from app.pagination import MAX_ID, small_int
 from app.review.models import Question, QuestionStatus
 from app.review.questions import (
     answer_question,
@@ -97,8 +98,16 @@ def operation(path: str, method: str, summary: str, who: str, **spec):
                 if method != "GET":
                     begin_write(db.session)
                 user = _authenticate()
+                for name in ("year", "id"):
+                    if name in kwargs and not 0 < kwargs[name] <= MAX_ID:
+                        raise _not_found()  # the database could not even hold it
                 if method != "GET":
-                    record_event("api", f"{method} {path}", user, comment=g.api_token.prefix)
+                    record_event(
+                        "api",
+                        f"{method} {view.__name__}"[:60],
+                        user,
+                        comment=f"{path} (token {g.api_token.prefix}…)",
+                    )
                 response = view(user, **kwargs)
                 db.session.commit()
                 return response
@@ -301,7 +310,7 @@ def list_submissions(user, year):
     from app.accounts.models import Agency
 
     page = request.args.get("page", "1")
-    number = int(page) if page.isdigit() and int(page) > 0 else 1
+    number = max(small_int(page, maximum=1_000_000) or 1, 1)
     result = db.paginate(
         statement.order_by(Agency.org_number), page=number, per_page=PER_PAGE, error_out=False
     )
@@ -391,9 +400,9 @@ def _if_match() -> int:
     header = request.headers.get("If-Match", "").strip().strip('"').removeprefix("W/").strip('"')
     if not header:
         raise ApiProblem(428, "if_match_required", _("Send If-Match with the version you read."))
-    if not header.isdigit():
+    if small_int(header) is None:
         raise ApiProblem(412, "stale", _("The version in If-Match is not the current one."))
-    return int(header)
+    return small_int(header)
 
 
 IF_MATCH = [{"name": "If-Match", "in": "header", "required": True, "schema": {"type": "string"}}]
@@ -675,6 +684,18 @@ def cycle_transition(user, year):
 # --- questions -------------------------------------------------------------------------------
 
 
+def _as_typed(correction) -> str:
+    """A correction as the pages take it: a JSON number written the Swedish way."""
+    if correction is None or isinstance(correction, bool):
+        return ""
+    if isinstance(correction, int | float):
+        try:
+            return format(Decimal(str(correction)), "f").replace(".", ",")
+        except InvalidOperation:
+            return str(correction)
+    return str(correction)
+
+
 def _question_json(question: Question) -> dict:
     return {
         "id": question.id,
@@ -763,7 +784,7 @@ def answer(user, year, org_number, id):
         raise _forbidden()
 
     def act(sub, question, text, actor, correction):
-        answer_question(sub, question, text, actor, "" if correction is None else str(correction))
+        answer_question(sub, question, text, actor, _as_typed(correction))
 
     return _settle(user, year, org_number, id, act, "answer", "correction")
 
@@ -813,6 +834,7 @@ def reopen(user, year, org_number, id):
             "schema": {"enum": ["json", "csv", "xlsx"]},
         }
     ],
+    media=["text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"],
 )
 def dataset(user, year):
     cycle = _visible_cycle(user, year)

@@ -81,7 +81,7 @@ RULE = obj(
         "code": STRING,
         "kind": STRING,
         "target": STRING,
-        "operands": {"type": "array", "items": STRING},
+        "operands": {"type": "array", "items": nullable("string")},
         "label": obj({"sv": STRING, "en": STRING}),
     }
 )
@@ -163,25 +163,38 @@ VALUES_PATCH = {
 PROJECT_INPUT = {
     "type": "object",
     "properties": {
-        key: value
-        for key, value in PROJECT["properties"].items()
-        if key not in ("id", "rebaselines")
-    }
-    | {
+        "name": {"type": "string", "minLength": 1, "maxLength": 200},
+        "description": STRING,
+        "orientation": {"enum": ["develop", "efficiency"]},
+        "status": {"enum": ["ongoing", "reorienting", "completed", "cancelled"]},
+        "start_date": DAY,
+        "end_date": {**DAY, "description": "The currently planned end date"},
+        "budget": {**NUMBER, "minimum": 0, "description": "The current budget, tkr"},
+        "cost_to_date": {**NUMBER, "minimum": 0},
+        "forecast_at_completion": {**NUMBER, "minimum": 0},
         "collaboration": STRING,
+        "risk_benefits": {"enum": ["low", "medium", "high"]},
+        "risk_budget": {"enum": ["low", "medium", "high"]},
+        "risk_time": {"enum": ["low", "medium", "high"]},
+        "benefits_analysed": BOOLEAN,
+        "benefits_plan": BOOLEAN,
+        "benefits_owner": BOOLEAN,
         "expected_benefits": STRING,
         "benefit_measure": STRING,
         "benefit_target": STRING,
         "realised_benefits": STRING,
-        "rebaseline_reason": STRING,
+        "rebaseline_reason": {
+            **STRING,
+            "description": "Required when budget or end_date changes an existing project",
+        },
     },
     "required": [
         "name",
         "orientation",
         "status",
         "start_date",
-        "original_end_date",
-        "original_budget",
+        "end_date",
+        "budget",
         "forecast_at_completion",
         "risk_benefits",
         "risk_budget",

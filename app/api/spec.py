@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 from app.api import schemas
 
 OPERATIONS: list["Operation"] = []
-PARAMETER_SCHEMAS = {"year": {"type": "integer"}, "id": {"type": "integer"}}
+PARAMETER_SCHEMAS = {
+    "year": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+    "id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+}
 
 
 @dataclass
@@ -21,12 +24,14 @@ class Operation:
     responses: dict[int, tuple[str, dict | None]] = field(default_factory=dict)
     query: list[dict] = field(default_factory=list)
     headers: list[dict] = field(default_factory=list)
+    media: list[str] = field(default_factory=list)  # other media types of the 200 response
 
 
 def flask_rule(path: str) -> str:
     rule = path
     for name, schema in PARAMETER_SCHEMAS.items():
-        kind = "int" if schema["type"] == "integer" else "string"
+        # Signed, so that -1 reaches the view and gets a problem+json 404 like any other id.
+        kind = "int(signed=True)" if schema["type"] == "integer" else "string"
         rule = rule.replace("{" + name + "}", f"<{kind}:{name}>")
     return rule.replace("{", "<").replace("}", ">")
 
@@ -60,14 +65,19 @@ PROBLEMS = {
 }
 
 
-def _response(description: str, schema: dict | None) -> dict:
+def _response(description: str, schema: dict | None, media: dict | None = None) -> dict:
     if schema is None:
         return {"description": description}
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+    content = {"application/json": {"schema": schema}}
+    content.update({media_type: {"schema": {}} for media_type in media or ()})
+    return {"description": description, "content": content}
 
 
 def _operation(op: Operation) -> dict:
-    responses = {str(code): _response(*pair) for code, pair in op.responses.items()}
+    responses = {
+        str(code): _response(*pair, op.media if code == 200 else None)
+        for code, pair in op.responses.items()
+    }
     problems = [401, 403, 404, 409, 429]
     if op.request is not None:
         problems += [400, 415, 422]

@@ -9,6 +9,7 @@ from app.api import tokens_bp
 from app.api.models import ApiToken
 from app.api.tokens import DEFAULT_DAYS, all_tokens, create_token, revoke, tokens_of
 from app.extensions import db
+from app.pagination import small_int
 
 
 @tokens_bp.route("/account/tokens", methods=["GET", "POST"])
@@ -17,7 +18,7 @@ def own_tokens():
     errors, created, typed = {}, None, {}
     if request.method == "POST":
         typed = {"name": request.form.get("name", ""), "days": request.form.get("days", "")}
-        days = int(typed["days"]) if typed["days"].strip().isdigit() else None
+        days = small_int(typed["days"])
         try:
             token, raw = create_token(current_user, typed["name"], days)
         except FieldErrors as error:

@@ -46,8 +46,20 @@ class CycleData:
     escalate_after_days: int = 14
 
 
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+
+
 def _check_dates(data: CycleData) -> None:
     errors = {}
+    if not " ".join((data.title or "").split()):
+        errors["title"] = _("Enter a title.")
+    for name in ("opens_on", "submission_deadline", "review_deadline"):
+        if not EARLIEST <= getattr(data, name) <= LATEST:
+            errors[name] = _("Enter a date between 2000 and 2100.")
+    if errors:
+        raise FieldErrors(errors)
+    if (data.review_deadline - data.opens_on).days > 3 * 366:
+        errors["review_deadline"] = _("A cycle lasts at most three years from its opening.")
     if data.submission_deadline < data.opens_on:
         errors["submission_deadline"] = _("The submission deadline must come after the opening.")
     if data.review_deadline < data.submission_deadline:

@@ -34,6 +34,7 @@ from app.cycles.services import (
 from app.datasets.freezing import snapshot_of
 from app.extensions import db
 from app.forms_support import apply_field_errors
+from app.pagination import small_int
 from app.workflow_messages import refusal_message, trigger_label
 from workflows.cycle import CYCLE_WORKFLOW
 
@@ -184,7 +185,7 @@ def participants(year):
     error = None
     chosen = set(participant_ids(cycle))
     if request.method == "POST":
-        chosen = {int(v) for v in request.form.getlist("agency") if v.isdigit()}
+        chosen = {n for v in request.form.getlist("agency") if (n := small_int(v)) is not None}
         try:
             set_participants(cycle, sorted(chosen))
         except FieldErrors as refusal:

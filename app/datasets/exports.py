@@ -4,6 +4,7 @@ carrying the digest: CSV for Swedish Excel, CSV for programs, XLSX, and the cano
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,8 +17,8 @@ from app.submissions.findings_text import KEY_FIGURES, key_figure_label
 from app.submissions.labels import SECTION_LABELS
 
 FORMATS = {
-    "csv-sv": ("text/csv; charset=utf-8", "csv"),
-    "csv": ("text/csv; charset=utf-8", "csv"),
+    "csv-sv": ("text/csv", "csv"),  # the response adds "; charset=utf-8"
+    "csv": ("text/csv", "csv"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
     "json": ("application/json", "json"),
 }
@@ -115,8 +116,8 @@ def _csv_cell(value, swedish: bool) -> str:
             format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
         )
         return text.replace(".", ",") if swedish else text
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text  # no formulas in Excel
+    text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", str(value))
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t") else text  # no formulas
 
 
 def _sheet(workbook, title: str, header: list[str], rows) -> None:

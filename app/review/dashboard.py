@@ -3,6 +3,7 @@ resolution figures. Each is a fixed number of queries, whatever the number of ag
 
 import csv
 import io
+import re
 import statistics
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +20,8 @@ from app.review.models import Question, QuestionEntry, QuestionStatus, QuestionS
 from app.submissions.models import Submission
 from app.timeutil import utcnow
 
+# Control characters would hide a formula's first character from the check below.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 UNRESOLVED = "unresolved"
 STATUS_CHOICES = (UNRESOLVED, *(status.value for status in QuestionStatus))
 
@@ -154,8 +157,8 @@ def resolution_figures(filters: QuestionFilter) -> ResolutionFigures:
 def _cell(value) -> str:
     """A cell a spreadsheet shows as text: a leading = + - @ would start a formula there
     (CSV injection), so such a cell gets a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    text = _CONTROL.sub("", "" if value is None else str(value))
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t") else text
 
 
 def questions_csv(filters: QuestionFilter, status_label, section_label) -> str:

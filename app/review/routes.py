@@ -9,7 +9,7 @@ from app.accounts.models import Role
 from app.accounts.operations import peer_groups
 from app.extensions import db
 from app.labels import question_status_label
-from app.pagination import paginate
+from app.pagination import paginate, small_int
 from app.review import bp
 from app.review.comparison import compare
 from app.review.dashboard import (
@@ -41,7 +41,7 @@ staff_only = roles_required(Role.REVIEWER, Role.ADMIN)
 
 def _int_arg(name: str) -> int | None:
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return small_int(value)
 
 
 def _queue_filter(years: list[int]) -> QueueFilter:

@@ -5,6 +5,7 @@ nothing typed is lost. A save made on an old version of the submission is refuse
 values that changed meanwhile, and by whom.
 """
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -33,6 +34,15 @@ from workflows.submission import SubmissionStatus
 
 EDITABLE_STATES = frozenset({SubmissionStatus.DRAFT, SubmissionStatus.CLARIFICATION})
 MAX_TEXT = 5000
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_control_characters(text: str) -> str:
+    """Pasted text can carry invisible control characters that no file format takes (an
+    Excel export would fail on them); line breaks and tabs stay."""
+    return _CONTROL.sub("", text)
 
 
 def field_name(code: str, period: str) -> str:
@@ -85,7 +95,7 @@ def parse_input(item: QuestionnaireItem, raw: str, period: str = OUTCOME):
             )
     if len(text) > MAX_TEXT:
         return None, Finding("error", "too_long", item.code, period, {"max": MAX_TEXT})
-    return text, None
+    return without_control_characters(text), None
 
 
 @dataclass

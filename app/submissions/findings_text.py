@@ -46,6 +46,7 @@ def finding_text(finding: Finding, rule_labels: dict[str, str] | None = None) ->
         "unknown_item": lambda: _("There is no such question in this questionnaire."),
         "not_text": lambda: _("Enter a text."),
         "not_a_number": lambda: str(NOT_A_NUMBER_TEXT[p["reason"]]),
+        "too_precise": lambda: _("Enter at most two decimals."),
         "too_long": lambda: _("The text can be at most %(n)d characters.", n=p["max"]),
         "whole_number": lambda: _("Enter a whole number."),
         "below_min": lambda: _("Enter %(min)s or more.", min=_number(p["min"])),

@@ -14,8 +14,10 @@ from app.audit.operations import record_submission_event
 from app.extensions import db
 from app.review.models import Question
 from app.submissions.models import Project, ProjectBaselineChange, ProjectStatus, Submission
+from workflows.answers import LARGEST
 
 RISKS = ("low", "medium", "high")
+EARLIEST, LATEST = date(1990, 1, 1), date(2100, 12, 31)
 ORIENTATIONS = ("develop", "efficiency")
 
 
@@ -59,8 +61,16 @@ def _check(data: ProjectData, project: Project | None) -> None:
     if project is not None and project.original_end_date < data.start_date:
         errors["start_date"] = _("The start date must come before the original end date.")
     for name in ("budget", "cost_to_date", "forecast_at_completion"):
-        if getattr(data, name) < 0:
+        amount = getattr(data, name)
+        if amount < 0:
             errors[name] = _("Enter 0 or more.")
+        elif amount > LARGEST or amount != amount.quantize(Decimal("0.01")):
+            errors[name] = _("Enter at most 9 999 999 999 999 thousand kronor, two decimals.")
+    if not data.name.strip():
+        errors["name"] = _("Enter the project's name.")
+    for name in ("start_date", "end_date"):
+        if not EARLIEST <= getattr(data, name) <= LATEST:
+            errors[name] = _("Enter a date between 1990 and 2100.")
     if project is not None and _rebaselined(project, data) and not data.rebaseline_reason.strip():
         errors["rebaseline_reason"] = _("The budget or the planned end date has changed: say why.")
     if errors:

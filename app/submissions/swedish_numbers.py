@@ -64,4 +64,7 @@ def format_swedish_number(value: Decimal | int | float | None, decimals: int = 2
     if value is None:
         return ""
     pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
-    return format_decimal(Decimal(value), pattern, locale="sv_SE")
+    try:
+        return format_decimal(Decimal(value), pattern, locale="sv_SE")
+    except InvalidOperation:  # more digits than the decimal context holds: shown as they are
+        return str(value)

@@ -70,7 +70,8 @@ def read_upload(submission: Submission, data: bytes) -> list[CellError] | Parsed
 def _identity_problem(submission: Submission, identity: dict[str, str]) -> str | None:
     keys = ("granska_cycle", "granska_agency", "granska_version")
     if not all(key in identity for key in keys) or not (
-        identity["granska_cycle"].isdigit() and identity["granska_version"].isdigit()
+        _whole_number(identity["granska_cycle"]) is not None
+        and _whole_number(identity["granska_version"]) is not None
     ):
         return _("The workbook is not a template from Granska. Download the template and use it.")
     if int(identity["granska_cycle"]) != submission.cycle.year:
@@ -207,7 +208,8 @@ def _read_projects(sheet: Sheet, submission, errors: list[CellError]) -> list[Pr
 
 
 def _whole_number(text: str) -> int | None:
-    return int(text) if text.isdigit() else None
+    # ASCII digits only: "²".isdigit() is true, but it is no number to int().
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
 
 
 def _project_data(sheet: Sheet, row: int, errors: list[CellError]) -> ProjectData | None:

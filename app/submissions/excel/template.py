@@ -8,7 +8,7 @@ from decimal import Decimal
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import MergedCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
@@ -64,9 +64,20 @@ def build_template(submission: Submission, locale: str) -> bytes:
         ("granska_version", submission.version),
     ):
         book.custom_doc_props.append(StringProperty(name=name, value=str(value)))
+    _clean(book)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _clean(book) -> None:
+    """Control characters that a name or an answer may carry cannot be written to an XLSX
+    file at all; they are left out, the rest of the text kept."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and ILLEGAL_CHARACTERS_RE.search(cell.value):
+                    cell.value = ILLEGAL_CHARACTERS_RE.sub("", cell.value)
 
 
 def _start_sheet(sheet, submission, section: str, hint: str, widths: list[int]) -> None:

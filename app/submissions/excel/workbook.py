@@ -121,6 +121,8 @@ def _text(value) -> str:
         return ""
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         number = Decimal(str(value))
+        if not number.is_finite() or abs(number) >= Decimal("1e16"):
+            return format(number, "E") if number.is_finite() else str(value)  # refused later
         if isinstance(value, float):  # drop binary noise such as 0.30000000000000004
             number = number.quantize(Decimal("0.000001"))
         text = format(number, "f")

@@ -7,6 +7,8 @@ from decimal import Decimal
 OUTCOME, FORECAST = "outcome", "forecast"
 SUM_TOLERANCE = Decimal("0.5")  # half a tkr: rounding, not a mistake
 WHOLE_KINDS = frozenset({"count", "level"})
+# Every value fits the columns exactly (18 digits, 2 of them decimals) with room to spare.
+LARGEST = Decimal("9999999999999")
 NUMERIC_KINDS = frozenset({"amount", "count", "fte", "percent", "level"})
 
 Answers = dict[tuple[str, str], Decimal | str]  # (item code, period) → value
@@ -53,6 +55,10 @@ def check_value(item: ItemSpec, value, period: str = OUTCOME) -> Finding | None:
     if value is None:
         return None
     if item.kind in NUMERIC_KINDS:
+        if not value.is_finite() or abs(value) > LARGEST:
+            return Finding("error", "above_max", item.code, period, {"max": LARGEST})
+        if value != value.quantize(Decimal("0.01")):
+            return Finding("error", "too_precise", item.code, period)
         if item.kind in WHOLE_KINDS and value != value.to_integral_value():
             return Finding("error", "whole_number", item.code, period)
         if item.min_value is not None and value < item.min_value:

@@ -23,7 +23,7 @@ from app.cycles.operations import CycleTransitionRefused, fire_cycle_transition
 from app.cycles.questionnaire_service import items_of, rules_of
 from app.database import begin_write
 from app.datasets.access import can_read_results
-from app.datasets.exports import export
+from app.datasets.exports import download
 from app.datasets.freezing import snapshot_of
 from app.extensions import db, limiter
 from app.pagination import MAX_ID, small_int
@@ -845,15 +845,7 @@ def dataset(user, year):
         raise ApiProblem(404, "not_frozen", _("The cycle is not frozen: there is no dataset yet."))
     kind = request.args.get("format", "json")
     if kind in ("csv", "xlsx"):
-        content, media_type, name = export(snapshot, cycle.year, kind)
-        return Response(
-            content,
-            mimetype=media_type,
-            headers={
-                "Content-Disposition": f'attachment; filename="{name}"',
-                "X-Dataset-SHA256": snapshot.digest,
-            },
-        )
+        return download(snapshot, cycle.year, kind)
     if kind != "json":
         raise ApiProblem(400, "bad_format", _("format is json, csv or xlsx."))
     response = jsonify(

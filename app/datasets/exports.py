@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from flask import Response
 from flask_babel import force_locale
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -208,6 +209,19 @@ def _project_cell(project: dict, column: str):
 def _agency_cells(submission: dict) -> list:
     agency = submission["agency"]
     return [agency["org_number"], agency["name"], agency["peer_group"]]
+
+
+def download(snapshot: DatasetSnapshot, year: int, kind: str) -> Response:
+    """An export as a file to save, its digest in a header as well."""
+    content, media_type, name = export(snapshot, year, kind)
+    return Response(
+        content,
+        mimetype=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "X-Dataset-SHA256": snapshot.digest,
+        },
+    )
 
 
 def export(snapshot: DatasetSnapshot, year: int, kind: str) -> tuple[bytes, str, str]:

@@ -1,4 +1,4 @@
-from flask import Response, abort, render_template
+from flask import abort, render_template
 from flask_login import current_user
 
 from app.accounts.access import roles_required
@@ -7,7 +7,8 @@ from app.accounts.policies import is_authority_staff
 from app.cycles.routes import cycle_or_404
 from app.datasets import bp
 from app.datasets.access import can_read_results
-from app.datasets.exports import FORMATS, export
+from app.datasets.exports import FORMATS
+from app.datasets.exports import download as export_download
 from app.datasets.freezing import snapshot_of, verify
 
 EVERYONE = tuple(role.value for role in Role)
@@ -41,12 +42,4 @@ def download(year, kind):
     snapshot = snapshot_of(cycle)
     if kind not in FORMATS or snapshot is None:
         abort(404)
-    content, media_type, name = export(snapshot, cycle.year, kind)
-    return Response(
-        content,
-        mimetype=media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "X-Dataset-SHA256": snapshot.digest,
-        },
-    )
+    return export_download(snapshot, cycle.year, kind)

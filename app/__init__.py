@@ -28,7 +28,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         hops = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     from app import logs
+    from app.wsgi_filters import WithoutNul
 
+    app.wsgi_app = WithoutNul(app.wsgi_app)
     logs.configure(app)
     _init_extensions(app)
     _register_blueprints(app)

@@ -1,4 +1,4 @@
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -20,8 +20,6 @@ from app.extensions import db
 
 
 def must_use_two_factor(user) -> bool:
-    from flask import current_app
-
     return current_app.config["REQUIRE_2FA_FOR_STAFF"] and is_authority_staff(user)
 
 

@@ -6,12 +6,12 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import wraps
 
-from flask import Response, g, jsonify, request, url_for
+from flask import Response, g, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.accounts.errors import FieldErrors
-from app.accounts.models import Role
+from app.accounts.models import Agency, Role
 from app.accounts.policies import can_view_agency_data, is_authority_staff, is_own_agency_editor
 from app.api import bp, schemas
 from app.api.problems import ApiProblem, problem_response
@@ -40,6 +40,7 @@ from app.submissions.answers import (
     as_answers,
     errors_of,
     is_editable,
+    reason_missing,
     set_values,
     stored_values,
     warnings_of,
@@ -61,7 +62,6 @@ from app.timeutil import utcnow
 from app.workflow_messages import refusal_message
 from workflows.answers import key_figures
 from workflows.cycle import CycleStatus
-from workflows.submission import SubmissionStatus
 
 PER_PAGE = 100
 FORBIDDEN_REFUSALS = {"role", "not_own_agency"}
@@ -307,8 +307,6 @@ def list_submissions(user, year):
     statement = select(Submission).join(Submission.agency).where(Submission.cycle_id == cycle.id)
     if not is_authority_staff(user):
         statement = statement.where(Submission.agency_id == user.agency_id)
-    from app.accounts.models import Agency
-
     page = request.args.get("page", "1")
     number = max(small_int(page, maximum=1_000_000) or 1, 1)
     result = db.paginate(
@@ -434,13 +432,9 @@ def patch_values(user, year, org_number):
     values, reason = body["values"], body.get("reason") or ""
     if not isinstance(values, dict) or not values or not isinstance(reason, str):
         raise ApiProblem(400, "bad_json", _("values must be an object of item codes."))
-    if submission.status == SubmissionStatus.CLARIFICATION and not reason.strip():
-        raise ApiProblem(
-            422,
-            "invalid",
-            _("Say why the values change."),
-            errors=[{"code": "reason", "message": _("Say why the values change.")}],
-        )
+    if reason_missing(submission, reason):
+        message = _("Say why you change the values.")
+        raise ApiProblem(422, "invalid", message, errors=[{"code": "reason", "message": message}])
     try:
         errors = set_values(submission, values, version, user, reason.strip())
     except StaleVersion:
@@ -866,7 +860,5 @@ def openapi_json():
 @bp.get("/docs")
 def docs():
     """The description as a page of its own: no CDN, no script."""
-    from flask import render_template
-
     spec = openapi(url_for("api.openapi_json", _external=True).rsplit("/", 1)[0])
     return render_template("api/docs.html", spec=spec)

@@ -44,14 +44,24 @@ def _int_arg(name: str) -> int | None:
     return small_int(value)
 
 
+def _shared_filters(years: list[int]) -> dict:
+    """Cycle (the newest unless "all" was chosen), peer group and reviewer, as both lists take
+    them from the query string."""
+    cycle = _int_arg("cycle")
+    if cycle is None and years and "cycle" not in request.args:
+        cycle = years[0]
+    return {
+        "cycle_year": cycle,
+        "peer_group_id": _int_arg("peer_group"),
+        "reviewer_id": _int_arg("reviewer"),
+    }
+
+
 def _queue_filter(years: list[int]) -> QueueFilter:
     status = request.args.get("status") or None
     if status not in {s.value for s in SubmissionStatus}:
         status = None
-    filters = QueueFilter(_int_arg("cycle"), status, _int_arg("peer_group"), _int_arg("reviewer"))
-    if filters.cycle_year is None and years and "cycle" not in request.args:
-        filters.cycle_year = years[0]
-    return filters
+    return QueueFilter(status=status, **_shared_filters(years))
 
 
 @bp.get("/")
@@ -157,15 +167,9 @@ def send_back(question_id):
 
 def _question_filter(years: list[int]) -> QuestionFilter:
     status = request.args.get("status", UNRESOLVED)
-    filters = QuestionFilter(
-        _int_arg("cycle"),
-        status if status in STATUS_CHOICES else None,
-        _int_arg("reviewer"),
-        _int_arg("peer_group"),
+    return QuestionFilter(
+        status=status if status in STATUS_CHOICES else None, **_shared_filters(years)
     )
-    if filters.cycle_year is None and years and "cycle" not in request.args:
-        filters.cycle_year = years[0]
-    return filters
 
 
 @bp.get("/questions")

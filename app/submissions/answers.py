@@ -304,6 +304,12 @@ def section_statuses(submission: Submission) -> dict[str, str]:
     return statuses
 
 
+def reason_missing(submission: Submission, reason: str) -> bool:
+    """After submission the answers are part of the review record: a correction made in
+    clarification needs a reason, whichever way it comes (page, Excel, API)."""
+    return submission.status == SubmissionStatus.CLARIFICATION and not (reason or "").strip()
+
+
 def is_editable(submission: Submission) -> bool:
     return submission.status in EDITABLE_STATES and not submission.cycle.frozen
 

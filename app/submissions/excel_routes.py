@@ -15,6 +15,7 @@ from app.accounts.access import roles_required
 from app.accounts.models import Role
 from app.extensions import db
 from app.submissions import bp
+from app.submissions.answers import reason_missing
 from app.submissions.excel import (
     CONTENT_TYPE,
     MAX_UPLOAD_BYTES,
@@ -25,7 +26,6 @@ from app.submissions.excel import (
 )
 from app.submissions.routes import ANYONE_SIGNED_IN
 from app.submissions.section_routes import can_edit, load_submission
-from workflows.submission import SubmissionStatus
 
 
 class ExcelUploadForm(FlaskForm):
@@ -68,7 +68,7 @@ def excel_upload(submission_id):
     submission = load_submission(submission_id, lock=True)
     if not can_edit(submission):
         abort(403)
-    if submission.status == SubmissionStatus.CLARIFICATION and not reason.strip():
+    if reason_missing(submission, reason):
         db.session.rollback()
         reason_error = _("Say why you change the values.")
         return _page(load_submission(submission_id), form, reason, reason_error=reason_error)

@@ -15,6 +15,7 @@ from app.submissions.answers import (
     errors_of,
     field_name,
     is_editable,
+    reason_missing,
     save_section,
     stored_values,
 )
@@ -25,7 +26,6 @@ from app.submissions.locking import lock_submission
 from app.submissions.models import Submission
 from app.submissions.routes import ANYONE_SIGNED_IN
 from workflows.answers import key_figures
-from workflows.submission import SubmissionStatus
 
 SECTIONS = {code: label for code, label in SECTION_LABELS.items() if code != "projects"}
 
@@ -57,7 +57,7 @@ def section(submission_id, section):
         abort(403)
     reason = request.form.get("reason", "")
     typed = {k: v for k, v in request.form.items() if "--" in k}
-    if submission.status == SubmissionStatus.CLARIFICATION and not reason.strip():
+    if reason_missing(submission, reason):
         db.session.rollback()
         return _render(
             load_submission(submission_id),

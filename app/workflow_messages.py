@@ -85,5 +85,13 @@ def refusal_message(refusal: Refusal, cycle: bool = False) -> str:
             p["n"],
             agencies=", ".join(p["agencies"]),
         ),
+        "approved_with_errors": lambda: ngettext(
+            "%(num)d approved submission breaks a rule and must be reopened and corrected: "
+            "%(agencies)s.",
+            "%(num)d approved submissions break a rule and must be reopened and corrected: "
+            "%(agencies)s.",
+            p["n"],
+            agencies=", ".join(p["agencies"]),
+        ),
     }
     return messages[refusal.code]()

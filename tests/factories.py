@@ -119,3 +119,41 @@ def freeze(cycle: Cycle) -> Cycle:
     cycle.status, cycle.approved_at = "approved", utcnow()
     db.session.commit()
     return cycle
+
+
+def complete_answers(submission: Submission, **overrides) -> None:
+    """Store a complete, valid set of answers (the demo's, for this agency) and commit: a
+    submission past the draft has passed the submit guard, so tests of later steps start from
+    answers that hold together. `overrides` replace single outcome values (numbers)."""
+    from decimal import Decimal
+
+    from app.demo_values import demo_answers
+    from app.submissions.models import SubmissionValue
+    from app.submissions.swedish_numbers import NotANumber, parse_swedish_number
+
+    begin_write(db.session)
+    agency = db.session.get(Agency, submission.agency_id)
+    cycle = db.session.get(Cycle, submission.cycle_id)
+    typed = demo_answers(agency.org_number, "esam", cycle.year)
+    for name, text in typed.items():
+        code, period = name.split("--")
+        try:
+            number, text_value = parse_swedish_number(text), None
+        except NotANumber:
+            number, text_value = None, text
+        if period == "outcome" and code in overrides:
+            number, text_value = Decimal(overrides.pop(code)), None
+        db.session.add(
+            SubmissionValue(
+                submission_id=submission.id,
+                item_code=code,
+                period=period,
+                number=number,
+                text=text_value,
+            )
+        )
+    for code, number in overrides.items():
+        db.session.add(
+            SubmissionValue(submission_id=submission.id, item_code=code, number=Decimal(number))
+        )
+    db.session.commit()

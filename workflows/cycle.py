@@ -23,6 +23,9 @@ class CycleFacts:
     actor_role: str
     participant_count: int = 0
     unsettled_agencies: tuple[str, ...] = field(default_factory=tuple)
+    # Approved submissions that break a blocking rule (a rule changed, or a value was stored
+    # around the workflow): the dataset would freeze them as they are, so they must be fixed.
+    invalid_agencies: tuple[str, ...] = field(default_factory=tuple)
     reason: str = ""
 
 
@@ -41,11 +44,20 @@ def every_submission_settled(facts: CycleFacts) -> Refusal | None:
     return None
 
 
+def every_approved_submission_valid(facts: CycleFacts) -> Refusal | None:
+    if facts.invalid_agencies:
+        return Refusal(
+            "approved_with_errors",
+            {"n": len(facts.invalid_agencies), "agencies": list(facts.invalid_agencies)},
+        )
+    return None
+
+
 C = CycleStatus
 TRANSITIONS = [
     T("open",    (C.PLANNED,),  C.OPEN,      frozenset({ADMIN}), (has_participants,)),
     T("close",   (C.OPEN,),     C.CLOSED,    frozenset({ADMIN})),
-    T("approve", (C.CLOSED,),   C.APPROVED,  frozenset({ADMIN}), (every_submission_settled,)),
+    T("approve", (C.CLOSED,),   C.APPROVED,  frozenset({ADMIN}), (every_submission_settled, every_approved_submission_valid)),
     T("publish", (C.APPROVED,), C.PUBLISHED, frozenset({ADMIN})),
 ]  # fmt: skip
 

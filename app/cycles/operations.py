@@ -17,12 +17,13 @@ from app.datasets.freezing import freeze
 from app.extensions import db
 from app.notifications.inbox import agency_user_ids, notify
 from app.notifications.outbox import queue_invitation
+from app.submissions.answers import submissions_breaking_rules
 from app.submissions.models import Submission
 from app.timeutil import utcnow
 from workflows.calendar import parse_days
 from workflows.cycle import CYCLE_WORKFLOW, CycleFacts, CycleStatus
 from workflows.rules import Refusal
-from workflows.submission import SETTLED_STATES
+from workflows.submission import SETTLED_STATES, SubmissionStatus
 
 
 class CycleTransitionRefused(Exception):
@@ -189,11 +190,29 @@ def _unsettled_agencies(cycle: Cycle) -> tuple[str, ...]:
     )
 
 
-def cycle_facts(cycle: Cycle, actor, reason: str = "") -> CycleFacts:
+def _invalid_agencies(cycle: Cycle) -> tuple[str, ...]:
+    invalid = submissions_breaking_rules(cycle.id, frozenset({SubmissionStatus.APPROVED}))
+    if not invalid:
+        return ()
+    return tuple(
+        db.session.scalars(
+            select(Agency.name)
+            .join(Submission, Submission.agency_id == Agency.id)
+            .where(Submission.id.in_(invalid))
+            .order_by(Agency.name)
+        )
+    )
+
+
+def cycle_facts(cycle: Cycle, actor, reason: str = "", trigger: str = "") -> CycleFacts:
+    """The facts the cycle's guards need. Every approved submission is re-checked against the
+    rules only when the cycle is about to be approved: that reads every value of the cycle,
+    which no page view should do."""
     return CycleFacts(
         actor_role=actor.role,
         participant_count=len(participant_ids(cycle)),
         unsettled_agencies=_unsettled_agencies(cycle),
+        invalid_agencies=_invalid_agencies(cycle) if trigger == "approve" else (),
         reason=reason,
     )
 
@@ -204,7 +223,8 @@ def fire_cycle_transition(year: int, trigger: str, actor, reason: str = "") -> C
     if cycle is None:
         raise LookupError(year)
     db.session.refresh(cycle)
-    refusal = CYCLE_WORKFLOW.check(trigger, cycle.status, cycle_facts(cycle, actor, reason))
+    facts = cycle_facts(cycle, actor, reason, trigger)
+    refusal = CYCLE_WORKFLOW.check(trigger, cycle.status, facts)
     if refusal is not None:
         raise CycleTransitionRefused(refusal)
     before = cycle.status

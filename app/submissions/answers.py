@@ -278,6 +278,40 @@ def blocking_error_count(submission: Submission) -> int:
     return len(errors_of(submission, complete=True))
 
 
+def submissions_breaking_rules(cycle_id: int, statuses: frozenset[str]) -> list[int]:
+    """The ids of the cycle's submissions in these states whose values break a field or
+    cross-field rule, checked in three queries whatever their number (for the cycle's approval).
+    Completeness is not asked again: submit, answer_clarification and approve have each
+    required it, and no step after them can empty an answer."""
+    items = [item_spec(item) for item in items_of(cycle_id)]
+    rules = rule_specs(cycle_id)
+    answers: dict[int, Answers] = {
+        submission_id: {}
+        for submission_id in db.session.scalars(
+            select(Submission.id).where(
+                Submission.cycle_id == cycle_id, Submission.status.in_([str(s) for s in statuses])
+            )
+        )
+    }
+    rows = db.session.execute(
+        select(
+            SubmissionValue.submission_id,
+            SubmissionValue.item_code,
+            SubmissionValue.period,
+            SubmissionValue.number,
+            SubmissionValue.text,
+        ).where(SubmissionValue.submission_id.in_(answers))
+    )
+    for submission_id, code, period, number, text in rows:
+        if number is not None or text:
+            answers[submission_id][(code, period)] = number if number is not None else text
+    return [
+        submission_id
+        for submission_id, given in answers.items()
+        if check_answers(items, rules, given, complete=False)
+    ]
+
+
 SECTION_NOT_STARTED, SECTION_IN_PROGRESS = "not_started", "in_progress"
 SECTION_COMPLETE, SECTION_HAS_ERRORS = "complete", "has_errors"
 

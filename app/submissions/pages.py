@@ -15,6 +15,7 @@ from app.review.questions import (
     visible_questions,
 )
 from app.submissions.answers import can_prefill, section_statuses
+from app.submissions.error_list import described_errors
 from app.submissions.labels import SECTION_LABELS
 from app.submissions.projects import projects_of
 from app.submissions.services import deadline_of
@@ -45,6 +46,13 @@ def _grouped(submission, questions) -> list[tuple[str, list]]:
     return groups
 
 
+# After submission a value changes only through a correction: if one breaks a rule, every
+# reader of the page must see which, since the submission cannot move on until it is fixed.
+_RULE_BREAKS_SHOWN = frozenset(
+    {SubmissionStatus.IN_REVIEW, SubmissionStatus.CLARIFICATION, SubmissionStatus.APPROVED}
+)
+
+
 def render_submission_page(submission, status=200, errors=None, form_values=None):
     allowed, blocked = available_actions(submission, current_user)
     locale = str(get_locale())
@@ -62,6 +70,9 @@ def render_submission_page(submission, status=200, errors=None, form_values=None
         if submission.status == SubmissionStatus.IN_REVIEW and is_authority_staff(current_user)
         else [],
         trigger_label=trigger_label,
+        rule_breaks=described_errors(submission, locale)
+        if submission.status in _RULE_BREAKS_SHOWN
+        else [],
         errors=errors or {},
         form_values=form_values or {},
         sections=section_statuses(submission),

@@ -12,7 +12,7 @@ from app.review.comments import add_comment
 from app.review.models import Question
 from app.review.questions import answer_question
 from app.submissions import bp
-from app.submissions.answers import can_prefill, prefill_from_last_year
+from app.submissions.answers import blocking_error_count, can_prefill, prefill_from_last_year
 from app.submissions.models import Submission
 from app.submissions.pages import render_submission_page
 from app.submissions.services import agency_submissions, deadline_of
@@ -90,6 +90,14 @@ def answer(submission_id, question_id):
         )
     db.session.commit()
     flash(_("Your answer has been saved."), "success")
+    if correction.strip() and blocking_error_count(submission):
+        flash(
+            _(
+                "The answers now break a rule; see the list under “What happens next”. Correct "
+                "the values before you send the answers."
+            ),
+            "error",
+        )
     return redirect(
         url_for("submissions.show", submission_id=submission.id, _anchor=f"question-{question_id}")
     )

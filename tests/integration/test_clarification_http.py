@@ -72,8 +72,7 @@ def _setup(status="in_review", name="Granskad myndighet", cycle=None, **values):
     cycle = cycle or factories.make_cycle(questionnaire=True)
     agency = factories.make_agency(name=name)
     submission = factories.make_submission(cycle, agency, status)
-    if values:
-        _values(submission, **values)
+    factories.complete_answers(submission, **values)
     return agency, submission
 
 

@@ -154,6 +154,7 @@ def test_exempt_and_reinstate(client, login):
 
 def test_clarification_round_with_questions(client, login):
     _, agency, submission = _setup("in_review", questionnaire=True)
+    factories.complete_answers(submission)
     reviewer = login("reviewer")
     refused = _fire(client, submission, "request_clarification")
     assert "Ställ först minst en fråga till myndigheten." in refused.get_data(as_text=True)

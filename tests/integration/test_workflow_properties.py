@@ -2,9 +2,10 @@
 random users against the real services and the real database.
 
 A small model (the status the submission should have, the cycle's status, each question's
-status) predicts every outcome; after every step the database must agree with the model and
-keep the workflow's promises: the status is one of the six, the audit trail replays to it,
-a refused action changes nothing, and a frozen cycle's submission never changes again.
+status, whether a correction has broken a rule) predicts every outcome; after every step the
+database must agree with the model and keep the workflow's promises: the status is one of the
+six, the audit trail replays to it, a refused action changes nothing, a frozen cycle's
+submission never changes again, and no approved submission ever breaks a blocking rule.
 """
 
 from flask import current_app
@@ -27,7 +28,8 @@ from app.cycles.operations import CycleTransitionRefused, fire_cycle_transition,
 from app.extensions import db
 from app.review.models import Question, QuestionStatus
 from app.review.questions import answer_question, raise_question, resolve_question
-from app.submissions.models import Submission
+from app.submissions.answers import errors_of
+from app.submissions.models import Submission, SubmissionValue
 from app.submissions.transitions import SubmissionNotFound, TransitionRefused, fire_transition
 from tests import factories
 from tests.conftest import _empty_database
@@ -76,6 +78,10 @@ MAIN_PATH_STATUS = [
     "approved",
 ]
 QUESTION, ANSWER = "Varför ökade kostnaden så mycket?", "En ny upphandling av drift."
+# Questions are about one part of the IT costs, which the agency may correct while answering:
+# back to its first value, or to one that no longer adds up to the total.
+ASKED_ITEM = "it_cost_other"
+CORRECTIONS = ["", "original", "breaking"]
 IN_REVIEW, CLARIFICATION = SubmissionStatus.IN_REVIEW.value, SubmissionStatus.CLARIFICATION.value
 OPEN, ANSWERED = QuestionStatus.OPEN.value, QuestionStatus.ANSWERED.value
 RESOLVED = QuestionStatus.RESOLVED.value
@@ -103,13 +109,17 @@ class WorkflowMachine(RuleBasedStateMachine):
             for actor in ACTORS
         }
         # The submission comes into being the way it does in production: the cycle opens.
-        cycle = factories.make_cycle(YEAR, status="planned")
+        cycle = factories.make_cycle(YEAR, status="planned", questionnaire=True)
         set_participants(cycle, [owner.id])
         fire_cycle_transition(YEAR, "open", self._user("admin"))
         db.session.commit()
         self.submission_id = db.session.scalar(select(Submission.id))
-        # The model: what the database should say. The cycle has no questionnaire, so the
-        # submission never has blocking validation errors (SubmissionFacts.blocking_errors=0).
+        factories.complete_answers(self._submission())
+        original = self._asked_value()
+        self.correction_text = {"original": str(original), "breaking": str(original + 997)}
+        # The model: what the database should say. The answers start complete and valid; a
+        # "breaking" correction makes the parts of the IT cost miss their total.
+        self.broken = False
         self.status = SubmissionStatus.DRAFT.value
         self.cycle_status = "open"
         self.questions: dict[int, str] = {}
@@ -136,6 +146,15 @@ class WorkflowMachine(RuleBasedStateMachine):
         audit_rows = db.session.scalar(select(func.count()).select_from(AuditEvent))
         return status, version, audit_rows, self._question_statuses()
 
+    def _asked_value(self):
+        return db.session.scalar(
+            select(SubmissionValue.number).where(
+                SubmissionValue.submission_id == self.submission_id,
+                SubmissionValue.item_code == ASKED_ITEM,
+                SubmissionValue.period == "outcome",
+            )
+        )
+
     def _question_statuses(self) -> dict[int, str]:
         return dict(db.session.execute(select(Question.id, Question.status)).all())
 
@@ -161,6 +180,7 @@ class WorkflowMachine(RuleBasedStateMachine):
             actor_role=db.session.get(User, self.user_ids[actor]).role,
             actor_is_owner=actor in OWNERS,
             cycle_status=self.cycle_status,
+            blocking_errors=1 if self.broken else 0,
             open_questions=self._count(QuestionStatus.OPEN),
             unanswered_questions=self._count(QuestionStatus.OPEN),
             unresolved_questions=self._count(QuestionStatus.OPEN)
@@ -179,21 +199,25 @@ class WorkflowMachine(RuleBasedStateMachine):
     @initialize(
         depth=st.integers(min_value=0, max_value=len(MAIN_PATH)),
         cycle_steps=st.integers(min_value=0, max_value=len(CYCLE_TRIGGERS)),
+        breaking_answer=st.booleans(),
     )
-    def walk_main_path(self, depth, cycle_steps):
+    def walk_main_path(self, depth, cycle_steps, breaking_answer):
         """Start each run somewhere along the usual life of a submission (and then of the
         cycle), reached through the same checked steps as the rules, so that the random steps
-        also begin from deep and frozen states."""
+        also begin from deep and frozen states. Half the walks answer with a correction that
+        breaks a rule: from there on the walk must be refused at the first step that would
+        move the submission on."""
         for step in MAIN_PATH[:depth]:
             if step == "raise":
                 self._raise(QUESTION)
             elif step == "answer":
-                self._answer(max(self.questions), ANSWER)
+                self._answer(max(self.questions), ANSWER, "breaking" if breaking_answer else "")
             elif step == "resolve":
                 self._resolve(max(self.questions))
             else:
                 self._fire(step, RIGHTFUL_ACTOR[next(iter(TABLE[step].roles))], REASON)
-        assert self.status == MAIN_PATH_STATUS[depth]
+        if not self.broken:
+            assert self.status == MAIN_PATH_STATUS[depth]
         for trigger in CYCLE_TRIGGERS[:cycle_steps]:
             self._fire_cycle(trigger, "admin", "")
 
@@ -258,10 +282,15 @@ class WorkflowMachine(RuleBasedStateMachine):
     def reviewer_raises_question(self, text):
         self._raise(text)
 
-    @rule(index=st.integers(min_value=0, max_value=3), text=TEXTS)
-    def agency_answers_question(self, index, text):
+    @rule(
+        index=st.integers(min_value=0, max_value=3),
+        text=TEXTS,
+        correction=st.sampled_from(CORRECTIONS),
+    )
+    def agency_answers_question(self, index, text, correction):
         if self.questions:
-            self._answer(sorted(self.questions)[index % len(self.questions)], text)
+            question_id = sorted(self.questions)[index % len(self.questions)]
+            self._answer(question_id, text, correction)
 
     @rule(index=st.integers(min_value=0, max_value=3))
     def reviewer_resolves_question(self, index):
@@ -276,7 +305,13 @@ class WorkflowMachine(RuleBasedStateMachine):
         if self.status == CLARIFICATION:
             open_ids = [i for i, status in self.questions.items() if status == OPEN]
             if open_ids:
-                self._answer(data.draw(st.sampled_from(open_ids), label="question"), ANSWER)
+                question_id = data.draw(st.sampled_from(open_ids), label="question")
+                # Mostly a plain answer or one that mends a broken value; sometimes it breaks.
+                correction = "original" if self.broken else "breaking"
+                if not data.draw(st.integers(0, 3), label="correct"):
+                    self._answer(question_id, ANSWER, correction)
+                else:
+                    self._answer(question_id, ANSWER)
             return
         answered = [i for i, status in self.questions.items() if status == ANSWERED]
         if answered and data.draw(st.booleans(), label="resolve"):
@@ -288,7 +323,9 @@ class WorkflowMachine(RuleBasedStateMachine):
         before = self._observed()
         allowed = self.status == IN_REVIEW and text.strip()
         try:
-            question = raise_question(self._submission(), "general", text, self._user("reviewer"))
+            question = raise_question(
+                self._submission(), f"item:{ASKED_ITEM}", text, self._user("reviewer")
+            )
         except FieldErrors:
             self._refused(before)
             assert not allowed, f"raising a question in {self.status} was refused"
@@ -298,21 +335,29 @@ class WorkflowMachine(RuleBasedStateMachine):
         self._changed_only_questions(before, audit_rows=1)
         self.questions[question.id] = OPEN
 
-    def _answer(self, question_id: int, text: str) -> None:
+    def _answer(self, question_id: int, text: str, correction: str = "") -> None:
         before = self._observed()
         was = self.questions[question_id]
         allowed = self.status == CLARIFICATION and was != RESOLVED and text.strip()
         question = db.session.get(Question, question_id)
+        typed = self.correction_text.get(correction, "")
+        value_before = self._asked_value()
         try:
-            answer_question(self._submission(), question, text, self._user("owner_editor"))
+            answer_question(self._submission(), question, text, self._user("owner_editor"), typed)
         except FieldErrors:
             self._refused(before)
             assert not allowed, f"answering a {was} question in {self.status} was refused"
             return
         db.session.commit()
         assert allowed, f"a {was} question was answered in {self.status} with {text!r}"
-        self._changed_only_questions(before, audit_rows=1)
+        changed = self._asked_value() != value_before
+        assert changed == (bool(typed) and str(value_before) != typed)
+        status, version, rows, _questions = self._observed()
+        # A correction steps the version and adds its old → new event to the answer's.
+        assert (status, version, rows) == (before[0], before[1] + changed, before[2] + 1 + changed)
         self.questions[question_id] = ANSWERED
+        if typed:
+            self.broken = correction == "breaking"
 
     def _resolve(self, question_id: int) -> None:
         before = self._observed()
@@ -415,6 +460,11 @@ class WorkflowMachine(RuleBasedStateMachine):
         # 4. Once the cycle is frozen, the submission, its questions and its trail stay put.
         if self.frozen_rows is not None:
             assert self._rows() == self.frozen_rows, "the submission changed in a frozen cycle"
+        # 5. Nothing that breaks a blocking rule is approved, let alone frozen.
+        errors = errors_of(self._submission())
+        assert bool(errors) == self.broken, f"the model says broken={self.broken}: {errors}"
+        if status == SubmissionStatus.APPROVED:
+            assert not errors, f"an approved submission breaks a rule: {errors}"
         event(f"reached: submission {status}, cycle {cycle_status}")
 
 

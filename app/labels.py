@@ -43,6 +43,8 @@ QUESTION_STATUS = {
     "open": _l("Open"),
     "answered": _l("Answered"),
     "resolved": _l("Resolved"),
+    "withdrawn": _l("Withdrawn"),
+    "closed": _l("Closed without an answer"),
 }
 
 
@@ -55,6 +57,9 @@ QUESTION_STEP = {
     "answered": _l("Answer from"),
     "sent_back": _l("Sent back by"),
     "resolved": _l("Resolved by"),
+    "edited": _l("Question changed by"),
+    "withdrawn": _l("Withdrawn by"),
+    "closed": _l("Closed without an answer by"),
 }
 
 

@@ -4,7 +4,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from app.labels import cycle_status_label, role_label, submission_status_label
+from app.labels import (
+    cycle_status_label,
+    question_status_label,
+    role_label,
+    submission_status_label,
+)
 from workflows.rules import Refusal
 
 TRIGGERS = {
@@ -95,3 +100,60 @@ def refusal_message(refusal: Refusal, cycle: bool = False) -> str:
         ),
     }
     return messages[refusal.code]()
+
+
+# What a refused step on a question says: the wording of each trigger where it has its own.
+_QUESTION_MESSAGES = {
+    ("raise", "submission_not_in_review"): _l(
+        "Questions can be raised only while the submission is in review."
+    ),
+    ("answer", "submission_not_in_clarification"): _l(
+        "Questions can be answered only during a clarification round."
+    ),
+    ("answer", "not_sent"): _l("The question has not been sent to your agency."),
+    ("resolve", "submission_not_in_review"): _l(
+        "Questions can be resolved only while the submission is in review."
+    ),
+    ("resolve", "not_from_state"): _l("Only an answered question can be resolved."),
+    ("resolve", "already_in_state"): _l("Only an answered question can be resolved."),
+    ("resolve", "reason_required"): _l("Say why the answer settles the question."),
+    ("send_back", "submission_not_in_review"): _l(
+        "A question can be sent back only while the submission is in review."
+    ),
+    ("send_back", "not_from_state"): _l("Only an answered question can be sent back."),
+    ("send_back", "already_in_state"): _l("Only an answered question can be sent back."),
+    ("send_back", "reason_required"): _l("Say what is still unclear."),
+    ("edit", "already_sent"): _l(
+        "The question has already been sent to the agency: it can no longer be changed. "
+        "Close it with a reason instead."
+    ),
+    ("withdraw", "already_sent"): _l(
+        "The question has already been sent to the agency: it can no longer be withdrawn. "
+        "Close it with a reason instead."
+    ),
+    ("withdraw", "reason_required"): _l("Say why the question is withdrawn."),
+    ("close", "not_sent"): _l(
+        "The question has not been sent to the agency yet: withdraw it instead."
+    ),
+    ("close", "reason_required"): _l("Say why the question is closed without an answer."),
+}
+_QUESTION_GENERAL = {
+    "submission_not_in_review": _l(
+        "A question can be changed, withdrawn or closed only while the submission is in review."
+    ),
+    "not_from_state": _l("The question is %(state)s: this step is no longer possible."),
+    "already_in_state": _l("The question is %(state)s: this step is no longer possible."),
+}
+
+
+def question_refusal_message(trigger: str, refusal: Refusal) -> str:
+
+    specific = _QUESTION_MESSAGES.get((trigger, refusal.code))
+    if specific is not None:
+        return str(specific)
+    if refusal.code in _QUESTION_GENERAL:
+        state = str(question_status_label(refusal.params.get("state", ""))).lower()
+        return str(_QUESTION_GENERAL[refusal.code]) % {"state": state}
+    if refusal.code == "role":
+        return _("Only %(roles)s may do this.", roles=_roles(refusal.params["roles"]))
+    return refusal_message(refusal)

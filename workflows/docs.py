@@ -2,6 +2,7 @@
 so the README cannot drift from the code."""
 
 from workflows.cycle import CYCLE_WORKFLOW
+from workflows.question import QUESTION_WORKFLOW
 from workflows.rules import Workflow
 from workflows.submission import SUBMISSION_WORKFLOW
 
@@ -45,6 +46,17 @@ def markdown() -> str:
         "```",
         "",
         *_table(CYCLE_WORKFLOW),
+        "",
+        "### Question",
+        "",
+        "```mermaid",
+        QUESTION_WORKFLOW.mermaid().replace("    new --> ", "    [*] --> "),
+        "```",
+        "",
+        *_table(QUESTION_WORKFLOW),
+        "",
+        "A clarification round carries every open question to the agency: until then a question "
+        "is the reviewer's draft (edit, withdraw); once sent, it is answered, or closed.",
         "",
         END,
     ]

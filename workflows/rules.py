@@ -80,7 +80,7 @@ class Workflow:
 
     def fire(self, trigger: str, state: str) -> str:
         """The state after `trigger`; raises MachineError when the table does not allow it."""
-        holder = SimpleNamespace(state=state)
+        holder = SimpleNamespace(state=str(state))
         self.machine.events[trigger].trigger(holder)
         return holder.state
 

@@ -27,13 +27,17 @@ from app.datasets.exports import download
 from app.datasets.freezing import snapshot_of
 from app.extensions import db, limiter
 from app.pagination import MAX_ID, small_int
-from app.review.models import Question, QuestionStatus
+from app.review.models import Question
 from app.review.questions import (
+    QuestionRefused,
     answer_question,
+    close_question,
+    edit_question,
     raise_question,
     resolve_question,
     send_back_question,
     visible_questions,
+    withdraw_question,
 )
 from app.submissions.answers import (
     StaleVersion,
@@ -62,6 +66,7 @@ from app.timeutil import utcnow
 from app.workflow_messages import refusal_message
 from workflows.answers import key_figures
 from workflows.cycle import CycleStatus
+from workflows.question import UNSETTLED
 
 PER_PAGE = 100
 FORBIDDEN_REFUSALS = {"role", "not_own_agency"}
@@ -259,7 +264,7 @@ def _open_questions(ids: list[int]) -> dict[int, int]:
         return {}
     rows = db.session.execute(
         select(Question.submission_id, func.count())
-        .where(Question.submission_id.in_(ids), Question.status != QuestionStatus.RESOLVED)
+        .where(Question.submission_id.in_(ids), Question.status.in_([str(s) for s in UNSETTLED]))
         .group_by(Question.submission_id)
     )
     return dict(rows.all())
@@ -758,6 +763,10 @@ def _settle(user, year, org_number, question_id, act, field: str, *extra):
         raise ApiProblem(400, "bad_json", _("%(field)s is a text.", field=field))
     try:
         act(submission, question, body[field], user, *[body.get(name) for name in extra])
+    except QuestionRefused as refused:
+        if refused.refusal.code == "reason_required":
+            raise _field_problem(refused) from None
+        raise ApiProblem(409, "refused", next(iter(refused.errors.values()))) from None
     except FieldErrors as error:
         raise _field_problem(error) from None
     db.session.flush()
@@ -809,6 +818,49 @@ def reopen(user, year, org_number, id):
     if user.role != Role.REVIEWER:
         raise _forbidden()
     return _settle(user, year, org_number, id, send_back_question, "comment")
+
+
+@operation(
+    "/cycles/{year}/submissions/{org_number}/questions/{id}",
+    "PATCH",
+    "Change the text of a question no clarification round has sent yet",
+    "reviewers, while the submission is in review",
+    request=schemas.QUESTION_TEXT,
+    responses={200: ("The question", schemas.QUESTION)},
+)
+def edit_question_text(user, year, org_number, id):
+    if user.role != Role.REVIEWER:
+        raise _forbidden()
+    return _settle(user, year, org_number, id, edit_question, "text")
+
+
+@operation(
+    "/cycles/{year}/submissions/{org_number}/questions/{id}",
+    "DELETE",
+    "Withdraw a question no clarification round has sent yet, saying why (409 once sent)",
+    "reviewers, while the submission is in review",
+    request=schemas.REASON,
+    responses={204: ("Withdrawn: it no longer blocks approval and the agency never sees it", None)},
+)
+def withdraw(user, year, org_number, id):
+    if user.role != Role.REVIEWER:
+        raise _forbidden()
+    _settle(user, year, org_number, id, withdraw_question, "reason")
+    return Response(status=204)
+
+
+@operation(
+    "/cycles/{year}/submissions/{org_number}/questions/{id}/close",
+    "POST",
+    "Close a sent question without an answer, saying why",
+    "reviewers, while the submission is in review",
+    request=schemas.COMMENT,
+    responses={200: ("The question", schemas.QUESTION)},
+)
+def close(user, year, org_number, id):
+    if user.role != Role.REVIEWER:
+        raise _forbidden()
+    return _settle(user, year, org_number, id, close_question, "comment")
 
 
 # --- the frozen dataset ----------------------------------------------------------------------

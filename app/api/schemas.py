@@ -1,5 +1,7 @@
 """JSON Schemas (2020-12, as OpenAPI 3.1 uses them) of the API's bodies."""
 
+from workflows.question import QuestionStatus
+
 
 def nullable(kind: str, **extra) -> dict:
     return {"type": [kind, "null"], **extra}
@@ -210,7 +212,7 @@ QUESTION = obj(
         "about": STRING,
         "section": nullable("string"),
         "item_code": nullable("string"),
-        "status": {"enum": ["open", "answered", "resolved"]},
+        "status": {"enum": [s.value for s in QuestionStatus if s != QuestionStatus.NEW]},
         "text": STRING,
         "answer": nullable("string"),
         "raised_at": MOMENT,
@@ -222,4 +224,6 @@ QUESTION = obj(
 NEW_QUESTION = obj({"target": STRING, "text": TEXT}, ["text"])
 ANSWER = obj({"answer": TEXT, "correction": {"type": ["number", "string", "null"]}}, ["answer"])
 COMMENT = obj({"comment": TEXT}, ["comment"])
+REASON = obj({"reason": TEXT}, ["reason"])
+QUESTION_TEXT = obj({"text": TEXT}, ["text"])
 DATASET = obj({"year": INTEGER, "digest": STRING, "snapshot": {"type": "object"}})

@@ -19,11 +19,15 @@ from app.extensions import db
 from app.review.models import Question, QuestionEntry, QuestionStatus, QuestionStep
 from app.submissions.models import Submission
 from app.timeutil import utcnow
+from workflows.question import UNSETTLED
 
 # Control characters would hide a formula's first character from the check below.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 UNRESOLVED = "unresolved"
-STATUS_CHOICES = (UNRESOLVED, *(status.value for status in QuestionStatus))
+STATUS_CHOICES = (
+    UNRESOLVED,
+    *(status.value for status in QuestionStatus if status != QuestionStatus.NEW),
+)
 
 
 @dataclass
@@ -42,7 +46,7 @@ def _filtered(statement, filters: QuestionFilter, with_status: bool = True):
     if filters.peer_group_id:
         statement = statement.where(Agency.peer_group_id == filters.peer_group_id)
     if with_status and filters.status == UNRESOLVED:
-        statement = statement.where(Question.status != QuestionStatus.RESOLVED)
+        statement = statement.where(Question.status.in_([str(s) for s in UNSETTLED]))
     elif with_status and filters.status:
         statement = statement.where(Question.status == filters.status)
     return statement

@@ -7,12 +7,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import User
 from app.extensions import db
 from app.timeutil import utcnow
+from workflows.question import QuestionStatus
 
-
-class QuestionStatus(StrEnum):
-    OPEN = "open"
-    ANSWERED = "answered"
-    RESOLVED = "resolved"
+__all__ = ["Comment", "CommentKind", "Question", "QuestionEntry", "QuestionStatus", "QuestionStep"]
 
 
 class Question(db.Model):
@@ -59,6 +56,9 @@ class QuestionStep(StrEnum):
     CORRECTED = "corrected"  # the agency corrected the value asked about
     SENT_BACK = "sent_back"
     RESOLVED = "resolved"
+    EDITED = "edited"  # the reviewer changed the text before any round carried it
+    WITHDRAWN = "withdrawn"
+    CLOSED = "closed"  # settled without an answer
 
 
 class QuestionEntry(db.Model):

@@ -21,7 +21,10 @@ from app.submissions.locking import lock_submission
 from app.submissions.models import Submission
 from app.submissions.projects import projects_of
 from app.timeutil import utcnow
+from app.workflow_messages import question_refusal_message
 from workflows.answers import OUTCOME, Finding
+from workflows.question import QUESTION_WORKFLOW, QuestionFacts
+from workflows.rules import Refusal
 from workflows.submission import SubmissionStatus
 
 MAX_TEXT = 5000
@@ -131,14 +134,36 @@ def _add_entry(question: Question, step: QuestionStep, actor, text=None, **field
     )
 
 
+class QuestionRefused(FieldErrors):
+    """The question workflow refused the step (a state or a guard, not the text): the pages
+    show it next to the field, the API answers 409."""
+
+    def __init__(self, field: str, refusal: Refusal, trigger: str):
+        super().__init__({field: question_refusal_message(trigger, refusal)})
+        self.refusal = refusal
+
+
+def _check(trigger: str, state: str, submission: Submission, actor, field: str, **facts) -> None:
+    """Ask the question workflow's table; a refusal names what is wrong, next to `field`."""
+    owner = actor.is_agency_user and actor.agency_id == submission.agency_id
+    refusal = QUESTION_WORKFLOW.check(
+        trigger,
+        state,
+        QuestionFacts(actor.role, owner, submission.status, **facts),
+    )
+    if refusal is not None:
+        raise QuestionRefused(field, refusal, trigger)
+
+
+def _move(question: Question, trigger: str) -> None:
+    question.status = QUESTION_WORKFLOW.fire(trigger, question.status)
+
+
 def raise_question(
     submission: Submission, target_value: str, text: str, actor, locale: str = "sv"
 ) -> Question:
     submission = lock_submission(submission.id)  # the state now, one writer at a time
-    if submission.status != SubmissionStatus.IN_REVIEW:
-        raise FieldErrors(
-            {"text": _("Questions can be raised only while the submission is in review.")}
-        )
+    _check("raise", QuestionStatus.NEW, submission, actor, "text")
     errors = {}
     try:
         target = _find_target(submission, target_value or "general", locale)
@@ -157,20 +182,73 @@ def raise_question(
         project_id=target.project_id,
         text=cleaned,
         raised_by_id=actor.id,
+        status=QuestionStatus.OPEN.value,
         **_asked_value(submission, target.item_code),
     )
     db.session.add(question)
     db.session.flush()
     _add_entry(question, QuestionStep.RAISED, actor, question.text)
-    record_submission_event(
-        "question",
-        "raise_question",
-        actor,
-        submission,
-        to_value=question.subject,
-        comment=question.text,
-    )
+    _record(submission, question, "raise_question", actor, question.text)
     return question
+
+
+def _record(submission: Submission, question: Question, name: str, actor, text: str) -> None:
+    record_submission_event(
+        "question", name, actor, submission, to_value=question.subject, comment=text
+    )
+
+
+def edit_question(submission: Submission, question: Question, text: str, actor) -> None:
+    """A question not yet sent is still the reviewer's draft: its text may change (the thread
+    keeps the first wording and each new one)."""
+    submission = lock_submission(submission.id)
+    _check("edit", question.status, submission, actor, "edit", sent=question.rounds_sent > 0)
+    text = _clean_texts({"edit": (text, _("Write the question."), MAX_TEXT)})["edit"]
+    if text == question.text:
+        return
+    question.text = text
+    _add_entry(question, QuestionStep.EDITED, actor, text)
+    _record(submission, question, "edit_question", actor, text)
+    db.session.flush()
+
+
+def withdraw_question(submission: Submission, question: Question, reason: str, actor) -> None:
+    """A mistaken question, taken back before any round carried it: it no longer blocks the
+    approval, and the agency never sees it. The reason stays in the thread and the audit."""
+    _settle_with_reason(
+        submission,
+        question,
+        "withdraw",
+        reason,
+        actor,
+        QuestionStep.WITHDRAWN,
+        _("Say why the question is withdrawn."),
+    )
+
+
+def close_question(submission: Submission, question: Question, reason: str, actor) -> None:
+    """A question the agency was asked but that no longer needs an answer (REDCap's "close
+    query"): settled without one, with the reviewer's reason."""
+    _settle_with_reason(
+        submission,
+        question,
+        "close",
+        reason,
+        actor,
+        QuestionStep.CLOSED,
+        _("Say why the question is closed without an answer."),
+    )
+
+
+def _settle_with_reason(submission, question, trigger, reason, actor, step, missing) -> None:
+    submission = lock_submission(submission.id)
+    sent = question.rounds_sent > 0
+    _check(trigger, question.status, submission, actor, trigger, sent=sent, reason=reason)
+    reason = _clean_texts({trigger: (reason, missing, MAX_TEXT)})[trigger]
+    _move(question, trigger)
+    _add_entry(question, step, actor, reason)
+    _record(submission, question, f"{trigger}_question", actor, reason)
+    db.session.flush()
 
 
 def send_open_questions(submission: Submission, actor) -> int:
@@ -242,25 +320,13 @@ def answer_question(
     """The agency's answer; when the question is about a value, the agency may correct it in
     the same step, the answer recorded as the reason."""
     submission = lock_submission(submission.id)  # the state now, one writer at a time
-    if submission.status != SubmissionStatus.CLARIFICATION:
-        raise FieldErrors(
-            {"answer": _("Questions can be answered only during a clarification round.")}
-        )
-    if question.status == QuestionStatus.RESOLVED:
-        raise FieldErrors({"answer": _("The question is already resolved.")})
+    _check("answer", question.status, submission, actor, "answer", sent=question.rounds_sent > 0)
     answer = _clean_texts({"answer": (answer, _("Write your answer."), MAX_TEXT)})["answer"]
     question.answer = answer
-    question.status = QuestionStatus.ANSWERED.value
+    _move(question, "answer")
     question.answered_by_id, question.answered_at = actor.id, utcnow()
     _add_entry(question, QuestionStep.ANSWERED, actor, answer)
-    record_submission_event(
-        "question",
-        "answer_question",
-        actor,
-        submission,
-        to_value=question.subject,
-        comment=answer,
-    )
+    _record(submission, question, "answer_question", actor, answer)
     if question.item_code and (correction or "").strip():
         _correct(submission, question, correction, actor, answer)
     db.session.flush()
@@ -278,26 +344,14 @@ def _correct(submission: Submission, question: Question, raw: str, actor, reason
 def resolve_question(submission: Submission, question: Question, comment: str, actor) -> None:
     """The answer settles the question; the reviewer says why, for the record."""
     submission = lock_submission(submission.id)  # the state now, one writer at a time
-    if submission.status != SubmissionStatus.IN_REVIEW:
-        raise FieldErrors(
-            {"resolve": _("Questions can be resolved only while the submission is in review.")}
-        )
-    if question.status != QuestionStatus.ANSWERED:
-        raise FieldErrors({"resolve": _("Only an answered question can be resolved.")})
+    _check("resolve", question.status, submission, actor, "resolve", reason=comment)
     comment = _clean_texts(
         {"resolve": (comment, _("Say why the answer settles the question."), MAX_TEXT)}
     )["resolve"]
-    question.status = QuestionStatus.RESOLVED.value
+    _move(question, "resolve")
     question.resolved_by_id, question.resolved_at = actor.id, utcnow()
     _add_entry(question, QuestionStep.RESOLVED, actor, comment)
-    record_submission_event(
-        "question",
-        "resolve_question",
-        actor,
-        submission,
-        to_value=question.subject,
-        comment=comment,
-    )
+    _record(submission, question, "resolve_question", actor, comment)
     db.session.flush()
 
 
@@ -305,24 +359,12 @@ def send_back_question(submission: Submission, question: Question, comment: str,
     """An answer that does not settle the question: back to open, with the reviewer's reason.
     The next clarification round asks the agency again."""
     submission = lock_submission(submission.id)
-    if submission.status != SubmissionStatus.IN_REVIEW:
-        raise FieldErrors(
-            {"send_back": _("A question can be sent back only while the submission is in review.")}
-        )
-    if question.status != QuestionStatus.ANSWERED:
-        raise FieldErrors({"send_back": _("Only an answered question can be sent back.")})
+    _check("send_back", question.status, submission, actor, "send_back", reason=comment)
     comment = _clean_texts({"send_back": (comment, _("Say what is still unclear."), MAX_TEXT)})[
         "send_back"
     ]
-    question.status = QuestionStatus.OPEN.value
+    _move(question, "send_back")
     question.sent_back_comment, question.sent_back_at = comment, utcnow()
     _add_entry(question, QuestionStep.SENT_BACK, actor, comment)
-    record_submission_event(
-        "question",
-        "send_back_question",
-        actor,
-        submission,
-        to_value=question.subject,
-        comment=comment,
-    )
+    _record(submission, question, "send_back_question", actor, comment)
     db.session.flush()

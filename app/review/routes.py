@@ -22,7 +22,14 @@ from app.review.dashboard import (
     resolution_figures,
 )
 from app.review.models import Question
-from app.review.questions import raise_question, resolve_question, send_back_question
+from app.review.questions import (
+    close_question,
+    edit_question,
+    raise_question,
+    resolve_question,
+    send_back_question,
+    withdraw_question,
+)
 from app.review.services import (
     QueueFilter,
     answer_progress,
@@ -118,8 +125,9 @@ def _back_to(question: Question):
     )
 
 
-def _settle(question_id: int, settle, done_message: str):
-    """Resolve or send back an answered question, with the reviewer's comment."""
+def _settle(question_id: int, settle, done_message: str, form: str = "review"):
+    """One reviewer's step on a question, with its text: resolve or send back an answered
+    question (form "review"), edit, withdraw or close an open one (forms of those names)."""
     question = db.get_or_404(Question, question_id)
     submission = db.session.get(Submission, question.submission_id)
     comment = request.form.get("comment", "")
@@ -127,7 +135,7 @@ def _settle(question_id: int, settle, done_message: str):
         settle(submission, question, comment, current_user)
     except FieldErrors as error:
         db.session.rollback()
-        field = f"review-{question_id}"
+        field = f"{form}-{question_id}"
         return render_submission_page(
             db.session.get(Submission, question.submission_id),
             422,
@@ -143,6 +151,31 @@ def _settle(question_id: int, settle, done_message: str):
 @roles_required(Role.REVIEWER)
 def resolve(question_id):
     return _settle(question_id, resolve_question, _("The question is resolved."))
+
+
+@bp.post("/questions/<int:question_id>/edit")
+@roles_required(Role.REVIEWER)
+def edit(question_id):
+    return _settle(question_id, edit_question, _("The question has been changed."), "edit")
+
+
+@bp.post("/questions/<int:question_id>/withdraw")
+@roles_required(Role.REVIEWER)
+def withdraw(question_id):
+    return _settle(
+        question_id,
+        withdraw_question,
+        _("The question has been withdrawn. The agency never sees it."),
+        "withdraw",
+    )
+
+
+@bp.post("/questions/<int:question_id>/close")
+@roles_required(Role.REVIEWER)
+def close(question_id):
+    return _settle(
+        question_id, close_question, _("The question is closed without an answer."), "close"
+    )
 
 
 @bp.get("/submissions/<int:submission_id>/compare")

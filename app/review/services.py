@@ -70,7 +70,8 @@ def reviewers() -> list[User]:
 
 
 def answer_progress(submission_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """Per submission: (questions answered or resolved, questions in all), in one query."""
+    """Per submission: (questions answered or settled, questions in all but the withdrawn),
+    in one query."""
     if not submission_ids:
         return {}
     rows = db.session.execute(
@@ -79,7 +80,10 @@ def answer_progress(submission_ids: list[int]) -> dict[int, tuple[int, int]]:
             func.count(case((Question.status != QuestionStatus.OPEN, 1))),
             func.count(),
         )
-        .where(Question.submission_id.in_(submission_ids))
+        .where(
+            Question.submission_id.in_(submission_ids),
+            Question.status != QuestionStatus.WITHDRAWN,
+        )
         .group_by(Question.submission_id)
     )
     return {submission_id: (answered, total) for submission_id, answered, total in rows}

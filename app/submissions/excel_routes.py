@@ -76,13 +76,22 @@ def excel_upload(submission_id):
     if isinstance(parsed, list):
         db.session.rollback()
         return _page(load_submission(submission_id), form, reason, errors=parsed)
-    outcome = apply_upload(submission, parsed, current_user, reason)
+    outcome = apply_upload(submission, parsed, current_user, reason, str(get_locale()))
     if outcome.errors:
         db.session.rollback()
         return _page(load_submission(submission_id), form, reason, errors=outcome.errors)
     db.session.commit()
-    flash(_saved_message(outcome.values, outcome.projects), "success")
-    return redirect(url_for("submissions.show", submission_id=submission_id))
+    if not outcome.changes and not outcome.project_names:
+        flash(_saved_message(outcome.values, outcome.projects), "success")
+        return redirect(url_for("submissions.show", submission_id=submission_id))
+    # A receipt of what the file changed, old → new. Posting the same file again changes
+    # nothing, so the page may stand where the redirect would be.
+    return render_template(
+        "submissions/excel_receipt.html",
+        submission=load_submission(submission_id),
+        outcome=outcome,
+        message=_saved_message(outcome.values, outcome.projects),
+    )
 
 
 def _saved_message(values: int, projects: int) -> str:

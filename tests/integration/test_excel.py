@@ -147,8 +147,14 @@ def test_a_filled_in_file_is_stored_exactly(client, login):
 
     response = _upload(client, submission, _bytes(book))
 
-    assert response.status_code == 302, _errors(response)
-    assert response.headers["Location"].endswith(f"/submissions/{submission.id}")
+    assert response.status_code == 200, _errors(response)
+    receipt = re.sub(r"\s+", " ", response.get_data(as_text=True))
+    assert "10 värden sparades från filen. 1 projekt lades till eller ändrades." in receipt
+    assert (
+        '<th scope="row">Verksamhetskostnad</th><td>Utfall</td> '
+        '<td class="numeric">–</td> <td class="numeric">1 250 000</td>'
+    ) in receipt
+    assert "<li>E-arkiv</li>" in receipt
     values = _values(submission)
     assert values[("operating_cost", "outcome")] == Decimal(1250000)
     assert values[("operating_cost", "forecast")] == Decimal(1300000)
@@ -174,9 +180,6 @@ def test_a_filled_in_file_is_stored_exactly(client, login):
         "low",
     )
     assert project.benefits_analysed and not project.benefits_plan
-    page = client.get(f"/submissions/{submission.id}").get_data(as_text=True)
-    notice = re.search(r"notice-success[^>]*>([^<]*)<", page).group(1)
-    assert notice == "10 värden sparades från filen. 1 projekt lades till eller ändrades."
 
     again = _download(client, submission)  # what was stored comes back as numbers
     assert again["It-kostnader"].cell(_row(costs, "internal_it_staff"), 4).value == 85.5
@@ -204,7 +207,7 @@ def test_a_changed_budget_needs_a_reason_and_keeps_the_original_baseline(client,
     assert db.session.scalar(select(Project.current_budget)) == Decimal(45000)
 
     book["Projekt"]["J4"] = "Utökat uppdrag"
-    assert _upload(client, submission, _bytes(book)).status_code == 302
+    assert _upload(client, submission, _bytes(book)).status_code == 200
     project = db.session.scalar(select(Project))
     assert (project.original_budget, project.current_budget) == (Decimal(45000), Decimal(60000))
     assert project.baseline_changes[0].reason == "Utökat uppdrag"
@@ -352,8 +355,41 @@ def test_a_value_changed_by_someone_else_after_the_download_is_not_overwritten(c
     assert response.status_code == 422
     [(sheet, cell, message)] = _errors(response)
     assert (sheet, cell) == ("It-kostnader", f"D{_row(costs, 'users')}")
-    assert message.startswith("Kim Kollega ändrade värdet i tjänsten efter att filen laddades ned.")
+    assert message.startswith(
+        "Kim Kollega ändrade värdet i tjänsten till 2\xa0400 efter att filen laddades ned; "
+        "filen säger 2\xa0500."
+    )
     assert _values(submission) == {("users", "outcome"): Decimal(2400)}
+
+
+def test_the_uploaders_own_newer_online_edit_is_a_conflict_too(client, login):
+    agency, submission = _draft()
+    login("agency_editor", agency=agency)
+    book = _download(client, submission)
+    costs = book["It-kostnader"]
+    costs.cell(_row(costs, "users"), 4).value = 40
+    costs.cell(_row(costs, "workstations"), 4).value = 45
+    saved = client.post(
+        f"/submissions/{submission.id}/sections/it_costs",
+        {"version": "1", "users--outcome": "41"},
+    )
+    assert saved.status_code == 302
+
+    response = _upload(client, submission, _bytes(book))
+
+    assert response.status_code == 422
+    [(sheet, cell, message)] = _errors(response)
+    assert (sheet, cell) == ("It-kostnader", f"D{_row(costs, 'users')}")
+    assert message.startswith("Du ändrade värdet i tjänsten till 41 efter att filen laddades ned")
+    assert _values(submission) == {("users", "outcome"): Decimal(41)}  # nothing of the file
+
+    costs.cell(_row(costs, "users"), 4).value = 41  # the file agrees with the service now
+    response = _upload(client, submission, _bytes(book))
+    assert response.status_code == 200, _errors(response)
+    assert _values(submission) == {
+        ("users", "outcome"): Decimal(41),
+        ("workstations", "outcome"): Decimal(45),
+    }
 
 
 def test_a_correction_in_clarification_needs_a_reason_and_is_recorded(client, login):
@@ -367,7 +403,7 @@ def test_a_correction_in_clarification_needs_a_reason_and_is_recorded(client, lo
     assert "Ange varför du ändrar värdena." in refused.get_data(as_text=True)
     assert _values(submission) == {}
     saved = _upload(client, submission, _bytes(book), reason="Rättat antal användare")
-    assert saved.status_code == 302
+    assert saved.status_code == 200
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.name == "users:outcome"))
     assert (event.to_value, event.comment) == ("2500.00", "Rättat antal användare")
 

@@ -94,11 +94,23 @@ class ParsedUpload:
     projects: list[ProjectRow] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ValueChange:
+    """One answer a successful upload changed, for the receipt the uploader reads."""
+
+    label: str
+    period: str
+    old: str | None  # the stored text of the value (numbers with two decimals), None: empty
+    new: str | None
+
+
 @dataclass
 class UploadOutcome:
     errors: list[CellError] = field(default_factory=list)
     values: int = 0  # answers changed
     projects: int = 0  # projects added or changed
+    changes: list[ValueChange] = field(default_factory=list)
+    project_names: list[str] = field(default_factory=list)
 
 
 def template_filename(submission: Submission) -> str:

@@ -1,5 +1,8 @@
 """Storing a read upload through the web forms' own checks, all or nothing. Never commits."""
 
+from decimal import Decimal
+
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from app.accounts.errors import FieldErrors
@@ -12,6 +15,7 @@ from app.submissions.excel.layout import (
     CellError,
     ParsedUpload,
     UploadOutcome,
+    ValueChange,
     _coordinate,
 )
 from app.submissions.findings_text import finding_text
@@ -19,11 +23,14 @@ from app.submissions.models import Project, Submission
 from app.submissions.projects import ProjectData, create_project, projects_of, update_project
 
 
-def apply_upload(submission: Submission, parsed: ParsedUpload, actor, reason="") -> UploadOutcome:
+def apply_upload(
+    submission: Submission, parsed: ParsedUpload, actor, reason="", locale="sv"
+) -> UploadOutcome:
     """Store the upload through the web forms' checks; on any error the caller rolls back."""
     outcome = UploadOutcome(errors=_conflicts(submission, parsed, actor))
     if outcome.errors:
         return outcome
+    before = _texts(submission)
     for section, form in parsed.forms.items():
         saved = save_section(submission, section, form, submission.version, actor, reason)
         outcome.values += saved.changed
@@ -48,12 +55,33 @@ def apply_upload(submission: Submission, parsed: ParsedUpload, actor, reason="")
             ]
         else:
             outcome.projects += 1
+            outcome.project_names.append(row.data.name)
+    outcome.changes = _changes(submission, before, _texts(submission), locale)
     return outcome
 
 
+def _texts(submission: Submission) -> dict[tuple[str, str], str | None]:
+    return {
+        key: (str(row.number) if row.number is not None else row.text)
+        for key, row in stored_answers(submission.id).items()
+    }
+
+
+def _changes(submission, before: dict, after: dict, locale: str) -> list[ValueChange]:
+    """Every answer the upload changed, old → new, in the questionnaire's order."""
+    changes = []
+    for item in items_of(submission.cycle_id):
+        for period in ("outcome", "forecast"):
+            old, new = before.get((item.code, period)), after.get((item.code, period))
+            if (old or None) != (new or None):
+                changes.append(ValueChange(item.label(locale), period, old, new))
+    return changes
+
+
 def _conflicts(submission: Submission, parsed: ParsedUpload, actor) -> list[CellError]:
-    """Answers someone else changed after the template was downloaded, where the file says
-    otherwise: an offline file must not silently undo their work."""
+    """Answers changed in the service after the template was downloaded — by anyone, the
+    uploader included — where the file says otherwise: an offline file must not silently undo
+    newer work. One such cell and nothing of the file is stored."""
     items = {item.code: item for item in items_of(submission.cycle_id)}
     errors = []
     for (code, period), row in stored_answers(submission.id).items():
@@ -61,17 +89,38 @@ def _conflicts(submission: Submission, parsed: ParsedUpload, actor) -> list[Cell
         form = parsed.forms.get(items[code].section, {}) if code in items else {}
         if name not in form or row.changed_in_version <= parsed.version:
             continue
-        if row.updated_by_id == actor.id:
-            continue
         value, problem = parse_input(items[code], form[name], period)
-        if problem is None and value != (row.number if row.number is not None else row.text):
-            message = _(
-                "%(name)s changed this value in the service after the file was downloaded. "
-                "Download a new template to start from the current values.",
-                name=row.updated_by.name if row.updated_by else "–",
-            )
-            errors.append(CellError(*parsed.cells[name], message))
+        current = row.number if row.number is not None else row.text
+        if problem is None and value != current:
+            errors.append(CellError(*parsed.cells[name], _conflict_text(row, actor, current, value)))
     return errors
+
+
+def _conflict_text(row, actor, current, value) -> str:
+    if row.updated_by_id == actor.id:
+        return _(
+            "You changed this value in the service to %(current)s after the file was "
+            "downloaded; the file says %(file)s. Download a new template to start from the "
+            "current values.",
+            current=_shown(current),
+            file=_shown(value),
+        )
+    return _(
+        "%(name)s changed this value in the service to %(current)s after the file was "
+        "downloaded; the file says %(file)s. Download a new template to start from the "
+        "current values.",
+        name=row.updated_by.name if row.updated_by else "–",
+        current=_shown(current),
+        file=_shown(value),
+    )
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, Decimal):
+        return format_decimal(value, "#,##0.##")
+    return f"”{value}”"
 
 
 def _unchanged(project: Project, data: ProjectData) -> bool:

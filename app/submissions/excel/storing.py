@@ -92,7 +92,8 @@ def _conflicts(submission: Submission, parsed: ParsedUpload, actor) -> list[Cell
         value, problem = parse_input(items[code], form[name], period)
         current = row.number if row.number is not None else row.text
         if problem is None and value != current:
-            errors.append(CellError(*parsed.cells[name], _conflict_text(row, actor, current, value)))
+            message = _conflict_text(row, actor, current, value)
+            errors.append(CellError(*parsed.cells[name], message))
     return errors
 
 

@@ -89,8 +89,10 @@ class ProjectStatus(StrEnum):
 
 
 class Project(db.Model):
-    """A strategic IT project reported in a submission. The original baseline (budget, end date)
-    is never overwritten: changes go to ProjectBaselineChange with a reason."""
+    """A strategic IT project reported in a submission. Its plan becomes the original baseline
+    (budget, end date) when the submission carrying it is first submitted (`baseline_set_at`),
+    or came from last year; from then on it is never overwritten: changes go to
+    ProjectBaselineChange with a reason."""
 
     __tablename__ = "project"
 
@@ -120,6 +122,11 @@ class Project(db.Model):
     benefit_target: Mapped[str] = mapped_column(Text, default="")
     realised_benefits: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    baseline_set_at: Mapped[datetime | None]
+
+    @property
+    def baseline_is_set(self) -> bool:
+        return self.baseline_set_at is not None or self.carried_from_id is not None
 
     baseline_changes: Mapped[list["ProjectBaselineChange"]] = relationship(
         order_by="ProjectBaselineChange.id", lazy="selectin", cascade="all, delete-orphan"

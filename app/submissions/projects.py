@@ -1,6 +1,7 @@
-"""Strategic IT projects of a submission. The original baseline (budget and planned end date)
-is never overwritten: a change of either is a re-baseline with a reason, kept in history.
-Operations flush, never commit."""
+"""Strategic IT projects of a submission. Until the submission is first submitted a project's
+plan is a draft the agency may change freely; from then on the original baseline (budget and
+planned end date) is never overwritten: a change of either is a re-baseline with a reason, kept
+in history. Operations flush, never commit."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -14,6 +15,7 @@ from app.audit.operations import record_submission_event
 from app.extensions import db
 from app.review.models import Question
 from app.submissions.models import Project, ProjectBaselineChange, ProjectStatus, Submission
+from app.timeutil import utcnow
 from workflows.answers import LARGEST
 
 RISKS = ("low", "medium", "high")
@@ -58,7 +60,11 @@ def _check(data: ProjectData, project: Project | None) -> None:
     errors = {}
     if data.end_date < data.start_date:
         errors["end_date"] = _("The planned end date must come after the start date.")
-    if project is not None and project.original_end_date < data.start_date:
+    if (
+        project is not None
+        and project.baseline_is_set
+        and project.original_end_date < data.start_date
+    ):
         errors["start_date"] = _("The start date must come before the original end date.")
     for name in ("budget", "cost_to_date", "forecast_at_completion"):
         amount = getattr(data, name)
@@ -71,7 +77,12 @@ def _check(data: ProjectData, project: Project | None) -> None:
     for name in ("start_date", "end_date"):
         if not EARLIEST <= getattr(data, name) <= LATEST:
             errors[name] = _("Enter a date between 1990 and 2100.")
-    if project is not None and _rebaselined(project, data) and not data.rebaseline_reason.strip():
+    if (
+        project is not None
+        and project.baseline_is_set
+        and _rebaselined(project, data)
+        and not data.rebaseline_reason.strip()
+    ):
         errors["rebaseline_reason"] = _("The budget or the planned end date has changed: say why.")
     if errors:
         raise FieldErrors(errors)
@@ -123,6 +134,20 @@ def create_project(submission: Submission, data: ProjectData, actor) -> Project:
 def update_project(submission: Submission, project: Project, data: ProjectData, actor) -> None:
     _check(data, project)
     reason = data.rebaseline_reason.strip()
+    if not project.baseline_is_set:
+        # Still the agency's draft plan: a typo in the budget is no re-baseline.
+        project.original_budget, project.original_end_date = data.budget, data.end_date
+        reason = ""
+    else:
+        _record_rebaselines(project, data, reason, actor)
+    project.current_budget, project.current_end_date = data.budget, data.end_date
+    for name in _PLAIN_FIELDS:
+        setattr(project, name, getattr(data, name))
+    db.session.flush()
+    _touch(submission, actor, "change_project", project.name, reason)
+
+
+def _record_rebaselines(project: Project, data: ProjectData, reason: str, actor) -> None:
     for field, old, new in (
         ("budget", project.current_budget, data.budget),
         ("end_date", project.current_end_date, data.end_date),
@@ -137,11 +162,6 @@ def update_project(submission: Submission, project: Project, data: ProjectData, 
                     changed_by_id=actor.id,
                 )
             )
-    project.current_budget, project.current_end_date = data.budget, data.end_date
-    for name in _PLAIN_FIELDS:
-        setattr(project, name, getattr(data, name))
-    db.session.flush()
-    _touch(submission, actor, "change_project", project.name, reason)
 
 
 def _text(value) -> str:
@@ -160,8 +180,6 @@ def delete_project(submission: Submission, project: Project, actor) -> None:
 
 
 def _touch(submission: Submission, actor, event: str, name: str, reason: str = "") -> None:
-    from app.timeutil import utcnow
-
     submission.updated_at = utcnow()  # steps the version: projects are part of the answers
     if submission.status != "draft":
         record_submission_event(
@@ -179,6 +197,19 @@ class ProjectFigures:
     cost_variance: Decimal  # forecast at completion against the original budget, tkr
     cost_variance_share: Decimal | None  # in %
     schedule_slip_days: int  # current against original planned end date
+
+
+def set_baselines(submission: Submission) -> None:
+    """At submission the plans of the projects submitted for the first time become their
+    original baselines (in the transition's transaction). No autoflush: the transition writes
+    the submission row once, so its version steps once."""
+    with db.session.no_autoflush:
+        db.session.execute(
+            update(Project)
+            .where(Project.submission_id == submission.id, Project.baseline_set_at.is_(None))
+            .values(baseline_set_at=utcnow()),
+            execution_options={"synchronize_session": False},
+        )
 
 
 def figures_of(project: Project) -> ProjectFigures:

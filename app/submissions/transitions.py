@@ -15,6 +15,7 @@ from app.review.questions import question_counts, send_open_questions
 from app.submissions.answers import blocking_error_count
 from app.submissions.locking import lock_submission
 from app.submissions.models import Submission
+from app.submissions.projects import set_baselines
 from app.timeutil import today_in_stockholm, utcnow
 from workflows.calendar import add_working_days
 from workflows.rules import Refusal
@@ -81,6 +82,7 @@ def fire_transition(submission_id: int, trigger: str, actor, reason: str = "") -
 def _stamp(submission: Submission, trigger: str, actor) -> None:
     now = utcnow()
     if trigger == "submit":
+        set_baselines(submission)
         submission.submitted_at = now
         submission.submitted_late = today_in_stockholm() > submission.cycle.submission_deadline
     elif trigger == "withdraw":
@@ -94,6 +96,7 @@ def _stamp(submission: Submission, trigger: str, actor) -> None:
             today_in_stockholm(), submission.cycle.clarification_response_days
         )
     elif trigger == "answer_clarification":
+        set_baselines(submission)  # a project added in clarification: its plan is sent now
         submission.clarification_answered_at = now
     elif trigger == "approve":
         submission.approved_at = now

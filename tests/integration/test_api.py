@@ -618,9 +618,20 @@ def test_a_whole_cycle_through_the_api_alone_ends_in_a_verified_dataset(app, cli
 # --- projects --------------------------------------------------------------------------------
 
 
+def test_before_the_first_submit_a_budget_change_is_a_new_plan_not_a_rebaseline(client, world):
+    editor = Caller(client, world, "editor")
+    project = SUB + "/projects/{project}"
+    typo = editor("PUT", project, 200, json={"budget": 54000, "end_date": "2027-09-30"}).json
+    assert (typo["original_budget"], typo["current_budget"]) == (54000, 54000)
+    assert typo["original_end_date"] == typo["current_end_date"] == "2027-09-30"
+    assert typo["rebaselines"] == []
+
+
 def test_a_new_budget_or_end_date_needs_a_reason_and_keeps_the_original_baseline(client, world):
     editor = Caller(client, world, "editor")
     project = SUB + "/projects/{project}"
+    # Submitted once: the plan became the baseline; withdrawn, the draft is editable again.
+    assert editor.fire("submit") == "submitted" and editor.fire("withdraw") == "draft"
     before = dump()
     refused = call(
         client, "PUT", world.url(project), world.tokens["editor"], json={"budget": 50000}

@@ -471,9 +471,10 @@ PROJECT_FORM = {
 }
 NOT_ALLOWED = "Du har inte behörighet till den här sidan"
 WORKFLOW_REFUSAL = "Insamlingen är godkänd och fryst: inget i den kan ändras."
-ONLY_IN_CLARIFICATION = "Frågor kan bara besvaras under en kompletteringsrunda."
+# The question is resolved: the question workflow refuses before it looks at the submission.
+QUESTION_SETTLED = "Frågan är löst – det här steget går inte längre."
 ONLY_IN_REVIEW = "Frågor kan bara ställas medan inlämningen granskas."
-SEND_BACK_ONLY_IN_REVIEW = "En fråga kan bara skickas tillbaka medan inlämningen granskas."
+ONLY_ANSWERED_SENT_BACK = "Bara en besvarad fråga kan skickas tillbaka."
 QUESTIONNAIRE_FIXED = "Frågeformuläret är låst när insamlingen har öppnat."
 
 
@@ -535,7 +536,7 @@ def test_every_write_through_the_web_is_refused_and_changes_nothing(app):
             f"{on}/questions/{question.id}/answer",
             {"answer": "Nytt svar"},
             422,
-            ONLY_IN_CLARIFICATION,
+            QUESTION_SETTLED,
         ),
         (
             "reviewer",
@@ -549,7 +550,7 @@ def test_every_write_through_the_web_is_refused_and_changes_nothing(app):
             f"/review/questions/{question.id}/send-back",
             {"comment": "Nej"},
             422,
-            SEND_BACK_ONLY_IN_REVIEW,
+            ONLY_ANSWERED_SENT_BACK,
         ),
         (
             "admin",

@@ -195,6 +195,9 @@ def test_a_changed_budget_needs_a_reason_and_keeps_the_original_baseline(client,
     agency, submission = _draft()
     login("agency_editor", agency=agency)
     client.post(f"/submissions/{submission.id}/projects/new", PROJECT_FORM)
+    factories.complete_answers(submission)
+    for trigger in ("submit", "withdraw"):  # submitted once: the plan is the baseline now
+        assert client.post(f"/submissions/{submission.id}/transitions/{trigger}").status_code == 302
     book = _download(client, submission)
     book["Projekt"]["I4"] = 60000  # the budget
     refused = _upload(client, submission, _bytes(book))

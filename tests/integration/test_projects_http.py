@@ -57,11 +57,36 @@ def test_editor_adds_a_project_and_sees_variance_and_slip(client, login):
     assert "0 dagar" in page
 
 
+def _submit_and_withdraw(client, submission) -> None:
+    """The agency submits once (the plans become baselines) and takes the draft back."""
+    factories.complete_answers(submission)
+    for trigger in ("submit", "withdraw"):
+        response = client.post(f"/submissions/{submission.id}/transitions/{trigger}")
+        assert response.status_code == 302, trigger
+
+
+def test_before_the_first_submit_a_changed_budget_is_the_plan_not_a_rebaseline(client, login):
+    agency, submission = _setup()
+    login("agency_editor", agency=agency)
+    client.post(f"/submissions/{submission.id}/projects/new", FORM)
+    project = _project()
+    url = f"/submissions/{submission.id}/projects/{project.id}/edit"
+    typo = client.post(url, {**FORM, "budget": "54 000", "end_date": "2027-09-30"})
+    assert typo.status_code == 302
+    db.session.refresh(project)
+    assert project.original_budget == project.current_budget == Decimal(54000)
+    assert project.original_end_date == project.current_end_date == date(2027, 9, 30)
+    assert db.session.scalar(select(func.count()).select_from(ProjectBaselineChange)) == 0
+    page = client.get(f"/submissions/{submission.id}/projects").get_data(as_text=True)
+    assert "0 dagar" in page
+
+
 def test_changing_budget_or_end_date_needs_a_reason_and_keeps_the_original(client, login):
     agency, submission = _setup()
     login("agency_editor", agency=agency)
     client.post(f"/submissions/{submission.id}/projects/new", FORM)
     project = _project()
+    _submit_and_withdraw(client, submission)
     url = f"/submissions/{submission.id}/projects/{project.id}/edit"
     refused = client.post(url, {**FORM, "budget": "60 000", "end_date": "2027-12-31"})
     page = refused.get_data(as_text=True)

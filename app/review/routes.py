@@ -38,6 +38,7 @@ from app.review.services import (
     status_counts,
     submissions_for_review,
 )
+from app.submissions.changes import answer_changes
 from app.submissions.labels import SECTION_LABELS
 from app.submissions.models import Submission
 from app.submissions.pages import render_submission_page
@@ -182,9 +183,19 @@ def close(question_id):
 @staff_only
 def compare_view(submission_id):
     submission = db.get_or_404(Submission, submission_id)
-    values, figures = compare(submission, str(get_locale()))
+    locale = str(get_locale())
+    values, figures = compare(submission, locale)
+    changes = {
+        change.code: change
+        for change in answer_changes(submission, locale)
+        if change.period == "outcome"
+    }
     return render_template(
-        "review/compare.html", submission=submission, values=values, figures=figures
+        "review/compare.html",
+        submission=submission,
+        values=values,
+        figures=figures,
+        changes=changes,
     )
 
 

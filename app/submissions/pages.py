@@ -15,6 +15,7 @@ from app.review.questions import (
     visible_questions,
 )
 from app.submissions.answers import can_prefill, section_statuses
+from app.submissions.changes import answer_changes
 from app.submissions.error_list import described_errors
 from app.submissions.labels import SECTION_LABELS
 from app.submissions.projects import projects_of
@@ -70,6 +71,7 @@ def render_submission_page(submission, status=200, errors=None, form_values=None
         if submission.status == SubmissionStatus.IN_REVIEW and is_authority_staff(current_user)
         else [],
         trigger_label=trigger_label,
+        answer_changes=answer_changes(submission, locale),
         rule_breaks=described_errors(submission, locale)
         if submission.status in _RULE_BREAKS_SHOWN
         else [],

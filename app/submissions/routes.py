@@ -1,4 +1,5 @@
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,6 +14,7 @@ from app.review.models import Question
 from app.review.questions import answer_question
 from app.submissions import bp
 from app.submissions.answers import blocking_error_count, can_prefill, prefill_from_last_year
+from app.submissions.changes import item_labels
 from app.submissions.models import Submission
 from app.submissions.pages import render_submission_page
 from app.submissions.services import agency_submissions, deadline_of
@@ -112,6 +114,7 @@ def history(submission_id):
         submission=submission,
         events=submission_history(submission.id, current_user),
         trigger_label=trigger_label,
+        item_labels=item_labels(submission, str(get_locale())),
     )
 
 

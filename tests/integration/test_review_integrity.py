@@ -163,3 +163,47 @@ def test_a_cycle_with_an_approved_submission_that_breaks_a_rule_is_not_frozen(cl
     assert db.session.get(Cycle, cycle.id).status == "closed"
     assert db.session.scalar(select(DatasetSnapshot.id)) is None
     assert _status(valid) == "approved"
+
+
+def test_the_reviewer_sees_every_value_changed_since_submission_with_labels_and_numbers(
+    client, login
+):
+    from datetime import timedelta
+
+    from app.timeutil import utcnow
+
+    agency, submission = _submission("in_review", users=1200)
+    begin_write(db.session)
+    db.session.get(Submission, submission.id).submitted_at = utcnow() - timedelta(days=3)
+    db.session.commit()
+    editor = factories.make_user("agency_editor", agency=agency, name="Ada Redaktör")
+    login("reviewer")
+    client.post(
+        f"/review/submissions/{submission.id}/questions",
+        {"target": "item:users", "text": "Stämmer antalet användare?"},
+    )
+    assert _fire(client, submission, "request_clarification").status_code == 302
+    client.logout()
+    question = db.session.scalar(select(Question).where(Question.submission_id == submission.id))
+    client.login(editor)
+    client.post(
+        f"/submissions/{submission.id}/questions/{question.id}/answer",
+        {"answer": "Konsulterna räknades två gånger.", "correction": "1 150"},
+    )
+    assert _fire(client, submission, "answer_clarification").status_code == 302
+    client.logout()
+
+    login("reviewer")
+    page = re.sub(r"<[^>]+>", " ", _text(client.get(f"/submissions/{submission.id}")))
+    changed = page.split("Ändrat sedan myndigheten lämnade in")[1]
+    assert re.search(
+        r"Antal användare\s+1.200\s+1.150\s+Ada Redaktör, .*Konsulterna räknades två",
+        changed,
+    ), changed[:400]
+    compare = _text(client.get(f"/review/submissions/{submission.id}/compare"))
+    assert "Ändrat efter inlämningen:" in compare
+    assert "<del>1 200</del> → <ins>1 150</ins> (Ada Redaktör" in compare
+    history = _text(client.get(f"/submissions/{submission.id}/history"))
+    assert "users:outcome" not in history and "1150.00" not in history
+    assert "Antal användare" in history
+    assert "<del>1 200</del> → <ins>1 150</ins>" in history

@@ -1,7 +1,8 @@
 """The one guard that keeps a frozen cycle frozen in the application: before any flush, every
-new, changed or deleted row that belongs to a cycle is traced to its cycle, and if that cycle
-is approved or published the flush is refused. The database triggers (migration 0011) refuse
-the same changes made outside the app."""
+new, changed or deleted row of a table in FROZEN_TABLES (`frozen.py`) is traced to its cycle,
+and if that cycle is approved or published the flush is refused. The database triggers
+(migrations 0011 and 0017, from the same declaration) refuse the same changes made outside
+the app."""
 
 from datetime import datetime
 from itertools import chain
@@ -10,15 +11,8 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from app.cycles.models import Cycle
-from app.cycles.questionnaire import QuestionnaireItem, QuestionnaireRule
-from app.review.models import Comment, Question, QuestionEntry
-from app.submissions.models import (
-    Project,
-    ProjectBaselineChange,
-    Submission,
-    SubmissionValue,
-    WarningExplanation,
-)
+from app.datasets.frozen import FROZEN_TABLES
+from app.extensions import db
 from workflows.cycle import FROZEN_STATES
 
 
@@ -26,10 +20,6 @@ class CycleFrozen(Exception):
     def __init__(self, year: int, since: datetime | None):
         super().__init__(f"the {year} cycle is frozen")
         self.year, self.since = year, since
-
-
-_ON_SUBMISSION = (SubmissionValue, WarningExplanation, Project, Question, Comment)
-_ON_CYCLE = (Submission, QuestionnaireItem, QuestionnaireRule)
 
 
 def _changed(session: Session):
@@ -41,23 +31,27 @@ def _changed(session: Session):
 
 
 def _cycle_ids(session: Session, objects: list) -> set[int]:
-    cycle_ids = {o.cycle_id for o in objects if isinstance(o, _ON_CYCLE)}
-    submission_ids = {o.submission_id for o in objects if isinstance(o, _ON_SUBMISSION)}
-    project_ids = {o.project_id for o in objects if isinstance(o, ProjectBaselineChange)}
-    question_ids = {o.question_id for o in objects if isinstance(o, QuestionEntry)}
-    if project_ids:
-        submission_ids |= set(
-            session.scalars(select(Project.submission_id).where(Project.id.in_(project_ids)))
-        )
-    if question_ids:
-        submission_ids |= set(
-            session.scalars(select(Question.submission_id).where(Question.id.in_(question_ids)))
-        )
-    if submission_ids:
-        cycle_ids |= set(
-            session.scalars(select(Submission.cycle_id).where(Submission.id.in_(submission_ids)))
-        )
-    return cycle_ids - {None}
+    """Follow each object's path in FROZEN_TABLES to its cycle: one query per step of a path,
+    for all objects on that step together."""
+    # (the table the ids are of, the rest of the path from there) → the ids reached so far
+    steps: dict[tuple[str, tuple], set] = {}
+    for obj in objects:
+        path = FROZEN_TABLES.get(getattr(obj, "__tablename__", ""))
+        if path is not None:
+            (column, target), *rest = path
+            steps.setdefault((target, tuple(rest)), set()).add(getattr(obj, column))
+    cycle_ids: set[int] = set()
+    while steps:
+        (table_name, rest), ids = steps.popitem()
+        ids.discard(None)
+        if not rest:
+            cycle_ids |= ids  # the path ends at the cycle
+        elif ids:
+            (column, target), *further = rest
+            table = db.metadata.tables[table_name]
+            values = session.execute(select(table.c[column]).where(table.c.id.in_(ids)))
+            steps.setdefault((target, tuple(further)), set()).update(values.scalars())
+    return cycle_ids
 
 
 @event.listens_for(Session, "before_flush")

@@ -1,0 +1,34 @@
+"""What a frozen cycle protects: one declaration, from which the application's guard
+(`guard.py`) traces rows to their cycle, the database triggers were generated (migrations 0011
+and 0017 hold the same paths, written out), and the tests walk the schema.
+
+Each protected table with the path from one of its rows to its cycle: the foreign keys to
+follow, each with the table it leads to. A table linked to a cycle that is not protected is
+listed in NOT_FROZEN with the reason; a test fails on a table linked to a cycle that is in
+neither list.
+"""
+
+SUBMISSION = (("submission_id", "submission"), ("cycle_id", "cycle"))
+
+FROZEN_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
+    "submission": (("cycle_id", "cycle"),),
+    "cycle_participant": (("cycle_id", "cycle"),),
+    "questionnaire_item": (("cycle_id", "cycle"),),
+    "questionnaire_rule": (("cycle_id", "cycle"),),
+    "submission_value": SUBMISSION,
+    "warning_explanation": SUBMISSION,
+    "project": SUBMISSION,
+    "question": SUBMISSION,
+    "comment": SUBMISSION,
+    "project_baseline_change": (("project_id", "project"), *SUBMISSION),
+    "question_entry": (("question_id", "question"), *SUBMISSION),
+}
+
+NOT_FROZEN: dict[str, str] = {
+    "dataset_snapshot": "guarded more strictly by triggers of its own: it never changes at all",
+    "audit_event": "append-only by triggers of its own; events about a frozen cycle (a login, "
+    "a reopening refused) are still recorded",
+    "notification": "a user's inbox: notices about a frozen cycle are still read and marked",
+    "outbox_message": "mail about a frozen cycle is still delivered (sending, sent, skipped)",
+    "report_batch": "the zips of a frozen cycle's reports are built from the snapshot after it",
+}

@@ -28,6 +28,8 @@ from urllib.parse import urlencode, urlsplit
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
+from tests.processes import end
+
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "granska-demo-2026"  # the demo users' password (README)
 SECRET_KEY = "reliability-tests-secret-key-not-for-production"
@@ -731,10 +733,14 @@ def cli_problems(env: dict[str, str]) -> list[str]:
         for name, args in commands.items()
     }
     problems = []
-    for name, process in running.items():
-        output = process.communicate(timeout=120)[0]
-        if process.returncode != 0:
-            problems.append(f"flask {name} exited {process.returncode}: {output}")
+    try:
+        for name, process in running.items():
+            output = process.communicate(timeout=300)[0]
+            if process.returncode != 0:
+                problems.append(f"flask {name} exited {process.returncode}: {output}")
+    finally:
+        for process in running.values():
+            end(process)  # none is left running, even when a wait above ran out
     return problems
 
 

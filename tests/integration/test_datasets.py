@@ -22,6 +22,7 @@ from app.accounts.models import User
 from app.cycles.models import Cycle
 from app.cycles.operations import fire_cycle_transition
 from app.cycles.questionnaire import QuestionnaireItem, QuestionnaireRule
+from app.datasets.frozen import FROZEN_TABLES
 from app.datasets.guard import CycleFrozen
 from app.datasets.models import DatasetSnapshot
 from app.extensions import db
@@ -975,18 +976,7 @@ def test_xlsx_export_reads_back_typed_values_definitions_and_the_digest(app):
 # 7. The triggers are there after the migrations (a table rebuilt by a batch migration loses
 # its triggers on SQLite; this is where that would show).
 
-CYCLE_TABLES = (
-    "submission",
-    "submission_value",
-    "warning_explanation",
-    "project",
-    "project_baseline_change",
-    "question",
-    "question_entry",
-    "comment",
-    "questionnaire_item",
-    "questionnaire_rule",
-)
+CYCLE_TABLES = tuple(FROZEN_TABLES)  # the one declaration of what a frozen cycle protects
 
 
 def test_the_migrations_leave_every_frozen_dataset_trigger_in_place(app):

@@ -300,3 +300,10 @@ def _project(models):
         risk_budget=models.RiskLevel.MEDIUM,
         risk_time=models.RiskLevel.HIGH,
     )
+
+
+def test_the_docs_page_shows_each_request_schema_and_the_problem_types(client):
+    page = client.get(API + "/docs").get_data(as_text=True)
+    assert "Request body: ProjectInput" in page and '"rebaseline_reason"' in page
+    assert '<h2 id="problem-types">Problem types</h2>' in page
+    assert f"<code>{TYPE_BASE}if_match_required</code>" in page

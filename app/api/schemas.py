@@ -234,17 +234,19 @@ PROJECT_INPUT = request(
 )
 
 
-def transition(workflow) -> dict:
-    """A transition request: the triggers of the workflow's table, and its reason rule."""
+def transition(workflow, trigger: dict) -> dict:
+    """A transition request: a trigger of the workflow's table, and its reason rule."""
     needing = [t for t, row in workflow.table.items() if row.reason_required]
     comment = {"type": "string", "maxLength": 5000, "description": "A comment for the history"}
     if needing:
         comment["description"] = "The reason: required for " + ", ".join(needing)
-    return request({"trigger": {"enum": list(workflow.table)}, "comment": comment}, ["trigger"])
+    return request({"trigger": trigger, "comment": comment}, ["trigger"])
 
 
-SUBMISSION_TRANSITION = transition(SUBMISSION_WORKFLOW)
-CYCLE_TRANSITION = transition(CYCLE_WORKFLOW)
+SUBMISSION_TRIGGER = {"enum": list(SUBMISSION_WORKFLOW.table)}
+CYCLE_TRIGGER = {"enum": list(CYCLE_WORKFLOW.table)}
+SUBMISSION_TRANSITION = transition(SUBMISSION_WORKFLOW, SUBMISSION_TRIGGER)
+CYCLE_TRANSITION = transition(CYCLE_WORKFLOW, CYCLE_TRIGGER)
 TRANSITION_DONE = obj({"status": SUBMISSION_STATUS, "version": INTEGER}, ["status"])
 CYCLE_TRANSITION_DONE = obj({"status": CYCLE_STATUS}, ["status"])
 QUESTION = obj(
@@ -309,6 +311,8 @@ COMPONENTS = {
     "Submission": SUBMISSION,
     "ValuesPatch": VALUES_PATCH,
     "ProjectInput": PROJECT_INPUT,
+    "SubmissionTrigger": SUBMISSION_TRIGGER,
+    "CycleTrigger": CYCLE_TRIGGER,
     "SubmissionTransition": SUBMISSION_TRANSITION,
     "CycleTransition": CYCLE_TRANSITION,
     "TransitionDone": TRANSITION_DONE,

@@ -14,16 +14,18 @@ from app.accounts.errors import FieldErrors
 from app.accounts.models import Agency, Role
 from app.accounts.policies import can_view_agency_data, is_authority_staff, is_own_agency_editor
 from app.api import bp, schemas
+from app.api.etags import digest_etag, require_if_match
 from app.api.problems import ApiProblem, problem_response
 from app.api.spec import OPERATIONS, Operation, flask_rule, openapi
 from app.api.tokens import user_for
+from app.api.validation import check_body
 from app.audit.operations import record_event
 from app.cycles.models import Cycle
 from app.cycles.operations import CycleTransitionRefused, fire_cycle_transition
 from app.cycles.questionnaire_service import items_of, rules_of
 from app.database import begin_write
 from app.datasets.access import can_read_results
-from app.datasets.exports import download
+from app.datasets.exports import FORMATS, download
 from app.datasets.freezing import snapshot_of
 from app.extensions import db, limiter
 from app.pagination import MAX_ID, small_int
@@ -99,6 +101,7 @@ def operation(path: str, method: str, summary: str, who: str, **spec):
     def decorator(view):
         @wraps(view)
         def wrapped(**kwargs):
+            g.api_request_schema = spec.get("request")  # what _body checks the body against
             try:
                 if method != "GET":
                     begin_write(db.session)
@@ -139,6 +142,7 @@ def _body(required=()) -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ApiProblem(400, "bad_json", _("The body must be a JSON object."))
+    check_body(g.get("api_request_schema"), body)
     missing = [name for name in required if name not in body]
     if missing:
         raise ApiProblem(
@@ -295,7 +299,7 @@ def _summary(submission: Submission, open_questions: int) -> dict:
     responses={
         200: (
             "A page of submissions, by organisation number",
-            schemas.page_of(schemas.SUBMISSION_SUMMARY),
+            schemas.SUBMISSION_PAGE,
         )
     },
     query=[
@@ -394,6 +398,7 @@ def _submission_response(submission: Submission, status: int = 200):
     "One submission: values, key figures, errors, warnings, projects",
     "staff; the agency's own users",
     responses={200: ("The submission; ETag carries its version", schemas.SUBMISSION)},
+    etag=True,
 )
 def get_submission(user, year, org_number):
     return _submission_response(_submission(user, year, org_number))
@@ -408,7 +413,15 @@ def _if_match() -> int:
     return small_int(header)
 
 
-IF_MATCH = [{"name": "If-Match", "in": "header", "required": True, "schema": {"type": "string"}}]
+IF_MATCH = [
+    {
+        "name": "If-Match",
+        "in": "header",
+        "required": True,
+        "description": "The ETag of the resource as you last read it",
+        "schema": {"type": "string"},
+    }
+]
 
 
 def _editable(user, submission: Submission) -> None:
@@ -427,6 +440,7 @@ def _editable(user, submission: Submission) -> None:
     "the agency's editors, while the submission is a draft or in clarification",
     request=schemas.VALUES_PATCH,
     responses={200: ("The submission as it is now", schemas.SUBMISSION)},
+    etag=True,
     headers=IF_MATCH,
 )
 def patch_values(user, year, org_number):
@@ -543,6 +557,14 @@ def _project_data(body: dict, current: Project | None) -> ProjectData:
     return data
 
 
+def _project_response(project: Project, status: int = 200):
+    body = _project_json(project)
+    response = jsonify(body)
+    response.status_code = status
+    response.headers["ETag"] = digest_etag(body)
+    return response
+
+
 def _project(submission: Submission, project_id: int) -> Project:
     project = db.session.get(Project, project_id)
     if project is None or project.submission_id != submission.id:
@@ -569,6 +591,7 @@ def list_projects(user, year, org_number):
     "the agency's editors, while the submission is editable",
     request=schemas.PROJECT_INPUT,
     responses={201: ("The new project", schemas.PROJECT)},
+    etag=True,
 )
 def add_project(user, year, org_number):
     body = _body(required=("name",))
@@ -578,8 +601,11 @@ def add_project(user, year, org_number):
         project = create_project(submission, _project_data(body, None), user)
     except FieldErrors as error:
         raise _field_problem(error) from None
-    response = jsonify(_project_json(project))
-    response.status_code = 201
+    db.session.flush()
+    response = _project_response(project, 201)
+    response.headers["Location"] = url_for(
+        "api.get_project", year=year, org_number=org_number, id=project.id, _external=True
+    )
     return response
 
 
@@ -589,9 +615,10 @@ def add_project(user, year, org_number):
     "One project",
     "staff; the agency's own users",
     responses={200: ("The project", schemas.PROJECT)},
+    etag=True,
 )
 def get_project(user, year, org_number, id):
-    return jsonify(_project_json(_project(_submission(user, year, org_number), id)))
+    return _project_response(_project(_submission(user, year, org_number), id))
 
 
 @operation(
@@ -601,17 +628,21 @@ def get_project(user, year, org_number, id):
     "the agency's editors, while the submission is editable",
     request=schemas.PROJECT_INPUT,
     responses={200: ("The project; the original baseline is kept", schemas.PROJECT)},
+    headers=IF_MATCH,
+    etag=True,
 )
 def put_project(user, year, org_number, id):
     body = _body()
     submission = _submission(user, year, org_number, lock=True)
     _editable(user, submission)
     project = _project(submission, id)
+    require_if_match(digest_etag(_project_json(project)))
     try:
         update_project(submission, project, _project_data(body, project), user)
     except FieldErrors as error:
         raise _field_problem(error) from None
-    return jsonify(_project_json(project))
+    db.session.flush()
+    return _project_response(project)
 
 
 @operation(
@@ -620,12 +651,17 @@ def put_project(user, year, org_number, id):
     "Remove a project",
     "the agency's editors, while the submission is editable",
     responses={204: ("Removed", None)},
+    headers=IF_MATCH,
 )
 def remove_project(user, year, org_number, id):
     submission = _submission(user, year, org_number, lock=True)
     _editable(user, submission)
-    delete_project(submission, _project(submission, id), user)
-    return Response(status=204)
+    project = _project(submission, id)
+    require_if_match(digest_etag(_project_json(project)))
+    delete_project(submission, project, user)
+    response = Response(status=204)
+    response.headers.remove("Content-Type")  # no body, so no media type either
+    return response
 
 
 # --- transitions -----------------------------------------------------------------------------
@@ -636,7 +672,7 @@ def remove_project(user, year, org_number, id):
     "POST",
     "Move the submission along the workflow",
     "whoever the workflow allows for the trigger (README lists them)",
-    request=schemas.TRANSITION,
+    request=schemas.SUBMISSION_TRANSITION,
     responses={200: ("The new status", schemas.TRANSITION_DONE)},
 )
 def submission_transition(user, year, org_number):
@@ -660,7 +696,7 @@ def submission_transition(user, year, org_number):
     "POST",
     "Move the cycle along its workflow (open, close, approve, publish)",
     "administrators",
-    request=schemas.TRANSITION,
+    request=schemas.CYCLE_TRANSITION,
     responses={200: ("The cycle's new status", schemas.CYCLE_TRANSITION_DONE)},
 )
 def cycle_transition(user, year):
@@ -752,7 +788,22 @@ def add_question(user, year, org_number):
         raise _field_problem(error) from None
     response = jsonify(_question_json(question))
     response.status_code = 201
+    response.headers["Location"] = url_for(
+        "api.get_question", year=year, org_number=org_number, id=question.id, _external=True
+    )
     return response
+
+
+@operation(
+    "/cycles/{year}/submissions/{org_number}/questions/{id}",
+    "GET",
+    "One question (the agency: once a round has sent it)",
+    "staff; the agency's own users",
+    responses={200: ("The question", schemas.QUESTION)},
+)
+def get_question(user, year, org_number, id):
+    submission = _submission(user, year, org_number)
+    return jsonify(_question_json(_question(user, submission, id)))
 
 
 def _settle(user, year, org_number, question_id, act, field: str, *extra):
@@ -766,7 +817,8 @@ def _settle(user, year, org_number, question_id, act, field: str, *extra):
     except QuestionRefused as refused:
         if refused.refusal.code == "reason_required":
             raise _field_problem(refused) from None
-        raise ApiProblem(409, "refused", next(iter(refused.errors.values()))) from None
+        problem = refused.refusal.code
+        raise ApiProblem(409, problem, next(iter(refused.errors.values()))) from None
     except FieldErrors as error:
         raise _field_problem(error) from None
     db.session.flush()
@@ -866,10 +918,21 @@ def close(user, year, org_number, id):
 # --- the frozen dataset ----------------------------------------------------------------------
 
 
+def _readable_snapshot(user, year: int):
+    cycle = _visible_cycle(user, year)
+    if not can_read_results(user, cycle):
+        raise ApiProblem(403, "not_published", _("The dataset is not published yet."))
+    snapshot = snapshot_of(cycle)
+    if snapshot is None:
+        raise ApiProblem(404, "not_frozen", _("The cycle is not frozen: there is no dataset yet."))
+    return cycle, snapshot
+
+
 @operation(
     "/cycles/{year}/dataset",
     "GET",
-    "The frozen snapshot with its digest (?format=csv or xlsx for the exports)",
+    "The frozen snapshot with its digest (?format=csv or xlsx: the files of /dataset/csv and "
+    "/dataset/xlsx)",
     "staff once frozen; agency users once published",
     responses={200: ("The snapshot and its SHA-256 digest", schemas.DATASET)},
     query=[
@@ -877,18 +940,14 @@ def close(user, year, org_number, id):
             "name": "format",
             "in": "query",
             "required": False,
+            "deprecated": True,
             "schema": {"enum": ["json", "csv", "xlsx"]},
         }
     ],
-    media=["text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"],
+    media={"text/csv": schemas.CSV_FILE, FORMATS["xlsx"].media_type: schemas.XLSX_FILE},
 )
 def dataset(user, year):
-    cycle = _visible_cycle(user, year)
-    if not can_read_results(user, cycle):
-        raise ApiProblem(403, "not_published", _("The dataset is not published yet."))
-    snapshot = snapshot_of(cycle)
-    if snapshot is None:
-        raise ApiProblem(404, "not_frozen", _("The cycle is not frozen: there is no dataset yet."))
+    cycle, snapshot = _readable_snapshot(user, year)
     kind = request.args.get("format", "json")
     if kind in ("csv", "xlsx"):
         return download(snapshot, cycle.year, kind)
@@ -899,6 +958,50 @@ def dataset(user, year):
     )
     response.headers["X-Dataset-SHA256"] = snapshot.digest
     return response
+
+
+CSV_TABLES = {"answers": "csv", "projects": "projects-csv"}
+
+
+@operation(
+    "/cycles/{year}/dataset/csv",
+    "GET",
+    "The frozen dataset as CSV: one row per agency (answers and key figures) or per project",
+    "staff once frozen; agency users once published",
+    responses={200: ("The CSV file; X-Dataset-SHA256 carries the digest", None)},
+    query=[
+        {"name": "table", "in": "query", "required": False, "schema": {"enum": list(CSV_TABLES)}},
+        {
+            "name": "dialect",
+            "in": "query",
+            "required": False,
+            "description": "excel-sv: semicolons, decimal comma and a byte order mark",
+            "schema": {"enum": ["programs", "excel-sv"]},
+        },
+    ],
+    media={"text/csv": schemas.CSV_FILE},
+)
+def dataset_csv(user, year):
+    cycle, snapshot = _readable_snapshot(user, year)
+    table, dialect = request.args.get("table", "answers"), request.args.get("dialect", "programs")
+    if table not in CSV_TABLES or dialect not in ("programs", "excel-sv"):
+        raise ApiProblem(400, "bad_format", _("table or dialect has an unknown value."))
+    kind = CSV_TABLES[table] + ("-sv" if dialect == "excel-sv" else "")
+    return download(snapshot, cycle.year, kind)
+
+
+@operation(
+    "/cycles/{year}/dataset/xlsx",
+    "GET",
+    "The frozen dataset as an XLSX workbook: a sheet per section, key figures, projects and "
+    "definitions",
+    "staff once frozen; agency users once published",
+    responses={200: ("The workbook; X-Dataset-SHA256 carries the digest", None)},
+    media={FORMATS["xlsx"].media_type: schemas.XLSX_FILE},
+)
+def dataset_xlsx(user, year):
+    cycle, snapshot = _readable_snapshot(user, year)
+    return download(snapshot, cycle.year, "xlsx")
 
 
 # --- the description -------------------------------------------------------------------------

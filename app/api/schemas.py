@@ -1,6 +1,10 @@
-"""JSON Schemas (2020-12, as OpenAPI 3.1 uses them) of the API's bodies."""
+"""JSON Schemas (2020-12, as OpenAPI 3.1 uses them) of the API's bodies: the description shows
+them (each named one once, under components, referred to by $ref) and the API checks every
+request body against the same dict, so what is documented is what is enforced."""
 
+from workflows.cycle import CYCLE_WORKFLOW
 from workflows.question import QuestionStatus
+from workflows.submission import SUBMISSION_WORKFLOW, SubmissionStatus
 
 
 def nullable(kind: str, **extra) -> dict:
@@ -18,12 +22,18 @@ DAY = {"type": "string", "format": "date"}
 TEXT = {"type": "string", "minLength": 1, "maxLength": 5000}
 
 
-def obj(properties: dict, required=None) -> dict:
+def obj(properties: dict, required=None, **extra) -> dict:
     return {
         "type": "object",
         "properties": properties,
         "required": list(required if required is not None else properties),
+        **extra,
     }
+
+
+def request(properties: dict, required, **extra) -> dict:
+    """A request body: a field the schema does not name is refused, not silently ignored."""
+    return obj(properties, required, additionalProperties=False, **extra)
 
 
 def page_of(item: dict) -> dict:
@@ -37,15 +47,31 @@ def page_of(item: dict) -> dict:
     )
 
 
+SUBMISSION_STATUS = {"enum": [s.value for s in SubmissionStatus]}
+CYCLE_STATUS = {"enum": list(CYCLE_WORKFLOW.states)}
+RISK_LEVEL = {"enum": ["low", "medium", "high"]}
+PROJECT_STATUS = {"enum": ["ongoing", "reorienting", "completed", "cancelled"]}
+ORIENTATION = {"enum": ["develop", "efficiency"]}
+
 PROBLEM = obj(
     {
-        "type": STRING,
+        "type": {
+            **STRING,
+            "format": "uri",
+            "description": "What went wrong, as a stable URI: the catalogue is in the "
+            "description's x-problem-types",
+        },
         "title": STRING,
         "status": INTEGER,
         "detail": STRING,
         "errors": {
             "type": "array",
-            "items": obj({"code": STRING, "message": STRING}),
+            "items": obj(
+                {
+                    "code": {**STRING, "description": "The field or item the message is about"},
+                    "message": STRING,
+                }
+            ),
         },
     },
     required=["type", "title", "status"],
@@ -55,7 +81,7 @@ CYCLE = obj(
     {
         "year": INTEGER,
         "title": STRING,
-        "status": {"enum": ["planned", "open", "closed", "approved", "published"]},
+        "status": CYCLE_STATUS,
         "opens_on": DAY,
         "submission_deadline": DAY,
         "review_deadline": DAY,
@@ -63,12 +89,13 @@ CYCLE = obj(
     }
 )
 
+BILINGUAL = obj({"sv": STRING, "en": STRING})
 ITEM = obj(
     {
         "code": STRING,
         "section": STRING,
-        "label": obj({"sv": STRING, "en": STRING}),
-        "definition": obj({"sv": STRING, "en": STRING}),
+        "label": BILINGUAL,
+        "definition": BILINGUAL,
         "type": STRING,
         "unit": nullable("string"),
         "required": BOOLEAN,
@@ -84,7 +111,7 @@ RULE = obj(
         "kind": STRING,
         "target": STRING,
         "operands": {"type": "array", "items": nullable("string")},
-        "label": obj({"sv": STRING, "en": STRING}),
+        "label": BILINGUAL,
     }
 )
 QUESTIONNAIRE = obj(
@@ -99,8 +126,8 @@ AGENCY = obj({"name": STRING, "org_number": STRING, "peer_group": STRING})
 SUBMISSION_SUMMARY = obj(
     {
         "agency": AGENCY,
-        "status": STRING,
-        "version": INTEGER,
+        "status": SUBMISSION_STATUS,
+        "version": {**INTEGER, "description": "Send it back in If-Match to change the submission"},
         "submitted_at": MOMENT,
         "approved_at": MOMENT,
         "open_questions": INTEGER,
@@ -110,13 +137,14 @@ SUBMISSION_SUMMARY = obj(
 FINDING = obj(
     {"code": STRING, "item": nullable("string"), "period": nullable("string"), "message": STRING}
 )
+REBASELINE = obj({"field": STRING, "old": STRING, "new": STRING, "reason": STRING})
 PROJECT = obj(
     {
         "id": INTEGER,
         "name": STRING,
         "description": STRING,
-        "orientation": STRING,
-        "status": STRING,
+        "orientation": ORIENTATION,
+        "status": PROJECT_STATUS,
         "start_date": DAY,
         "original_end_date": DAY,
         "current_end_date": DAY,
@@ -124,16 +152,13 @@ PROJECT = obj(
         "current_budget": NUMBER,
         "cost_to_date": NUMBER,
         "forecast_at_completion": NUMBER,
-        "risk_benefits": STRING,
-        "risk_budget": STRING,
-        "risk_time": STRING,
+        "risk_benefits": RISK_LEVEL,
+        "risk_budget": RISK_LEVEL,
+        "risk_time": RISK_LEVEL,
         "benefits_analysed": BOOLEAN,
         "benefits_plan": BOOLEAN,
         "benefits_owner": BOOLEAN,
-        "rebaselines": {
-            "type": "array",
-            "items": obj({"field": STRING, "old": STRING, "new": STRING, "reason": STRING}),
-        },
+        "rebaselines": {"type": "array", "items": REBASELINE},
     },
     required=["id", "name", "status", "original_budget", "current_budget"],
 )
@@ -147,10 +172,10 @@ SUBMISSION = obj(
         "projects": {"type": "array", "items": PROJECT},
     }
 )
+SUBMISSION_PAGE = page_of(SUBMISSION_SUMMARY)
 
-VALUES_PATCH = {
-    "type": "object",
-    "properties": {
+VALUES_PATCH = request(
+    {
         "values": {
             "type": "object",
             "description": 'Item code → value ("code" for the reporting year, '
@@ -158,26 +183,30 @@ VALUES_PATCH = {
             "additionalProperties": {"type": ["number", "string", "null"]},
             "minProperties": 1,
         },
-        "reason": {"type": "string", "maxLength": 5000},
+        "reason": {
+            "type": "string",
+            "maxLength": 5000,
+            "description": "Why the values change: required while the submission is in "
+            "clarification (a correction), where it is kept with old and new value",
+        },
     },
-    "required": ["values"],
-}
-PROJECT_INPUT = {
-    "type": "object",
-    "properties": {
+    ["values"],
+)
+PROJECT_INPUT = request(
+    {
         "name": {"type": "string", "minLength": 1, "maxLength": 200},
         "description": STRING,
-        "orientation": {"enum": ["develop", "efficiency"]},
-        "status": {"enum": ["ongoing", "reorienting", "completed", "cancelled"]},
+        "orientation": ORIENTATION,
+        "status": PROJECT_STATUS,
         "start_date": DAY,
         "end_date": {**DAY, "description": "The currently planned end date"},
         "budget": {**NUMBER, "minimum": 0, "description": "The current budget, tkr"},
         "cost_to_date": {**NUMBER, "minimum": 0},
         "forecast_at_completion": {**NUMBER, "minimum": 0},
         "collaboration": STRING,
-        "risk_benefits": {"enum": ["low", "medium", "high"]},
-        "risk_budget": {"enum": ["low", "medium", "high"]},
-        "risk_time": {"enum": ["low", "medium", "high"]},
+        "risk_benefits": RISK_LEVEL,
+        "risk_budget": RISK_LEVEL,
+        "risk_time": RISK_LEVEL,
         "benefits_analysed": BOOLEAN,
         "benefits_plan": BOOLEAN,
         "benefits_owner": BOOLEAN,
@@ -190,7 +219,7 @@ PROJECT_INPUT = {
             "description": "Required when budget or end_date changes an existing project",
         },
     },
-    "required": [
+    [
         "name",
         "orientation",
         "status",
@@ -202,17 +231,37 @@ PROJECT_INPUT = {
         "risk_budget",
         "risk_time",
     ],
+    description="A whole project: PUT replaces it, so every required field is sent",
+)
+
+
+def transition(workflow, trigger: dict) -> dict:
+    """A transition request: a trigger of the workflow's table, and its reason rule."""
+    needing = [t for t, row in workflow.table.items() if row.reason_required]
+    comment = {"type": "string", "maxLength": 5000, "description": "A comment for the history"}
+    if needing:
+        comment["description"] = "The reason: required for " + ", ".join(needing)
+    return request({"trigger": trigger, "comment": comment}, ["trigger"])
+
+
+SUBMISSION_TRIGGER = {"enum": list(SUBMISSION_WORKFLOW.table)}
+CYCLE_TRIGGER = {"enum": list(CYCLE_WORKFLOW.table)}
+SUBMISSION_TRANSITION = transition(SUBMISSION_WORKFLOW, SUBMISSION_TRIGGER)
+CYCLE_TRANSITION = transition(CYCLE_WORKFLOW, CYCLE_TRIGGER)
+TRANSITION_DONE = obj({"status": SUBMISSION_STATUS, "version": INTEGER}, ["status"])
+CYCLE_TRANSITION_DONE = obj({"status": CYCLE_STATUS}, ["status"])
+QUESTION_STATUS = {
+    "enum": [status.value for status in QuestionStatus if status != QuestionStatus.NEW],
+    "description": "open → answered → resolved; withdrawn (before a round sent it) or closed "
+    "(sent, settled without an answer)",
 }
-TRANSITION = obj({"trigger": STRING, "comment": {"type": "string", "maxLength": 5000}}, ["trigger"])
-TRANSITION_DONE = obj({"status": STRING, "version": INTEGER}, ["status"])
-CYCLE_TRANSITION_DONE = obj({"status": STRING}, ["status"])
 QUESTION = obj(
     {
         "id": INTEGER,
         "about": STRING,
         "section": nullable("string"),
         "item_code": nullable("string"),
-        "status": {"enum": [s.value for s in QuestionStatus if s != QuestionStatus.NEW]},
+        "status": QUESTION_STATUS,
         "text": STRING,
         "answer": nullable("string"),
         "raised_at": MOMENT,
@@ -221,9 +270,65 @@ QUESTION = obj(
         "rounds_sent": INTEGER,
     }
 )
-NEW_QUESTION = obj({"target": STRING, "text": TEXT}, ["text"])
-ANSWER = obj({"answer": TEXT, "correction": {"type": ["number", "string", "null"]}}, ["answer"])
-COMMENT = obj({"comment": TEXT}, ["comment"])
-REASON = obj({"reason": TEXT}, ["reason"])
-QUESTION_TEXT = obj({"text": TEXT}, ["text"])
+NEW_QUESTION = request(
+    {
+        "target": {
+            **STRING,
+            "description": "general (the default), section:CODE, item:CODE or project:ID",
+        },
+        "text": TEXT,
+    },
+    ["text"],
+)
+ANSWER = request(
+    {
+        "answer": {**TEXT, "description": "The answer; with a correction, also its reason"},
+        "correction": {
+            "type": ["number", "string", "null"],
+            "description": "A new value for the item the question is about (in clarification)",
+        },
+    },
+    ["answer"],
+)
+COMMENT = request({"comment": {**TEXT, "description": "Why: required"}}, ["comment"])
+REASON = request({"reason": {**TEXT, "description": "Why: required"}}, ["reason"])
+QUESTION_TEXT = request({"text": {**TEXT, "description": "The question's new text"}}, ["text"])
 DATASET = obj({"year": INTEGER, "digest": STRING, "snapshot": {"type": "object"}})
+CSV_FILE = {"type": "string", "description": "CSV, UTF-8"}
+XLSX_FILE = {"type": "string", "format": "binary", "description": "An XLSX workbook"}
+
+# The names under components/schemas; everything else is written where it is used.
+COMPONENTS = {
+    "Problem": PROBLEM,
+    "SubmissionStatus": SUBMISSION_STATUS,
+    "CycleStatus": CYCLE_STATUS,
+    "RiskLevel": RISK_LEVEL,
+    "QuestionStatus": QUESTION_STATUS,
+    "ProjectStatus": PROJECT_STATUS,
+    "Orientation": ORIENTATION,
+    "Cycle": CYCLE,
+    "BilingualText": BILINGUAL,
+    "QuestionnaireItem": ITEM,
+    "QuestionnaireRule": RULE,
+    "Questionnaire": QUESTIONNAIRE,
+    "Agency": AGENCY,
+    "SubmissionSummary": SUBMISSION_SUMMARY,
+    "SubmissionPage": SUBMISSION_PAGE,
+    "Finding": FINDING,
+    "Rebaseline": REBASELINE,
+    "Project": PROJECT,
+    "Submission": SUBMISSION,
+    "ValuesPatch": VALUES_PATCH,
+    "ProjectInput": PROJECT_INPUT,
+    "SubmissionTrigger": SUBMISSION_TRIGGER,
+    "CycleTrigger": CYCLE_TRIGGER,
+    "SubmissionTransition": SUBMISSION_TRANSITION,
+    "CycleTransition": CYCLE_TRANSITION,
+    "TransitionDone": TRANSITION_DONE,
+    "CycleTransitionDone": CYCLE_TRANSITION_DONE,
+    "Question": QUESTION,
+    "NewQuestion": NEW_QUESTION,
+    "Answer": ANSWER,
+    "Comment": COMMENT,
+    "Dataset": DATASET,
+}

@@ -19,7 +19,7 @@ from sqlalchemy import or_, select, update
 
 from app.database import begin_write
 from app.extensions import db
-from app.notifications.mail import build_message, deliver
+from app.notifications.mail import build_message, deliver, message_id_domain
 from app.notifications.models import OutboxMessage, OutboxState
 from app.notifications.reminders import still_needed
 from app.timeutil import utcnow
@@ -48,7 +48,7 @@ def retry_delay(attempts: int) -> timedelta:
 
 def _message_id(message: OutboxMessage) -> str:
     digest = hashlib.sha256(message.key.encode()).hexdigest()[:16]
-    return f"<outbox-{message.id}-{digest}@granska>"
+    return f"<outbox-{message.id}-{digest}@{message_id_domain()}>"
 
 
 def _release_stale_claims(now: datetime) -> None:

@@ -16,11 +16,15 @@ from itertools import accumulate
 
 from markupsafe import Markup, escape
 
+from app.reports.text_width import fit_text, text_width
 from app.submissions.swedish_numbers import format_swedish_number
 
 # At least 4.5:1 against white, so they serve for text and for shapes alike (WCAG 1.4.3, 1.4.11).
 BLUE, ORANGE, GREEN, GREY, PURPLE = "#1d70b8", "#b35c00", "#00703c", "#505a5f", "#6f2a8f"
+RED = "#c4261a"
 PALETTE = (BLUE, ORANGE, GREEN, GREY, PURPLE)
+# Low, medium and high risk as readers expect them: green, orange, red (the legend names them).
+RISK_COLOURS = (GREEN, ORANGE, RED)
 TEXT, WHITE = "#0b0c0c", "#ffffff"
 # Below 3:1 on purpose: grid lines and box fills are decoration, the values are drawn in ink.
 GRID, BOX_FILL = "#b1b4b6", "#d2e2f1"
@@ -28,7 +32,6 @@ GRID, BOX_FILL = "#b1b4b6", "#d2e2f1"
 DASHES = (None, "8 4", "2 3")
 NBSP = "\u00a0"
 WIDTH, ROW, FONT = 640, 28, 13
-CHAR_W = 7  # a generous average advance at 13 px sans-serif; labels are fitted with it
 BOX_KEYS = ("min", "q1", "median", "q3", "max")
 # Characters XML 1.0 forbids; a stray one from a pasted name would break the whole page.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -101,15 +104,15 @@ def _svg(chart_id: str, title: str, description: str, height: float, body) -> Ma
     )
 
 
-def _fit(text: str, width: float) -> str:
-    """Shorten a label to its column; the full text belongs in the description."""
-    max_chars = max(int(width // CHAR_W), 4)
-    return text if len(text) <= max_chars else text[: max_chars - 1] + "…"
+def _fit(text: str, width: float, bold: bool = False) -> str:
+    """Shorten a label to its room, measured, so it is never clipped at the chart's edge; the
+    full text belongs in the description."""
+    return fit_text(text, width, FONT, bold)
 
 
 def _label_width(labels) -> float:
-    longest = max((len(label) for label in labels), default=0)
-    return min(max(longest * CHAR_W + 16, 60), 240)
+    longest = max((text_width(label, FONT, bold=True) for label in labels), default=0)
+    return min(max(longest + 16, 60), 240)
 
 
 @dataclass(frozen=True)
@@ -144,23 +147,29 @@ def bar_chart(
     scale = _Scale(lo, hi if hi > lo else lo + 1, label_w, WIDTH - label_w - 100)
     top = 32 if reference else 8
     bottom = top + ROW * len(bars)
-    body = []
+    body, values_text = [], []
     for i, (label, value) in enumerate(bars):
         text = "–" if value is None else _with_unit(number_format(value), unit)
-        body.append(_bar_row(scale, top + i * ROW, label, value, text, label == highlight))
-    # Drawn after the bars so the zero line and the reference stay visible on top of them.
+        row = _bar_row(scale, top + i * ROW, label, value, text, label == highlight)
+        body.append(row[0])
+        values_text.append(row[1])
+    # Drawn after the bars so the zero line and the reference stay visible on top of them …
     body.append(_line(scale(0), top, scale(0), bottom, stroke=TEXT, class_="zero-line"))
     if reference:
         ref_text = f"{reference[0]}: {_with_unit(number_format(reference[1]), unit)}"
         body.append(_reference(scale(reference[1]), top, bottom, ref_text))
-    return _svg(chart_id, title, description, bottom + 8, body)
+    # … and the values after both, on a white ground, so no line runs through a number.
+    return _svg(chart_id, title, description, bottom + 8, body + values_text)
 
 
-def _bar_row(scale: _Scale, y: float, label: str, value, text: str, highlighted: bool) -> Markup:
+def _bar_row(
+    scale: _Scale, y: float, label: str, value, text: str, highlighted: bool
+) -> tuple[Markup, Markup]:
+    """The row's label and bar, and apart from them its value, drawn last."""
     # Bold as well as orange, so the highlighted row does not depend on colour alone.
     weight = "bold" if highlighted else None
     mid = y + ROW / 2
-    fitted = _fit(label, scale.start - 12)
+    fitted = _fit(label, scale.start - 12, bold=highlighted)
     items = [_text(scale.start - 8, mid + 4.5, fitted, "end", font_weight=weight)]
     if value is not None:
         left, right = round(scale(min(value, 0)), 1), round(scale(max(value, 0)), 1)
@@ -168,12 +177,14 @@ def _bar_row(scale: _Scale, y: float, label: str, value, text: str, highlighted:
         items.append(_rect(left, mid - 9, right - left, 18, fill=fill, class_=kind))
     # Right of the zero line even for negative bars, where that side of the row is empty.
     value_x = max(scale(value or 0), scale(0)) + 6
-    items.append(_text(value_x, mid + 4.5, text, font_weight=weight, class_="value"))
-    return _join(items)
+    width = text_width(text, FONT, highlighted) + 4
+    ground = _rect(value_x - 2, mid - 8, width, 16, fill=WHITE, class_="value-ground")
+    number = _text(value_x, mid + 4.5, text, font_weight=weight, class_="value")
+    return _join(items), ground + number
 
 
 def _reference(x: float, top: float, bottom: float, text: str) -> Markup:
-    half = len(text) * CHAR_W / 2
+    half = text_width(text, FONT) / 2
     label_x = min(max(x, half + 4), WIDTH - half - 4)
     line = _line(x, top - 6, x, bottom, stroke=GREY, stroke_width=2, stroke_dasharray="6 3")
     label = _text(label_x, top - 12, text, "middle", fill=GREY, class_="reference-label")
@@ -326,10 +337,16 @@ def nice_ticks(lo: float, hi: float) -> list[float]:
 
 
 def stacked_share_bar(
-    chart_id: str, title: str, description: str, parts: list[tuple[str, float]]
+    chart_id: str,
+    title: str,
+    description: str,
+    parts: list[tuple[str, float]],
+    colours: tuple[str, ...] = PALETTE,
 ) -> Markup:
-    if not parts or len(parts) > len(PALETTE):
-        raise ValueError(f"a share bar shows 1 to {len(PALETTE)} parts")
+    """Shares of a whole as one bar, with a legend; `colours` where the parts have a meaning
+    of their own (low to high risk), the palette otherwise."""
+    if not parts or len(parts) > len(colours):
+        raise ValueError(f"a share bar shows 1 to {len(colours)} parts")
     if any(value < 0 for _, value in parts):
         raise ValueError("shares cannot be negative")
     x0, length, bar_y, bar_h = 20, WIDTH - 40, 8, 32
@@ -341,9 +358,10 @@ def stacked_share_bar(
     starts, legend_y = [x0, *ends[:-1]], bar_y + bar_h + 24
     for i, (label, value) in enumerate(parts):
         percent, y = _percent(value, total), legend_y + i * 22
-        body.append(_share(PALETTE[i], starts[i], ends[i], bar_y, bar_h, percent))
-        body.append(_rect(x0, y - 11, 14, 14, fill=PALETTE[i]))
-        body.append(_text(x0 + 22, y, f"{label}: {percent}", class_="legend"))
+        body.append(_share(colours[i], starts[i], ends[i], bar_y, bar_h, percent))
+        body.append(_rect(x0, y - 11, 14, 14, fill=colours[i]))
+        room = WIDTH - x0 - 26 - text_width(f": {percent}", FONT)
+        body.append(_text(x0 + 22, y, f"{_fit(label, room)}: {percent}", class_="legend"))
     return _svg(chart_id, title, description, legend_y + len(parts) * 22 - 8, body)
 
 

@@ -1,10 +1,19 @@
 """The charts of the analysis and the reports, each with the table it is drawn from beside it
 in the template (the text alternative for every reader)."""
 
+from dataclasses import dataclass
+
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from app.reports.analysis import RISK_LEVELS, RISKS, Dataset, MaturityArea, Portfolio, figure
-from app.reports.charts import bar_chart, box_plot, radar_chart, stacked_share_bar
+from app.reports.charts import (
+    RISK_COLOURS,
+    bar_chart,
+    box_plot,
+    radar_chart,
+    stacked_share_bar,
+)
 from app.submissions.swedish_numbers import format_swedish_number
 
 RISK_LABELS = {
@@ -114,18 +123,27 @@ def overview_radar(rows: list[dict]):
     )
 
 
-def risk_bars(portfolio: Portfolio) -> list:
+@dataclass(frozen=True)
+class TitledChart:
+    """A chart with the title the page shows above it (a figure's caption)."""
+
+    title: str
+    svg: Markup
+
+
+def risk_bars(portfolio: Portfolio) -> list[TitledChart]:
     charts = []
     for risk in RISKS:
         counts = portfolio.risks.get(risk, {})
         if not sum(counts.values()):
             continue
-        charts.append(
-            stacked_share_bar(
-                f"risk-{risk}",
-                RISK_LABELS[risk](),
-                _("Share of the projects with a low, medium or high risk."),
-                [(LEVEL_LABELS[level](), counts.get(level, 0)) for level in RISK_LEVELS],
-            )
+        title = RISK_LABELS[risk]()
+        svg = stacked_share_bar(
+            f"risk-{risk}",
+            title,
+            _("Share of the projects with a low, medium or high risk."),
+            [(LEVEL_LABELS[level](), counts.get(level, 0)) for level in RISK_LEVELS],
+            colours=RISK_COLOURS,
         )
+        charts.append(TitledChart(title, svg))
     return charts

@@ -154,8 +154,8 @@ def test_bar_widths_are_proportional_and_start_at_zero():
 def test_highlighted_bar_stands_out_by_colour_and_weight():
     bars = [("Verket", 900.0), ("Styrelsen", 1200.0), ("Myndigheten", 1000.0)]
     root = parse(bar_chart("b", "T", "D", bars, highlight="Styrelsen"))
-    assert [bar.get("fill") for bar in elements(root, "rect")] == [BLUE, ORANGE, BLUE]
-    assert elements(root, "rect", "highlight") == [elements(root, "rect")[1]]
+    assert [bar.get("fill") for bar in elements(root, "rect", "bar")] == [BLUE, ORANGE, BLUE]
+    assert elements(root, "rect", "highlight") == [elements(root, "rect", "bar")[1]]
     bold = [el.text for el in elements(root, "text") if el.get("font-weight") == "bold"]
     assert bold == ["Styrelsen", "1" + NBSP + "200"]
 

@@ -1,0 +1,135 @@
+"""The dataset as an XLSX workbook for analysts: one sheet per section, the key figures and
+the projects, each with labels in its header row, typed cells (numbers, real dates, true or
+false) and one number format per column; the codes and definitions of every column in a
+sheet of their own."""
+
+import io
+
+from flask_babel import force_locale
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from app.datasets.tables import (
+    CHOICE,
+    DATE,
+    INTEGER,
+    NUMBER,
+    PROJECT_COLUMNS,
+    Table,
+    answers_table,
+    decimals_of,
+    item_columns,
+    key_figures_table,
+    projects_table,
+)
+from app.submissions.labels import SECTION_LABELS
+
+
+def _number_format(kind: str, decimals: int) -> str | None:
+    if kind == DATE:
+        return "yyyy-mm-dd"
+    if kind == INTEGER:
+        return "0"
+    if kind == NUMBER:
+        return "#,##0" + ("." + "0" * decimals if decimals else "")
+    return None
+
+
+def _xlsx_cell(column, value):
+    if column.kind == CHOICE and column.choices and value in column.choices:
+        return str(column.choices[value])
+    if column.kind == NUMBER and value is not None and not isinstance(value, str):
+        return float(value)
+    return value
+
+
+def _sheet(workbook, title: str, table: Table) -> None:
+    sheet = workbook.create_sheet(title[:31])
+    sheet.append([str(c.label) for c in table.columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    formats = [
+        _number_format(c.kind, d) for c, d in zip(table.columns, decimals_of(table), strict=True)
+    ]
+    for row in table.rows:
+        sheet.append([_xlsx_cell(c, v) for c, v in zip(table.columns, row, strict=True)])
+        for cell, number_format in zip(sheet[sheet.max_row], formats, strict=True):
+            if number_format and cell.value is not None and not isinstance(cell.value, str):
+                cell.number_format = number_format
+    sheet.freeze_panes = "A2"
+
+
+def _definitions(data: dict) -> list[list]:
+    rows = [
+        [
+            i["code"],
+            i["section"],
+            i["label"]["sv"],
+            i["label"]["en"],
+            i["definition"]["sv"],
+            i["definition"]["en"],
+            i["kind"],
+        ]
+        for i in data["questionnaire"]["items"]
+    ]
+    for column in PROJECT_COLUMNS:
+        with force_locale("en"):
+            english = [str(column.label), str(column.definition)]
+        rows.append(
+            [
+                column.key,
+                "projects",
+                str(column.label),
+                english[0],
+                str(column.definition),
+                english[1],
+                column.kind,
+            ]
+        )
+    return rows
+
+
+def _plain_sheet(workbook, title: str, header: list[str], rows) -> None:
+    sheet = workbook.create_sheet(title)
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+
+
+def workbook_bytes(data: dict, digest: str) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    with force_locale("sv"):
+        sections = dict.fromkeys(i["section"] for i in data["questionnaire"]["items"])
+        for section in sections:
+            if item_columns(data, section):
+                title = str(SECTION_LABELS.get(section, section))
+                _sheet(workbook, title, answers_table(data, section))
+        _sheet(workbook, "Nyckeltal", key_figures_table(data))
+        _sheet(workbook, "Projekt", projects_table(data))
+        _plain_sheet(
+            workbook,
+            "Definitioner",
+            ["Kod", "Del", "Fråga", "Question", "Definition", "Definition (en)", "Typ"],
+            _definitions(data),
+        )
+        _plain_sheet(
+            workbook,
+            "Om datasetet",
+            ["Uppgift", "Värde"],
+            [
+                ["Insamling", data["cycle"]["year"]],
+                ["Rubrik", data["cycle"]["title"]],
+                ["Fryst", data["frozen"]["at"]],
+                ["SHA-256", digest],
+                ["Format", data["format"]],
+                ["Godkända inlämningar", len(data["submissions"])],
+                ["Undantagna myndigheter", len(data["exempted"])],
+            ],
+        )
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -23,7 +23,6 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import SecurityError
 
 from app.accounts.two_factor_routes import must_use_two_factor
-from app.database import begin_write
 from app.datasets.guard import CycleFrozen
 from app.extensions import db
 from app.labels import (
@@ -66,14 +65,6 @@ def register(app):
     @app.before_request
     def _request_id():
         g.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
-
-    @app.before_request
-    def _writers_take_the_write_lock_first():
-        # A request that may write starts its transaction as a writer (BEGIN IMMEDIATE on
-        # SQLite), before even the user is loaded: a read that turns into a write after
-        # another writer committed would fail with "database is locked" instead of waiting.
-        if request.method in ("POST", "PUT", "PATCH", "DELETE"):
-            begin_write(db.session)
 
     @app.before_request
     def _sessions_end_when_idle_or_old():

@@ -16,7 +16,7 @@ from app.accounts.policies import can_view_agency_data, is_authority_staff, is_o
 from app.api import bp, schemas
 from app.api.problems import ApiProblem, problem_response
 from app.api.spec import OPERATIONS, Operation, flask_rule, openapi
-from app.api.tokens import user_for
+from app.api.tokens import note_use, user_for
 from app.audit.operations import record_event
 from app.cycles.models import Cycle
 from app.cycles.operations import CycleTransitionRefused, fire_cycle_transition
@@ -58,7 +58,6 @@ from app.submissions.projects import (
     update_project,
 )
 from app.submissions.transitions import SubmissionNotFound, TransitionRefused, fire_transition
-from app.timeutil import utcnow
 from app.workflow_messages import refusal_message
 from workflows.answers import key_figures
 from workflows.cycle import CycleStatus
@@ -79,7 +78,7 @@ def _authenticate():
     if user is None:
         raise ApiProblem(401, "unauthenticated", _("A valid API token is needed."))
     g.api_user, g.api_token = user, token
-    token.last_used_at = utcnow()
+    note_use(token)
     return user
 
 
@@ -95,9 +94,10 @@ def operation(path: str, method: str, summary: str, who: str, **spec):
         @wraps(view)
         def wrapped(**kwargs):
             try:
-                if method != "GET":
-                    begin_write(db.session)
                 user = _authenticate()
+                if method != "GET":
+                    # Once the caller is known: the view reads what it decides on under the lock.
+                    begin_write(db.session)
                 for name in ("year", "id"):
                     if name in kwargs and not 0 < kwargs[name] <= MAX_ID:
                         raise _not_found()  # the database could not even hold it
@@ -113,9 +113,6 @@ def operation(path: str, method: str, summary: str, who: str, **spec):
                 return response
             except ApiProblem as problem:
                 db.session.rollback()
-                if problem.status != 401 and getattr(g, "api_token", None) is not None:
-                    g.api_token.last_used_at = utcnow()
-                    db.session.commit()
                 return problem_response(problem)
 
         limited = limiter.limit("600 per minute", key_func=_token_key)(wrapped)

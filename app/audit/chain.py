@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.audit.models import AuditChainHead, AuditEvent
+from app.database import begin_write
 from app.extensions import db
 
 GENESIS = "0" * 64
@@ -35,6 +36,7 @@ def event_hash(prev_hash: str, event: AuditEvent) -> str:
 
 def link(event: AuditEvent) -> None:
     """Chain the event to the last one; the head row is locked until the transaction ends."""
+    begin_write(db.session)  # on SQLite the head is read under the write lock, or forks
     head = db.session.scalar(
         select(AuditChainHead).where(AuditChainHead.id == HEAD_ID).with_for_update()
     )

@@ -174,10 +174,18 @@ def change_password_view():
 def request_password_reset():
     form = PasswordResetRequestForm()
     if form.validate_on_submit():
+        started = time.monotonic()
         email = form.email.data.strip().lower()
         user = db.session.scalar(select(User).where(func.lower(User.email) == email))
         if user is not None and user.active:
             send_password_link(user, RESET)
+        # As long whether or not the account exists (V6.3.8): mailing the link takes time.
+        time.sleep(
+            max(
+                0.0,
+                started + current_app.config["PASSWORD_RESET_ANSWER_SECONDS"] - time.monotonic(),
+            )
+        )
         # The same answer whether or not the account exists.
         flash(
             _(

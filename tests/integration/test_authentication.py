@@ -1,11 +1,14 @@
 """Logging in and out, sessions, passwords and password links, through HTTP."""
 
 import re
+import time
 
+from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from app.accounts.models import User
 from app.extensions import db
+from app.notifications.models import OutboxMessage
 from tests import factories
 
 LINK = re.compile(r"http://granska\.test/password/set/[\w.\-]+")
@@ -34,6 +37,49 @@ def test_wrong_password_and_unknown_account_get_the_same_answer(client):
     message = "E-postadressen eller lösenordet är fel."
     assert message in wrong.get_data(as_text=True)
     assert message in unknown.get_data(as_text=True)
+
+
+def test_every_login_checks_one_argon2id_hash_whether_or_not_the_account_exists(
+    client, monkeypatch
+):
+    """V6.3.8: an unknown or inactive account is checked against a dummy hash, so the answer
+    takes as long as for a wrong password (before: 30 ms against 570 ms)."""
+    factories.make_user("reviewer", email="known@test.example")
+    factories.make_user("reviewer", email="gone@test.example", active=False)
+    checked = []
+    verify = PasswordHasher.verify
+
+    def counting(self, password_hash, password):
+        checked.append(password_hash.split("$")[3])  # the parameters: m=…,t=…,p=…
+        return verify(self, password_hash, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counting)
+    for email in ("known@test.example", "nobody@test.example", "gone@test.example"):
+        assert client.post("/login", {"email": email, "password": "nope"}).status_code == 422
+    assert checked == ["m=19456,t=2,p=1"] * 3
+
+
+def test_a_reset_request_is_answered_no_sooner_whether_or_not_the_account_exists(client, app):
+    factories.make_user("reviewer", email="known@test.example")
+    app.config["PASSWORD_RESET_ANSWER_SECONDS"] = 0.3
+    try:
+        for email in ("known@test.example", "nobody@test.example"):
+            started = time.monotonic()
+            assert client.post("/password/reset", {"email": email}).status_code == 302
+            assert time.monotonic() - started >= 0.3
+    finally:
+        app.config["PASSWORD_RESET_ANSWER_SECONDS"] = 0.0
+
+
+def test_without_a_mail_server_a_password_link_waits_in_the_outbox(client, login):
+    user = factories.make_user("agency_editor", email="editor@test.example")
+    assert client.post("/password/reset", {"email": user.email}).status_code == 302
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.user_id == user.id))
+    assert message.kind == "password_link" and message.recipient == user.email
+    link = LINK.search(message.body).group(0)
+    login("admin")
+    assert "Lösenordslänk (utveckling)" in client.get("/admin/outbox/").get_data(as_text=True)
+    assert link in client.get(f"/admin/outbox/{message.id}").get_data(as_text=True)
 
 
 def test_login_keeps_the_email_typed_and_links_errors_to_fields(client):

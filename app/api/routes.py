@@ -63,6 +63,7 @@ from workflows.answers import key_figures
 from workflows.cycle import CycleStatus
 
 PER_PAGE = 100
+MAX_DEPTH = 8  # our bodies nest three deep at most
 FORBIDDEN_REFUSALS = {"role", "not_own_agency"}
 
 
@@ -128,8 +129,11 @@ def operation(path: str, method: str, summary: str, who: str, **spec):
 def _body(required=()) -> dict:
     if not request.is_json:
         raise ApiProblem(415, "not_json", _("Send JSON (Content-Type: application/json)."))
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        body = None  # nested deeper than the parser goes
+    if not isinstance(body, dict) or _depth(body) > MAX_DEPTH:
         raise ApiProblem(400, "bad_json", _("The body must be a JSON object."))
     missing = [name for name in required if name not in body]
     if missing:
@@ -137,6 +141,18 @@ def _body(required=()) -> dict:
             400, "missing_field", _("A field is missing: %(fields)s.", fields=", ".join(missing))
         )
     return body
+
+
+def _depth(value) -> int:
+    """How deeply a JSON value nests, counted without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if level <= MAX_DEPTH and isinstance(item, dict | list):
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def _not_found():

@@ -7,10 +7,12 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import or_, select, update
+from sqlalchemy import event, inspect, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from app.accounts.errors import FieldErrors
+from app.accounts.models import User
 from app.api.models import ApiToken
 from app.audit.operations import record_event
 from app.extensions import db
@@ -88,6 +90,23 @@ def note_use(token: ApiToken) -> None:
             connection.execute(statement)
     except SQLAlchemyError:
         current_app.logger.warning("The use of API token %s could not be noted", token.prefix)
+
+
+@event.listens_for(Session, "before_flush")
+def _deactivation_revokes_tokens(session, _context, _instances):
+    """A deactivated user's tokens die with the deactivation, whichever way it came (the user,
+    the agency, the CLI): reactivating the account must not bring them back."""
+    deactivated = [
+        user.id
+        for user in session.dirty
+        if isinstance(user, User) and False in inspect(user).attrs.active.history.added
+    ]
+    if not deactivated:
+        return
+    now = utcnow()
+    live = select(ApiToken).where(ApiToken.user_id.in_(deactivated), ApiToken.revoked_at.is_(None))
+    for token in session.scalars(live):
+        token.revoked_at = now
 
 
 def revoke(token: ApiToken, actor) -> None:

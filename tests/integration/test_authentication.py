@@ -255,6 +255,17 @@ def test_login_attempts_are_rate_limited_per_account(client, app):
     assert codes[3:] == [429, 429]
 
 
+def test_a_refused_login_says_when_to_try_again(client, app):
+    app.config["LOGIN_RATE_LIMIT"] = "1 per minute"
+    try:
+        client.post("/login", {"email": "a@test.example", "password": "x"})
+        refused = client.post("/login", {"email": "a@test.example", "password": "x"})
+    finally:
+        app.config["LOGIN_RATE_LIMIT"] = "1000 per minute"
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["Retry-After"]) <= 61
+
+
 def test_password_is_stored_as_argon2id(client):
     user = factories.make_user("reviewer")
     stored = db.session.scalar(select(User.password_hash).where(User.id == user.id))

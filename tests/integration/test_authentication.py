@@ -82,6 +82,21 @@ def test_without_a_mail_server_a_password_link_waits_in_the_outbox(client, login
     assert link in client.get(f"/admin/outbox/{message.id}").get_data(as_text=True)
 
 
+def test_a_form_loaded_before_login_still_posts_after_it(client):
+    """A scanner replaying the forms it saw got 400 on every POST after logging in: the CSRF
+    secret was dropped with the old session. It is kept (the session itself is renewed)."""
+    user = factories.make_user("agency_editor")
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    form = {"csrf_token": token, "email": user.email, "password": factories.DEFAULT_PASSWORD}
+    assert client.post("/login", form).status_code == 302
+    assert client.get("/agency/").status_code == 200
+    changed = client.post("/language", {"csrf_token": token, "lang": "en"})
+    assert changed.status_code == 302
+    assert client.post("/logout", {"csrf_token": token}).status_code == 302
+    assert client.get("/agency/").status_code == 302  # logged out: the token did its work
+
+
 def test_login_keeps_the_email_typed_and_links_errors_to_fields(client):
     response = client.post("/login", {"email": "inte-en-adress", "password": ""})
     page = response.get_data(as_text=True)

@@ -88,6 +88,13 @@ def begin_write(session) -> None:
         session.expire_all()
 
 
+def lock_row(session, row) -> None:
+    """Read the row afresh, locked until the transaction ends: SELECT … FOR UPDATE on
+    PostgreSQL, under the write lock on SQLite; for a change that decides on its state."""
+    begin_write(session)
+    session.refresh(row, with_for_update=True)
+
+
 def insert_new(session, model, rows: list[dict]) -> int:
     """Insert the rows whose unique key is not there yet, skipping the others, in one
     statement; returns how many were inserted. Two processes inserting the same key at once

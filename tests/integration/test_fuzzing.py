@@ -1892,6 +1892,11 @@ LAUGHS = (
 )
 
 
+UTF16_DOCTYPE = (
+    '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE p [<!ENTITY x "x">]><p>&x;</p>'
+).encode("utf-16")
+
+
 def _macros(template: bytes) -> bytes:
     with zipfile.ZipFile(io.BytesIO(template)) as package:
         types = package.read("[Content_Types].xml")
@@ -1912,6 +1917,10 @@ HOSTILE_WORKBOOKS = {
         "DOCTYPE",
     ),
     "internal-entities-billion-laughs": (lambda t: _doctype(t, LAUGHS), "DOCTYPE"),
+    "doctype-in-utf-16": (
+        lambda t: _rewritten(t, {"docProps/custom.xml": UTF16_DOCTYPE}),
+        "DOCTYPE",
+    ),
     "macro-workbook-renamed-xlsx": (_macros, "makron"),
     "2MB-sheet-xml-in-shape": (_big_sheet, "Okänd frågekod"),
 }

@@ -64,17 +64,16 @@ def _read(package, part: str, start_element) -> None:
     parser.StartElementHandler = start_element or first_element
     try:
         with package.open(part) as stream:
-            head = stream.read(_CHUNK)
-            if start_element is None and not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-                return  # not XML (an image, say): nothing for an XML parser in it
-            chunk = head
-            while chunk:
+            while chunk := stream.read(_CHUNK):
                 parser.Parse(chunk, False)
-                chunk = stream.read(_CHUNK)
             parser.Parse(b"", True)
     except _Stop:
         return
-    except (expat.ExpatError, KeyError, zipfile.BadZipFile, zlib.error, EOFError):
+    except expat.ExpatError:
+        if start_element is not None:
+            raise OutOfShape("damaged") from None
+        # Not XML (an image, say), in whatever encoding: no DOCTYPE for openpyxl to meet.
+    except (KeyError, zipfile.BadZipFile, zlib.error, EOFError):
         raise OutOfShape("damaged") from None
 
 

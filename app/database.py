@@ -88,6 +88,20 @@ def begin_write(session) -> None:
         session.expire_all()
 
 
+def read_snapshot(session) -> None:
+    """Let the rest of this transaction read one snapshot of the database, for a check that
+    reads in several statements and writes nothing (on SQLite a write after it would have to
+    upgrade the transaction, which may fail). Ends what the session had begun."""
+    if isinstance(session, scoped_session):
+        session = session()
+    session.rollback()
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    elif dialect == "sqlite":
+        session.connection().exec_driver_sql("BEGIN")  # deferred: the first read fixes it
+
+
 def lock_row(session, row) -> None:
     """Read the row afresh, locked until the transaction ends: SELECT … FOR UPDATE on
     PostgreSQL, under the write lock on SQLite; for a change that decides on its state."""

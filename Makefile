@@ -40,7 +40,7 @@ test-fast: $(VENV)/.dev-installed translations
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check app workflows tests config.py wsgi.py
+	$(BIN)/ruff format --check app workflows tests config.py wsgi.py gunicorn.conf.py
 
 translations-update: $(VENV)/.runtime-installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .

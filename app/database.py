@@ -1,11 +1,11 @@
-"""Connection settings SQLite needs, and taking the write lock at the start of a change."""
+"""Connection settings SQLite needs, and when a transaction takes SQLite's write lock."""
 
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session
 
-WRITE_LOCK_OPTION = "granska_write_lock"
-_WROTE = "granska_wrote"
+# Statements that only read: on SQLite they run outside any transaction until the first write.
+_READING = ("SELECT", "WITH", "PRAGMA", "EXPLAIN", "VALUES", "BEGIN", "COMMIT", "ROLLBACK", "END")
 
 
 @event.listens_for(Session, "before_flush")
@@ -19,25 +19,22 @@ def _no_nul_characters(session, _context, _instances):
                 setattr(obj, attribute.key, value.replace("\x00", ""))
 
 
-@event.listens_for(Session, "after_flush")
-def _remember_write(session, _context):
-    session.info[_WROTE] = True
-
-
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-def _forget_write(session):
-    session.info.pop(_WROTE, None)
-    session.info.pop(WRITE_LOCK_OPTION, None)
-
-
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    """On SQLite a transaction begins at its first write, as BEGIN IMMEDIATE.
+
+    Reads before it run each in their own snapshot and hold no lock, so a request that only
+    reads never waits for a writer, and a login's password hash is computed with no lock held.
+    A transaction that has begun is always a writer: SQLite's busy timeout helps only a
+    transaction that asks for the write lock as it begins. A deferred one that has read and then
+    writes after another writer committed fails at once with "database is locked" (its snapshot
+    is out of date), however long the timeout; that cannot happen here.
+    """
     if engine.dialect.name != "sqlite":
         return
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
-        # SQLAlchemy, not the sqlite3 module, decides where transactions begin (see _on_begin).
+        # The sqlite3 module must not begin transactions on its own: see _writes_take_the_lock.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         # WAL lets readers work while one writer writes; the busy timeout makes a second
@@ -47,34 +44,69 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection):
-        # A change that reads, decides and writes takes the write lock first (BEGIN IMMEDIATE),
-        # so two of them queue up instead of one failing with "database is locked".
-        immediate = connection.get_execution_options().get(WRITE_LOCK_OPTION)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    @event.listens_for(engine, "before_cursor_execute")
+    def _writes_take_the_lock(connection, cursor, statement, _parameters, context, _many):
+        if (
+            _is_write(statement, context)
+            and not connection.connection.dbapi_connection.in_transaction
+        ):
+            cursor.execute("BEGIN IMMEDIATE")
+
+
+def _is_write(statement: str, context) -> bool:
+    if context is not None and (context.isinsert or context.isupdate or context.isdelete):
+        return True
+    return not statement.lstrip().upper().startswith(_READING)
+
+
+def holds_write_lock(session) -> bool:
+    """True on SQLite once the session's transaction holds the write lock; always on others,
+    where rows are locked one by one with SELECT … FOR UPDATE."""
+    if isinstance(session, scoped_session):
+        session = session()
+    if session.get_bind().dialect.name != "sqlite":
+        return True
+    return session.connection().connection.dbapi_connection.in_transaction
 
 
 def begin_write(session) -> None:
-    """Start the session's transaction as a writer; call before the first read of a change.
+    """Take the write lock before a change reads what it decides on; call before that read.
 
-    PostgreSQL needs nothing here (rows are locked with SELECT … FOR UPDATE). On SQLite a
-    transaction that has only read so far is ended and begun again with the write lock; one
-    that has already written holds the lock already.
+    PostgreSQL needs nothing here (rows are locked with SELECT … FOR UPDATE). On SQLite, pending
+    changes are written (their first statement takes the lock); otherwise the lock is taken
+    now and what the session read before is expired, so the decision reads it again under the
+    lock.
     """
     if isinstance(session, scoped_session):
         session = session()
     if session.get_bind().dialect.name != "sqlite":
         return
-    if session.in_transaction():
-        if session.info.get(_WROTE) or session.info.get(WRITE_LOCK_OPTION):
-            return
-        if session.new or session.dirty or session.deleted:
-            session.flush()  # pending changes take the write lock with them
-            return
-        session.rollback()
-    session.connection(execution_options={WRITE_LOCK_OPTION: True})
-    session.info[WRITE_LOCK_OPTION] = True
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    if not holds_write_lock(session):
+        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+        session.expire_all()
+
+
+def read_snapshot(session) -> None:
+    """Let the rest of this transaction read one snapshot of the database, for a check that
+    reads in several statements and writes nothing (on SQLite a write after it would have to
+    upgrade the transaction, which may fail). Ends what the session had begun."""
+    if isinstance(session, scoped_session):
+        session = session()
+    session.rollback()
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    elif dialect == "sqlite":
+        session.connection().exec_driver_sql("BEGIN")  # deferred: the first read fixes it
+
+
+def lock_row(session, row) -> None:
+    """Read the row afresh, locked until the transaction ends: SELECT … FOR UPDATE on
+    PostgreSQL, under the write lock on SQLite; for a change that decides on its state."""
+    begin_write(session)
+    session.refresh(row, with_for_update=True)
 
 
 def insert_new(session, model, rows: list[dict]) -> int:

@@ -92,6 +92,7 @@ MESSAGE_KIND = {
     "escalation": _l("Escalation to administrators"),
     "clarification_reminder": _l("Reminder to answer questions"),
     "review_reminder": _l("Reminder of the review deadline"),
+    "password_link": _l("Password link (development)"),
 }
 
 

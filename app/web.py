@@ -10,6 +10,7 @@ from flask import (
     flash,
     g,
     has_request_context,
+    make_response,
     redirect,
     render_template,
     request,
@@ -23,9 +24,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import SecurityError
 
 from app.accounts.two_factor_routes import must_use_two_factor
-from app.database import begin_write
 from app.datasets.guard import CycleFrozen
-from app.extensions import db
+from app.extensions import db, limiter
 from app.labels import (
     cycle_status_label,
     event_label,
@@ -53,8 +53,9 @@ CSP = (
 def select_locale():
     if not has_request_context():
         return "sv"  # CLI and background jobs speak the default language
-    if g.get("api_locale"):
-        return g.api_locale  # the API speaks the caller's Accept-Language
+    if request.path.startswith("/api/"):
+        # The API speaks the caller's Accept-Language, on its errors too (an unknown path).
+        return g.get("api_locale") or request.accept_languages.best_match(["sv", "en"]) or "sv"
     language = session.get("lang")
     return language if language in ("sv", "en") else "sv"
 
@@ -66,14 +67,6 @@ def register(app):
     @app.before_request
     def _request_id():
         g.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
-
-    @app.before_request
-    def _writers_take_the_write_lock_first():
-        # A request that may write starts its transaction as a writer (BEGIN IMMEDIATE on
-        # SQLite), before even the user is loaded: a read that turns into a write after
-        # another writer committed would fail with "database is locked" instead of waiting.
-        if request.method in ("POST", "PUT", "PATCH", "DELETE"):
-            begin_write(db.session)
 
     @app.before_request
     def _sessions_end_when_idle_or_old():
@@ -203,6 +196,14 @@ def _error_page(status: int, title, message):
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
+def _seconds_until_allowed() -> int:
+    """When the breached limit lets the caller in again (RFC 9110 Retry-After)."""
+    breached = [limit for limit in limiter.current_limits if limit.breached]
+    if not breached:
+        return 60
+    return max(1, max(limit.reset_at for limit in breached) - int(time.time()))
+
+
 def _register_error_pages(app):
     @app.errorhandler(400)
     def _bad_request(error):
@@ -268,7 +269,11 @@ def _register_error_pages(app):
 
     @app.errorhandler(429)
     def _too_many(_error):
-        return _error_page(429, _("Too many attempts"), _("Wait a minute and try again."))
+        response = make_response(
+            _error_page(429, _("Too many attempts"), _("Wait a minute and try again."))
+        )
+        response.headers["Retry-After"] = str(_seconds_until_allowed())
+        return response
 
     @app.errorhandler(500)
     def _server_error(error):

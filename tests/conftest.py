@@ -56,6 +56,7 @@ def app(tmp_path_factory):
             "PUBLIC_URL": "http://granska.test",
             "LOGIN_RATE_LIMIT": "1000 per minute",
             "MAIL_SERVER": "",
+            "PASSWORD_RESET_ANSWER_SECONDS": 0.0,
         }
     )
     if url.startswith("postgresql"):

@@ -168,7 +168,9 @@ def set_user_active(user: User, active: bool, actor: User) -> None:
 def authenticate(email: str, password: str) -> User | None:
     """The user when the e-mail and password match an active account, otherwise None."""
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
-    if user is None or not verify_password(user.password_hash, password) or not user.active:
+    # The hash is checked whatever the account: unknown and inactive ones take as long (V6.3.8).
+    password_ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not password_ok or not user.active:
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)

@@ -74,12 +74,22 @@ def login():
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 422
 
 
-def begin_session(user) -> None:
-    """A fresh session for the user (no fixation), the language kept."""
-    language = session.get("lang")
+# What a new session keeps of the one before: the language, and the CSRF secret, so that a form
+# the browser (or a scanner replaying it) loaded before logging in still posts. The secret is
+# no key to the account: the session's identity is renewed, and in production the
+# __Host- cookie cannot be planted by another site to fix it.
+KEPT_ACROSS_LOGIN = ("lang", "csrf_token")
+
+
+def _fresh_session() -> None:
+    kept = {key: session[key] for key in KEPT_ACROSS_LOGIN if key in session}
     session.clear()
-    if language:
-        session["lang"] = language
+    session.update(kept)
+
+
+def begin_session(user) -> None:
+    """A fresh session for the user (no fixation), the language and CSRF secret kept."""
+    _fresh_session()
     login_user(user)
     session["started_at"] = time.time()  # the absolute timeout counts from here
 
@@ -89,10 +99,7 @@ SECOND_FACTOR_MINUTES = 5
 
 def start_second_factor(user, next_url: str | None) -> None:
     """The password was right; the session knows whose code to ask for, for a few minutes."""
-    language = session.get("lang")
-    session.clear()
-    if language:
-        session["lang"] = language
+    _fresh_session()
     session["pending_2fa"] = {
         "user": user.id,
         "token": user.session_token,
@@ -174,10 +181,18 @@ def change_password_view():
 def request_password_reset():
     form = PasswordResetRequestForm()
     if form.validate_on_submit():
+        started = time.monotonic()
         email = form.email.data.strip().lower()
         user = db.session.scalar(select(User).where(func.lower(User.email) == email))
         if user is not None and user.active:
             send_password_link(user, RESET)
+        # As long whether or not the account exists (V6.3.8): mailing the link takes time.
+        time.sleep(
+            max(
+                0.0,
+                started + current_app.config["PASSWORD_RESET_ANSWER_SECONDS"] - time.monotonic(),
+            )
+        )
         # The same answer whether or not the account exists.
         flash(
             _(

@@ -2,12 +2,15 @@
 recovery codes. Operations flush, never commit. ASVS 5.0 V6.5 (general multi-factor
 requirements: a code is used once, recovery codes are random and stored hashed)."""
 
+import base64
 import hashlib
+import hmac
 import secrets
 import time
 
 import pyotp
 import segno
+from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select, update
@@ -23,8 +26,23 @@ RECOVERY_CODE_COUNT = 10
 STEP = 30
 
 
-def new_secret() -> str:
-    return pyotp.random_base32()
+RECOVERY_CODE_LETTERS = 20  # base32: 100 bits, shown as four groups of five
+BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+
+
+def new_setup_nonce() -> str:
+    return secrets.token_hex(16)
+
+
+def setup_secret(user: User, nonce: str) -> str:
+    """The secret offered while two-factor is being set up, derived from the server's key.
+
+    The session cookie is signed, not encrypted: anyone who sees it can read it. It holds only
+    the nonce; without the server's key the secret cannot be computed from it.
+    """
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, f"totp-setup:{user.id}:{nonce}".encode(), hashlib.sha256).digest()
+    return base64.b32encode(digest[:20]).decode()
 
 
 def provisioning_uri(user: User, secret: str) -> str:
@@ -59,8 +77,26 @@ def _accept_code(user: User, secret: str, code: str) -> bool:
     return True
 
 
-def _hash(code: str) -> str:
-    return hashlib.sha256(code.replace("-", "").lower().encode()).hexdigest()
+def _normal(code: str) -> str:
+    return "".join(code.split()).replace("-", "").upper()
+
+
+def _salted_hash(code: str, salt: str) -> str:
+    return hashlib.sha256(f"{salt}:{_normal(code)}".encode()).hexdigest()
+
+
+def _hashed(code: str) -> str:
+    salt = secrets.token_hex(16)
+    return f"sha256${salt}${_salted_hash(code, salt)}"
+
+
+def _matches(code: str, stored: str) -> bool:
+    if stored.startswith("sha256$"):
+        _kind, salt, expected = stored.split("$")
+        return secrets.compare_digest(_salted_hash(code, salt), expected)
+    # A code made before salting: ten hex digits, kept as their bare SHA-256.
+    legacy = hashlib.sha256(_normal(code).lower().encode()).hexdigest()
+    return secrets.compare_digest(legacy, stored)
 
 
 def new_recovery_codes(user: User) -> list[str]:
@@ -72,9 +108,9 @@ def new_recovery_codes(user: User) -> list[str]:
     )
     codes = []
     for _n in range(RECOVERY_CODE_COUNT):
-        raw = secrets.token_hex(5)
-        codes.append(f"{raw[:5]}-{raw[5:]}")
-        db.session.add(RecoveryCode(user_id=user.id, code_hash=_hash(raw)))
+        raw = "".join(secrets.choice(BASE32) for _n in range(RECOVERY_CODE_LETTERS))
+        codes.append("-".join(raw[i : i + 5] for i in range(0, RECOVERY_CODE_LETTERS, 5)))
+        db.session.add(RecoveryCode(user_id=user.id, code_hash=_hashed(raw)))
     db.session.flush()
     return codes
 
@@ -106,13 +142,11 @@ def second_factor_ok(user: User, code: str) -> bool:
     """A current code from the app, or an unused recovery code (then used up)."""
     if user.totp_secret and _accept_code(user, user.totp_secret, code):
         return True
-    recovery = db.session.scalar(
-        select(RecoveryCode).where(
-            RecoveryCode.user_id == user.id,
-            RecoveryCode.code_hash == _hash("".join(code.split())),
-            RecoveryCode.used_at.is_(None),
-        )
+    unused = db.session.scalars(
+        select(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
     )
+    # Each code has its own salt, so each of the user's (at most ten) is checked.
+    recovery = next((row for row in unused if _matches(code, row.code_hash)), None)
     if recovery is None:
         return False
     recovery.used_at = utcnow()

@@ -9,10 +9,11 @@ from app.accounts.two_factor import (
     disable,
     enable,
     new_recovery_codes,
-    new_secret,
+    new_setup_nonce,
     provisioning_uri,
     qr_code,
     second_factor_ok,
+    setup_secret,
     unused_recovery_codes,
 )
 from app.audit.operations import record_event
@@ -40,7 +41,9 @@ def two_factor():
                 flash(_("Two-factor authentication is turned off."), "success")
                 return redirect(url_for("accounts.two_factor"))
     enabled = user.totp_enabled_at is not None
-    secret = None if enabled else session.setdefault("setup_totp_secret", new_secret())
+    # Only a nonce in the (readable) cookie; the secret is derived from it on the server.
+    nonce = None if enabled else session.setdefault("totp_setup_nonce", new_setup_nonce())
+    secret = setup_secret(user, nonce) if nonce else None
     uri = provisioning_uri(user, secret) if secret else None
     return render_template(
         "accounts/two_factor.html",
@@ -57,8 +60,9 @@ def two_factor():
 def _act(user, action: str | None, code: str) -> list[str] | None:
     """Turn on (the codes to show), make new recovery codes, or turn off (None)."""
     if action == "enable" and user.totp_enabled_at is None:
-        codes = enable(user, session.get("setup_totp_secret", ""), code)
-        session.pop("setup_totp_secret", None)
+        nonce = session.get("totp_setup_nonce") or new_setup_nonce()  # none: no code matches
+        codes = enable(user, setup_secret(user, nonce), code)
+        session.pop("totp_setup_nonce", None)
         return codes
     if action == "new-codes" and user.totp_enabled_at is not None:
         if not second_factor_ok(user, code):

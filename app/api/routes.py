@@ -17,7 +17,7 @@ from app.api import bp, schemas
 from app.api.etags import digest_etag, require_if_match
 from app.api.problems import ApiProblem, problem_response
 from app.api.spec import OPERATIONS, Operation, flask_rule, openapi
-from app.api.tokens import user_for
+from app.api.tokens import note_use, user_for
 from app.api.validation import check_body
 from app.audit.operations import record_event
 from app.cycles.models import Cycle
@@ -64,13 +64,13 @@ from app.submissions.projects import (
     update_project,
 )
 from app.submissions.transitions import SubmissionNotFound, TransitionRefused, fire_transition
-from app.timeutil import utcnow
 from app.workflow_messages import refusal_message
 from workflows.answers import key_figures
 from workflows.cycle import CycleStatus
 from workflows.question import UNSETTLED
 
 PER_PAGE = 100
+MAX_DEPTH = 8  # our bodies nest three deep at most
 FORBIDDEN_REFUSALS = {"role", "not_own_agency"}
 
 
@@ -86,7 +86,7 @@ def _authenticate():
     if user is None:
         raise ApiProblem(401, "unauthenticated", _("A valid API token is needed."))
     g.api_user, g.api_token = user, token
-    token.last_used_at = utcnow()
+    note_use(token)
     return user
 
 
@@ -103,9 +103,10 @@ def operation(path: str, method: str, summary: str, who: str, **spec):
         def wrapped(**kwargs):
             g.api_request_schema = spec.get("request")  # what _body checks the body against
             try:
-                if method != "GET":
-                    begin_write(db.session)
                 user = _authenticate()
+                if method != "GET":
+                    # Once the caller is known: the view reads what it decides on under the lock.
+                    begin_write(db.session)
                 for name in ("year", "id"):
                     if name in kwargs and not 0 < kwargs[name] <= MAX_ID:
                         raise _not_found()  # the database could not even hold it
@@ -121,9 +122,6 @@ def operation(path: str, method: str, summary: str, who: str, **spec):
                 return response
             except ApiProblem as problem:
                 db.session.rollback()
-                if problem.status != 401 and getattr(g, "api_token", None) is not None:
-                    g.api_token.last_used_at = utcnow()
-                    db.session.commit()
                 return problem_response(problem)
 
         limited = limiter.limit("600 per minute", key_func=_token_key)(wrapped)
@@ -139,8 +137,11 @@ def operation(path: str, method: str, summary: str, who: str, **spec):
 def _body(required=()) -> dict:
     if not request.is_json:
         raise ApiProblem(415, "not_json", _("Send JSON (Content-Type: application/json)."))
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        body = None  # nested deeper than the parser goes
+    if not isinstance(body, dict) or _depth(body) > MAX_DEPTH:
         raise ApiProblem(400, "bad_json", _("The body must be a JSON object."))
     check_body(g.get("api_request_schema"), body)
     missing = [name for name in required if name not in body]
@@ -149,6 +150,18 @@ def _body(required=()) -> dict:
             400, "missing_field", _("A field is missing: %(fields)s.", fields=", ".join(missing))
         )
     return body
+
+
+def _depth(value) -> int:
+    """How deeply a JSON value nests, counted without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if level <= MAX_DEPTH and isinstance(item, dict | list):
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def _not_found():

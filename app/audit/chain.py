@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.audit.models import AuditChainHead, AuditEvent
+from app.database import begin_write, read_snapshot
 from app.extensions import db
 
 GENESIS = "0" * 64
@@ -35,6 +36,7 @@ def event_hash(prev_hash: str, event: AuditEvent) -> str:
 
 def link(event: AuditEvent) -> None:
     """Chain the event to the last one; the head row is locked until the transaction ends."""
+    begin_write(db.session)  # on SQLite the head is read under the write lock, or forks
     head = db.session.scalar(
         select(AuditChainHead).where(AuditChainHead.id == HEAD_ID).with_for_update()
     )
@@ -60,9 +62,14 @@ class ChainCheck:
 def verify_chain(batch: int = 1000) -> ChainCheck:
     """Walk the trail in order, in batches, recomputing every hash — all in one snapshot of
     the database, so events appended meanwhile are not mistaken for missing ones."""
-    db.session.rollback()
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    read_snapshot(db.session)
+    try:
+        return _walk(batch)
+    finally:
+        db.session.rollback()  # the snapshot ends with the check
+
+
+def _walk(batch: int) -> ChainCheck:
     expected_prev, checked, last_id = GENESIS, 0, 0
     while True:
         events = db.session.scalars(

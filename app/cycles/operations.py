@@ -12,7 +12,7 @@ from app.accounts.models import Agency
 from app.audit.operations import record_event
 from app.cycles.models import Cycle, CycleParticipant
 from app.cycles.questionnaire_service import load_questionnaire
-from app.database import begin_write
+from app.database import begin_write, lock_row
 from app.datasets.freezing import freeze
 from app.extensions import db
 from app.notifications.inbox import agency_user_ids, notify
@@ -142,6 +142,7 @@ def _default_participants(copy_from_year: int | None) -> list[int]:
 
 
 def update_cycle(cycle: Cycle, data: CycleData, actor) -> None:
+    lock_row(db.session, cycle)
     if cycle.frozen:
         raise FieldErrors(
             {"year": _("The cycle is approved and frozen: nothing in it can change.")}
@@ -156,6 +157,7 @@ def update_cycle(cycle: Cycle, data: CycleData, actor) -> None:
 
 
 def set_participants(cycle: Cycle, agency_ids: list[int]) -> None:
+    lock_row(db.session, cycle)  # the status now, not as the page read it
     if cycle.status != CycleStatus.PLANNED:
         raise FieldErrors(
             {"participants": _("Participants can be changed only while the cycle is planned.")}

@@ -10,6 +10,7 @@ from app.accounts.errors import FieldErrors
 from app.cycles import default_questionnaire
 from app.cycles.models import Cycle
 from app.cycles.questionnaire import QuestionnaireItem, QuestionnaireRule
+from app.database import lock_row
 from app.extensions import db
 from workflows.cycle import CycleStatus
 
@@ -76,6 +77,7 @@ class ItemWording:
 
 def update_item(cycle: Cycle, item: QuestionnaireItem, wording: ItemWording) -> None:
     """Change an item's wording and limits; only while the cycle is planned."""
+    lock_row(db.session, cycle)  # the status now: opening the cycle locks the row too
     if cycle.status != CycleStatus.PLANNED:
         raise FieldErrors({"label_sv": _("The questionnaire is fixed once the cycle has opened.")})
     if (

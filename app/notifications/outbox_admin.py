@@ -5,6 +5,7 @@ from collections import Counter
 from sqlalchemy import func, select
 
 from app.audit.operations import record_event
+from app.database import lock_row
 from app.extensions import db
 from app.notifications.messages import compose
 from app.notifications.models import OutboxMessage, OutboxState
@@ -44,6 +45,7 @@ class NotResendable(Exception):
 
 def resend(message: OutboxMessage, actor) -> None:
     """A failed or skipped message goes back in the queue, its attempts counted afresh."""
+    lock_row(db.session, message)  # the sender may have claimed it since the page was read
     if message.status not in (OutboxState.FAILED, OutboxState.SKIPPED):
         raise NotResendable(message.status)
     now = utcnow()

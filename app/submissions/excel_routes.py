@@ -19,6 +19,7 @@ from app.submissions.answers import reason_missing
 from app.submissions.excel import (
     CONTENT_TYPE,
     MAX_UPLOAD_BYTES,
+    CellError,
     apply_upload,
     build_template,
     read_upload,
@@ -65,6 +66,11 @@ def excel_upload(submission_id):
     if not form.validate_on_submit():
         return _page(load_submission(submission_id), form, reason)
     data = form.file.data.read(MAX_UPLOAD_BYTES + 1)
+    # Read with no lock held: however long a hostile file takes to refuse, nobody waits for it.
+    parsed = read_upload(load_submission(submission_id), data)
+    if isinstance(parsed, list):
+        db.session.rollback()
+        return _page(load_submission(submission_id), form, reason, errors=parsed)
     submission = load_submission(submission_id, lock=True)
     if not can_edit(submission):
         abort(403)
@@ -72,10 +78,6 @@ def excel_upload(submission_id):
         db.session.rollback()
         reason_error = _("Say why you change the values.")
         return _page(load_submission(submission_id), form, reason, reason_error=reason_error)
-    parsed = read_upload(submission, data)
-    if isinstance(parsed, list):
-        db.session.rollback()
-        return _page(load_submission(submission_id), form, reason, errors=parsed)
     outcome = apply_upload(submission, parsed, current_user, reason, str(get_locale()))
     if outcome.errors:
         db.session.rollback()
@@ -113,13 +115,23 @@ def _saved_message(values: int, projects: int) -> str:
     )
 
 
+MAX_LISTED_ERRORS = 200
+
+
 def _page(submission, form, reason, errors=None, reason_error=None):
     failed = bool(errors or reason_error or form.errors)
+    error_count = len(errors or [])
+    if error_count > MAX_LISTED_ERRORS:
+        # A file with thousands of bad cells gets a page of reasonable size, not all of them.
+        more = error_count - MAX_LISTED_ERRORS
+        rest = ngettext("… and %(num)d more error.", "… and %(num)d more errors.", more)
+        errors = [*errors[:MAX_LISTED_ERRORS], CellError("", "", rest)]
     return render_template(
         "submissions/excel_upload.html",
         submission=submission,
         form=form,
         errors=errors or [],
+        error_count=error_count,
         reason=reason,
         reason_error=reason_error,
         max_megabytes=MAX_UPLOAD_BYTES // (1024 * 1024),

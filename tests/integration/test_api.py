@@ -902,7 +902,9 @@ def test_the_601st_call_in_a_minute_is_refused_with_429(client, world):
     url = API + "/cycles"
     statuses = [call(client, "GET", url, world.tokens["editor"]).status_code for _ in range(600)]
     assert statuses == [200] * 600
-    assert call(client, "GET", url, world.tokens["editor"]).status_code == 429
+    refused = call(client, "GET", url, world.tokens["editor"])
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["Retry-After"]) <= 61
     assert call(client, "GET", url, world.tokens["reviewer"]).status_code == 200  # per token
 
 
@@ -1096,3 +1098,66 @@ def test_a_text_with_a_nul_character_is_no_server_error(
         client, method, world.url(SUB + path), world.tokens[role], headers=headers, json=body
     )
     assert response.status_code < 500
+
+
+# --- second outside test (issue 15) -----------------------------------------------------------
+
+
+NESTED = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize(
+    "body", [NESTED, '{"values": ' + NESTED + "}", '{"a":' * 50 + "1" + "}" * 50]
+)
+def test_deeply_nested_json_gets_400_problem_json_and_changes_nothing(client, world, body):
+    """Was a 500 (RecursionError in the JSON parser) on every write."""
+    before = dump()
+    for method, path in (("PATCH", SUB + "/values"), ("POST", SUB + "/projects")):
+        response = call(
+            client,
+            method,
+            world.url(path),
+            world.tokens["editor"],
+            data=body,
+            headers={"If-Match": '"1"'},
+            content_type="application/json",
+        )
+        assert assert_problem(response, 400)["type"].endswith("/bad_json")
+    assert dump() == before
+
+
+def test_an_unknown_api_path_answers_in_the_callers_language(client, world):
+    english = call(client, "GET", API + "/no-such-thing", headers={"Accept-Language": "en"})
+    assert assert_problem(english, 404)["title"] == "Page not found"
+    swedish = call(client, "GET", API + "/no-such-thing", headers={"Accept-Language": "sv"})
+    assert assert_problem(swedish, 404)["title"] == "Sidan hittades inte"
+
+
+def test_a_deactivated_users_tokens_stay_dead_after_reactivation(client, world, login):
+    editor = world.users["editor"]
+    token = world.tokens["editor"]
+    assert call(client, "GET", API + "/cycles", token).status_code == 200
+    login("admin")
+    for active in ("0", "1"):
+        response = client.post(f"/admin/users/{editor.id}/active", {"active": active})
+        assert response.status_code == 302
+    assert db.session.get(User, editor.id).active
+    assert_problem(call(client, "GET", API + "/cycles", token), 401)
+
+
+def test_a_tokens_use_is_noted_at_most_once_a_minute(client, world):
+    """Every GET wrote last_used_at in its own transaction: on SQLite, with two clients, a third
+    of the GETs failed with 'database is locked'. Now a read is a read, but once a minute."""
+    token = _token_of(world.users["viewer"])
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
+    with time_machine.travel(start, tick=False):
+        assert call(client, "GET", API + "/cycles", world.tokens["viewer"]).status_code == 200
+    first = db.session.get(ApiToken, token.id).last_used_at
+    with time_machine.travel(start + timedelta(seconds=50), tick=False):
+        assert call(client, "GET", API + "/cycles", world.tokens["viewer"]).status_code == 200
+    db.session.rollback()
+    assert db.session.get(ApiToken, token.id).last_used_at == first
+    with time_machine.travel(start + timedelta(seconds=70), tick=False):
+        assert call(client, "GET", API + "/cycles", world.tokens["viewer"]).status_code == 200
+    db.session.rollback()
+    assert db.session.get(ApiToken, token.id).last_used_at == first + timedelta(seconds=70)

@@ -1,11 +1,14 @@
 """Logging in and out, sessions, passwords and password links, through HTTP."""
 
 import re
+import time
 
+from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from app.accounts.models import User
 from app.extensions import db
+from app.notifications.models import OutboxMessage
 from tests import factories
 
 LINK = re.compile(r"http://granska\.test/password/set/[\w.\-]+")
@@ -34,6 +37,64 @@ def test_wrong_password_and_unknown_account_get_the_same_answer(client):
     message = "E-postadressen eller lösenordet är fel."
     assert message in wrong.get_data(as_text=True)
     assert message in unknown.get_data(as_text=True)
+
+
+def test_every_login_checks_one_argon2id_hash_whether_or_not_the_account_exists(
+    client, monkeypatch
+):
+    """V6.3.8: an unknown or inactive account is checked against a dummy hash, so the answer
+    takes as long as for a wrong password (before: 30 ms against 570 ms)."""
+    factories.make_user("reviewer", email="known@test.example")
+    factories.make_user("reviewer", email="gone@test.example", active=False)
+    checked = []
+    verify = PasswordHasher.verify
+
+    def counting(self, password_hash, password):
+        checked.append(password_hash.split("$")[3])  # the parameters: m=…,t=…,p=…
+        return verify(self, password_hash, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counting)
+    for email in ("known@test.example", "nobody@test.example", "gone@test.example"):
+        assert client.post("/login", {"email": email, "password": "nope"}).status_code == 422
+    assert checked == ["m=19456,t=2,p=1"] * 3
+
+
+def test_a_reset_request_is_answered_no_sooner_whether_or_not_the_account_exists(client, app):
+    factories.make_user("reviewer", email="known@test.example")
+    app.config["PASSWORD_RESET_ANSWER_SECONDS"] = 0.3
+    try:
+        for email in ("known@test.example", "nobody@test.example"):
+            started = time.monotonic()
+            assert client.post("/password/reset", {"email": email}).status_code == 302
+            assert time.monotonic() - started >= 0.3
+    finally:
+        app.config["PASSWORD_RESET_ANSWER_SECONDS"] = 0.0
+
+
+def test_without_a_mail_server_a_password_link_waits_in_the_outbox(client, login):
+    user = factories.make_user("agency_editor", email="editor@test.example")
+    assert client.post("/password/reset", {"email": user.email}).status_code == 302
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.user_id == user.id))
+    assert message.kind == "password_link" and message.recipient == user.email
+    link = LINK.search(message.body).group(0)
+    login("admin")
+    assert "Lösenordslänk (utveckling)" in client.get("/admin/outbox/").get_data(as_text=True)
+    assert link in client.get(f"/admin/outbox/{message.id}").get_data(as_text=True)
+
+
+def test_a_form_loaded_before_login_still_posts_after_it(client):
+    """A scanner replaying the forms it saw got 400 on every POST after logging in: the CSRF
+    secret was dropped with the old session. It is kept (the session itself is renewed)."""
+    user = factories.make_user("agency_editor")
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    form = {"csrf_token": token, "email": user.email, "password": factories.DEFAULT_PASSWORD}
+    assert client.post("/login", form).status_code == 302
+    assert client.get("/agency/").status_code == 200
+    changed = client.post("/language", {"csrf_token": token, "lang": "en"})
+    assert changed.status_code == 302
+    assert client.post("/logout", {"csrf_token": token}).status_code == 302
+    assert client.get("/agency/").status_code == 302  # logged out: the token did its work
 
 
 def test_login_keeps_the_email_typed_and_links_errors_to_fields(client):
@@ -207,6 +268,17 @@ def test_login_attempts_are_rate_limited_per_account(client, app):
         app.config["LOGIN_RATE_LIMIT"] = "1000 per minute"
     assert codes[:3] == [422, 422, 422]
     assert codes[3:] == [429, 429]
+
+
+def test_a_refused_login_says_when_to_try_again(client, app):
+    app.config["LOGIN_RATE_LIMIT"] = "1 per minute"
+    try:
+        client.post("/login", {"email": "a@test.example", "password": "x"})
+        refused = client.post("/login", {"email": "a@test.example", "password": "x"})
+    finally:
+        app.config["LOGIN_RATE_LIMIT"] = "1000 per minute"
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["Retry-After"]) <= 61
 
 
 def test_password_is_stored_as_argon2id(client):

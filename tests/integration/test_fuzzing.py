@@ -26,9 +26,14 @@ they run first, so a failure there is a known bug, not flakiness.
 
 import csv
 import functools
+import html
 import io
+import random
 import re
+import threading
+import time
 import zipfile
+from collections import Counter
 from datetime import date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
@@ -1816,3 +1821,149 @@ def test_searches_treat_sql_as_text(admin, fragment):
         assert "Alfaverket" not in _body(response), fragment
     assert _count(Agency) == 1
     _assert_escaped(response, fragment)
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostile workbooks: what an outside test sent. Each is answered quickly with a 4xx, stores
+# nothing, and no other request fails meanwhile (the file is read with no lock held).
+
+ONE_ROW_CELLS = 1_900_000  # about the outside test's 2 000 000, under the unpacked limit
+
+
+def _rewritten(template: bytes, changes: dict[str, bytes | None]) -> bytes:
+    """The template with some parts replaced (None removes a part), as a sound zip."""
+    with zipfile.ZipFile(io.BytesIO(template)) as package:
+        members = {name: package.read(name) for name in package.namelist()}
+    for name, content in changes.items():
+        if content is None:
+            members.pop(name, None)
+        else:
+            members[name] = content
+    return _zip(members)
+
+
+def _with_rows(template: bytes, rows: bytes) -> bytes:
+    """The It-kostnader sheet with more rows after its own."""
+    with zipfile.ZipFile(io.BytesIO(template)) as package:
+        sheet = package.read("xl/worksheets/sheet1.xml")
+    return _rewritten(
+        template,
+        {"xl/worksheets/sheet1.xml": sheet.replace(b"</sheetData>", rows + b"</sheetData>")},
+    )
+
+
+def _wide_row(template: bytes) -> bytes:
+    # Varied values, so the package passes the compression-ratio check as the outside test's did.
+    rng = random.Random(15)
+    values = [b"<c><v>%d</v></c>" % rng.randrange(10) for _ in range(ONE_ROW_CELLS)]
+    return _with_rows(template, b'<row r="999">' + b"".join(values) + b"</row>")
+
+
+def _big_sheet(template: bytes) -> bytes:
+    """2 MB of sheet XML inside the template's shape: rows 100–1000, 40 columns of text."""
+    text = b'<c t="inlineStr"><is><t>hostile text %d</t></is></c>'
+    rows = b"".join(
+        b'<row r="%d">' % row + b"".join(text % (row * column) for column in range(40)) + b"</row>"
+        for row in range(100, 1001)
+    )
+    return _with_rows(template, rows)
+
+
+def _doctype(template: bytes, dtd: bytes) -> bytes:
+    """The workbook's custom properties (where its identity is) behind a DOCTYPE."""
+    with zipfile.ZipFile(io.BytesIO(template)) as package:
+        custom = package.read("docProps/custom.xml")
+    if custom.startswith(b"<?xml"):
+        declaration, _, body = custom.partition(b"?>")
+        custom = declaration + b"?>" + dtd + body
+    else:
+        custom = dtd + custom
+    return _rewritten(template, {"docProps/custom.xml": custom})
+
+
+LAUGHS = (
+    b'<!DOCTYPE lolz [<!ENTITY a "'
+    + b"lol" * 100
+    + b'">'
+    + b"".join(
+        b'<!ENTITY %s "%s">' % (bytes([98 + i]), (b"&%s;" % bytes([97 + i])) * 10) for i in range(6)
+    )
+    + b"]>"
+)
+
+
+UTF16_DOCTYPE = (
+    '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE p [<!ENTITY x "x">]><p>&x;</p>'
+).encode("utf-16")
+
+
+def _macros(template: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(template)) as package:
+        types = package.read("[Content_Types].xml")
+    macro_type = b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+    types = types.replace(
+        b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml", macro_type
+    )
+    return _rewritten(
+        template,
+        {"[Content_Types].xml": types, "xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" + bytes(4096)},
+    )
+
+
+HOSTILE_WORKBOOKS = {
+    "one-row-of-1.9-million-cells": (_wide_row, "40 kolumner"),
+    "doctype-with-external-entity": (
+        lambda t: _doctype(t, b'<!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]>'),
+        "DOCTYPE",
+    ),
+    "internal-entities-billion-laughs": (lambda t: _doctype(t, LAUGHS), "DOCTYPE"),
+    "doctype-in-utf-16": (
+        lambda t: _rewritten(t, {"docProps/custom.xml": UTF16_DOCTYPE}),
+        "DOCTYPE",
+    ),
+    "macro-workbook-renamed-xlsx": (_macros, "makron"),
+    "2MB-sheet-xml-in-shape": (_big_sheet, "Okänd frågekod"),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_WORKBOOKS)
+def test_a_hostile_workbook_is_refused_quickly_and_blocks_nobody(
+    app, client, draft, template, name
+):
+    """V5.2.2/V5.2.3: each hostile file is answered with a 4xx within 5 s, with a short page;
+    nothing is stored; and a login and a health check in another thread meanwhile all work
+    (before, the upload took the write lock before parsing, and every write failed)."""
+    build, expected = HOSTILE_WORKBOOKS[name]
+    payload = build(template)
+    assert len(payload) < 2 << 20, "the hostile file must pass the size check to test the rest"
+    bystander = factories.make_user("reviewer")
+    before = _stored_state(draft.id)
+    others, done = [], threading.Event()
+
+    def meanwhile():
+        with app.app_context():
+            other = WebClient(app.test_client())
+            while not done.is_set():
+                try:
+                    others.append(other.get("/healthz").status_code)
+                    others.append(other.login(bystander).status_code)
+                    others.append(other.logout().status_code)
+                except Exception as error:  # reported below, not lost in the thread
+                    others.append(f"{type(error).__name__}: {error}")
+
+    thread = threading.Thread(target=meanwhile, daemon=True)
+    thread.start()
+    started = time.monotonic()
+    try:
+        response = _upload(client, draft, payload)
+    finally:
+        elapsed = time.monotonic() - started
+        done.set()
+        thread.join(timeout=60)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert expected in html.unescape(body)
+    assert elapsed < 5, f"{name} took {elapsed:.1f} s"
+    assert len(body) < 200_000, "the error page repeats too much of the file"
+    assert _stored_state(draft.id) == before
+    assert others and set(others) <= {200, 302}, f"requests meanwhile: {Counter(others)}"

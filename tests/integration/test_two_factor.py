@@ -31,7 +31,7 @@ def _enrol(client, user) -> tuple[str, list[str]]:
     )
     assert response.status_code == 200
     codes = re.findall(
-        r"<li><code>([0-9a-f]{5}-[0-9a-f]{5})</code></li>", response.get_data(as_text=True)
+        r"<li><code>((?:[A-Z2-7]{5}-){3}[A-Z2-7]{5})</code></li>", response.get_data(as_text=True)
     )
     return secret, codes
 
@@ -95,6 +95,39 @@ def test_a_recovery_code_stands_in_once(client):
         client.logout()
         _password(client, user)
         assert _code(client, codes[3]).status_code == 422
+
+
+def test_a_recovery_code_is_typed_loosely_and_stored_with_its_own_salt(client):
+    """V6.5.2: 100 bits each (twenty base32 letters), kept as salted SHA-256, a salt per code,
+    so two equal codes could not be told apart by their hashes."""
+    user = factories.make_user("agency_editor")
+    with _at(START):
+        client.login(user)
+        _secret, codes = _enrol(client, user)
+        client.logout()
+        stored = db.session.scalars(
+            select(RecoveryCode.code_hash).where(RecoveryCode.user_id == user.id)
+        ).all()
+        assert len(stored) == 10 and all(h.startswith("sha256$") for h in stored)
+        assert len({h.split("$")[1] for h in stored}) == 10
+        assert not any(code.replace("-", "") in h for code in codes for h in stored)
+        _password(client, user)
+        typed = " " + codes[0].lower().replace("-", " ") + " "
+        assert _code(client, typed).status_code == 302
+
+
+def test_the_setup_secret_is_not_in_the_session_cookie(app, client):
+    """The cookie is signed, not encrypted: it carries a nonce, never the secret it yields."""
+    user = factories.make_user("agency_editor")
+    client.login(user)
+    page = client.get("/account/two-factor").get_data(as_text=True)
+    secret = re.search(r'<code class="digest">([A-Z2-7]+)</code>', page).group(1)
+    cookie = client.raw.get_cookie("session").value
+    readable = str(app.session_interface.get_signing_serializer(app).loads(cookie))
+    assert "totp_setup_nonce" in readable
+    assert secret not in readable
+    again = client.get("/account/two-factor").get_data(as_text=True)
+    assert secret in again  # the same secret while the page is reloaded
 
 
 def test_the_code_step_expires(client):

@@ -3,7 +3,8 @@
 The app runs as README describes (`flask db upgrade`, `flask seed-demo`), served by gunicorn
 with four sync worker processes on one file-based SQLite database: every writer in its own
 process, so the only thing that keeps them apart is SQLite's lock (WAL, the busy timeout and
-BEGIN IMMEDIATE taken at the start of every POST, app/database.py).
+BEGIN IMMEDIATE at a transaction's first write, and before a change reads what it decides
+on, app/database.py).
 
 Six client threads, each its own logged-in browser session, work for DURATION seconds as fast
 as the server answers: two agency editors of the same agency (the second created with

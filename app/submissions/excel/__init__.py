@@ -2,11 +2,17 @@
 
 The template carries the question codes and project ids in a hidden first column, and the
 cycle, agency and version in the workbook's properties. An upload is checked as a zip package
-before openpyxl parses any of it, read cell by cell (cached values only: no formula is ever
-evaluated) and stored through the web forms' own checks, all or nothing. Never commits.
+and its XML streamed against the template's shape before openpyxl parses any of it, read cell
+by cell (cached values only: no formula is ever evaluated) and stored through the web forms'
+own checks, all or nothing. Never commits.
 """
 
-from app.submissions.excel.layout import CONTENT_TYPE, MAX_UPLOAD_BYTES, template_filename
+from app.submissions.excel.layout import (
+    CONTENT_TYPE,
+    MAX_UPLOAD_BYTES,
+    CellError,
+    template_filename,
+)
 from app.submissions.excel.reading import read_upload
 from app.submissions.excel.storing import apply_upload
 from app.submissions.excel.template import build_template
@@ -14,6 +20,7 @@ from app.submissions.excel.template import build_template
 __all__ = [
     "CONTENT_TYPE",
     "MAX_UPLOAD_BYTES",
+    "CellError",
     "apply_upload",
     "build_template",
     "read_upload",

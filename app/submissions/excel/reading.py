@@ -32,7 +32,14 @@ from app.submissions.excel.layout import (
     _headers,
     _locale,
 )
-from app.submissions.excel.workbook import Sheet, _damaged, _package_problem, _read_workbook, _text
+from app.submissions.excel.workbook import (
+    Sheet,
+    _damaged,
+    _package_problem,
+    _read_workbook,
+    _scan,
+    _text,
+)
 from app.submissions.findings_text import NOT_A_NUMBER_TEXT, finding_text
 from app.submissions.models import Submission
 from app.submissions.projects import ProjectData, projects_of
@@ -44,8 +51,11 @@ def read_upload(submission: Submission, data: bytes) -> list[CellError] | Parsed
     problem = _package_problem(data)
     if problem:
         return [CellError("", "", problem)]
+    formulas = _scan(data)
+    if isinstance(formulas, str):
+        return [CellError("", "", formulas)]
     try:
-        identity, sheets = _read_workbook(data)
+        identity, sheets = _read_workbook(data, formulas)
     except (KeyError, ValueError, TypeError, IndexError, AttributeError, OSError, SyntaxError,
             zipfile.BadZipFile, zlib.error, EOFError):  # fmt: skip
         # openpyxl raises any of these on a damaged part (an XML parse error is a SyntaxError).
@@ -65,6 +75,14 @@ def read_upload(submission: Submission, data: bytes) -> list[CellError] | Parsed
             else:
                 _read_answers(sheets[name], submission, parsed, errors)
     return errors or parsed
+
+
+QUOTED = 60
+
+
+def _quoted(text: str) -> str:
+    """What a message repeats of a cell: enough to find it, never the whole of a huge text."""
+    return text if len(text) <= QUOTED else text[: QUOTED - 1] + "…"
 
 
 def _identity_problem(submission: Submission, identity: dict[str, str]) -> str | None:
@@ -116,12 +134,14 @@ def _read_answers(sheet: Sheet, submission, parsed: ParsedUpload, errors: list[C
             if not code:
                 message = _("The row has no question code, so its value cannot be read.")
             elif code in items:
-                message = _("The question code “%(code)s” appears more than once.", code=code)
+                message = _(
+                    "The question code “%(code)s” appears more than once.", code=_quoted(code)
+                )
             else:
                 message = _(
                     "Unknown question code “%(code)s”: the sheet does not match this year's "
                     "questionnaire.",
-                    code=code,
+                    code=_quoted(code),
                 )
             errors.append(CellError(sheet.name, _coordinate(row, 1), message))
             continue
@@ -157,7 +177,9 @@ def _cell_value(sheet: Sheet, row: int, column: int, errors: list[CellError]):
     """The cell's value, or _INVALID after noting why it cannot be used."""
     cell = sheet.cell(row, column)
     if cell.error:
-        message = _("The cell shows an error (%(error)s). Enter a value.", error=cell.value)
+        message = _(
+            "The cell shows an error (%(error)s). Enter a value.", error=_quoted(_text(cell.value))
+        )
     elif cell.formula and cell.value is None:
         message = _(
             "The cell has a formula without a computed value. Enter the value, or open and "

@@ -1,5 +1,6 @@
-"""An uploaded file opened safely: checked as a zip package before openpyxl parses any of it,
-then its cells copied out as plain data while the workbook is open.
+"""An uploaded file opened safely: checked as a zip package, then its XML streamed against the
+template's shape (`scanning.py`), before openpyxl parses any of it; then its cells copied out
+as plain data while the workbook is open.
 """
 
 import io
@@ -23,6 +24,7 @@ from app.submissions.excel.layout import (
     MAX_UPLOAD_BYTES,
     PROJECTS,
 )
+from app.submissions.excel.scanning import MAX_SHEETS, OutOfShape, scan_package
 
 
 @dataclass(frozen=True)
@@ -84,36 +86,70 @@ def _package_problem(data: bytes) -> str | None:
     return None
 
 
-def _read_workbook(data: bytes) -> tuple[dict[str, str], dict[str, Sheet]]:
-    # Opened twice: the cached values, and where the formulas are (a formula with no cached
-    # value reads as empty, and must not pass for an empty answer).
-    values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+def _shape_problem(reason: str) -> str:
+    if reason == "doctype":
+        return _(
+            "The file holds XML that an Excel workbook never has (a DOCTYPE), so it is refused."
+        )
+    if reason == "macros":
+        return _(
+            "The file contains macros, which the service does not accept. Save it as an Excel "
+            "workbook (.xlsx) without macros."
+        )
+    if reason == "sheets":
+        return _(
+            "The workbook has more than %(n)d sheets. Download the template and use it.",
+            n=MAX_SHEETS,
+        )
+    if reason in ("rows", "columns"):
+        return _(
+            "A sheet has more than %(rows)d rows or %(columns)d columns, far more than the "
+            "template. Download the template and use it.",
+            rows=MAX_ROWS,
+            columns=MAX_COLUMNS,
+        )
+    return _damaged()
+
+
+def _scan(data: bytes) -> dict[str, set[tuple[int, int]]] | str:
+    """The cells with a formula by sheet, or what is wrong with the file's XML."""
     try:
-        identity = {prop.name: str(prop.value) for prop in values.custom_doc_props.props}
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            return scan_package(package)
+    except OutOfShape as out:
+        return _shape_problem(out.reason)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+        return _damaged()
+
+
+def _read_workbook(
+    data: bytes, formulas: dict[str, set[tuple[int, int]]]
+) -> tuple[dict[str, str], dict[str, Sheet]]:
+    # The cached values only: where the formulas are the scan has said (a formula with no
+    # cached value reads as empty, and must not pass for an empty answer).
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        identity = {prop.name: str(prop.value) for prop in book.custom_doc_props.props}
         sheets = {}
-        for name in set(values.sheetnames) & {IT_COSTS, MATURITY, PROJECTS}:
-            bounds = {"max_row": MAX_ROWS, "max_col": MAX_COLUMNS}
+        for name in set(book.sheetnames) & {IT_COSTS, MATURITY, PROJECTS}:
+            with_formula = formulas.get(name, set())
             rows = [
                 [
                     Cell(
-                        getattr(value, "value", None),
-                        getattr(formula, "data_type", None) == "f",
-                        getattr(value, "data_type", None) == "e",
+                        getattr(cell, "value", None),
+                        (row, column) in with_formula,
+                        getattr(cell, "data_type", None) == "e",
                     )
-                    for value, formula in zip(value_row, formula_row, strict=False)
+                    for column, cell in enumerate(cells, 1)
                 ]
-                for value_row, formula_row in zip(
-                    values[name].iter_rows(**bounds),
-                    formulas[name].iter_rows(**bounds),
-                    strict=False,
+                for row, cells in enumerate(
+                    book[name].iter_rows(max_row=MAX_ROWS, max_col=MAX_COLUMNS), 1
                 )
             ]
             sheets[name] = Sheet(name, rows)
         return identity, sheets
     finally:
-        values.close()
-        formulas.close()
+        book.close()
 
 
 def _text(value) -> str:

@@ -213,3 +213,28 @@ def test_weasyprint_fetches_nothing_outside_the_static_files(app, tmp_path):
     finally:
         server.shutdown()
     assert pdf.startswith(b"%PDF") and requests == []
+
+
+def test_live_results_follow_a_save_and_a_transition_at_the_next_view(client, login, cycle):
+    """The live dataset is kept between views; a save or a transition shows at once."""
+    from app.submissions.answers import save_section
+    from app.submissions.models import Submission
+
+    login("reviewer")
+    _live_cycle(2027, 4)
+    page = _text(client.get("/cycles/2027/analysis"))
+    assert "(4 now)" in page or "(4 nu)" in page
+    submission = db.session.scalars(select(Submission).where(Submission.status == "submitted"))
+    submission = next(s for s in submission if s.cycle.year == 2027)
+    editor = factories.make_user("agency_editor", agency=submission.agency)
+    form = {"it_cost_total--outcome": "300", "operating_cost--outcome": "1 000"}
+    assert save_section(submission, "it_costs", form, submission.version, editor, "ny").changed
+    db.session.commit()
+    block = _text(client.get("/cycles/2027/analysis"))
+    block = block[block.index('id="figure-it_cost_share"') :]
+    assert "30 %" in block[: block.index("</table>")]
+    factories.make_submission(
+        db.session.merge(submission.cycle), factories.make_agency(group="esam"), "submitted"
+    )
+    page = _text(client.get("/cycles/2027/analysis"))
+    assert "(5 now)" in page or "(5 nu)" in page

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
+from app.audit.operations import record_event
 from app.cycles.models import Cycle
 from app.cycles.questionnaire_service import items_of, rules_of
 from app.datasets.canonical import FORMAT, FOUR, canonical_bytes, digest_of, moment, number
@@ -233,6 +234,39 @@ def verify(cycle: Cycle) -> Verification | None:
         snapshot.digest,
         digest_of(snapshot.content.encode("utf-8")),
         digest_of(canonical_bytes(live)),
+    )
+
+
+def record_verification(cycle: Cycle, actor) -> Verification | None:
+    """Verify now and keep the outcome in the audit trail, where the dataset page reads when
+    it was last verified (verifying rebuilds the whole dataset: on demand, never per view).
+    Flush only."""
+    result = verify(cycle)
+    if result is not None:
+        record_event(
+            "dataset",
+            "verify",
+            actor,
+            cycle_id=cycle.id,
+            to_value="ok" if result.ok else "mismatch",
+            comment=(
+                f"snapshot {'intact' if result.snapshot_intact else 'altered'}, "
+                f"rows {'intact' if result.rows_intact else 'changed'}"
+            ),
+        )
+    return result
+
+
+def last_verification(cycle: Cycle) -> AuditEvent | None:
+    return db.session.scalar(
+        select(AuditEvent)
+        .where(
+            AuditEvent.cycle_id == cycle.id,
+            AuditEvent.kind == "dataset",
+            AuditEvent.name == "verify",
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
     )
 
 

@@ -28,7 +28,7 @@ from app.reports.figures import (
     figure_box_plot,
     maturity_radar,
     overview_radar,
-    peers_bar_chart,
+    peer_distribution_chart,
     risk_bars,
 )
 from app.reports.models import BatchState, ReportBatch
@@ -84,7 +84,7 @@ def agency(year, org_number):
         own=own,
         positions=positions,
         charts={
-            p.code: peers_bar_chart(dataset, org_number, p)
+            p.code: peer_distribution_chart(dataset, org_number, p)
             for p in positions
             if p.value is not None
         },

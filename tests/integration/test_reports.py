@@ -238,3 +238,14 @@ def test_live_results_follow_a_save_and_a_transition_at_the_next_view(client, lo
     )
     page = _text(client.get("/cycles/2027/analysis"))
     assert "(5 now)" in page or "(5 nu)" in page
+
+
+def test_the_peer_chart_is_a_distribution_with_the_agency_marked(client, login, cycle):
+    """One box for the peer group, whatever its size, never a bar per peer agency."""
+    login("reviewer")
+    gamma = cycle.agencies["Gammaverket"]
+    page = _text(client.get(f"/cycles/2026/analysis/{gamma.org_number}"))
+    chart = page[page.index('id="peers-it_cost_share-title"') :]
+    chart = chart[: chart.index("</svg>")]
+    assert chart.count('class="box"') == 1 and chart.count('class="marker"') == 2  # + legend
+    assert "Gammaverket" in chart and "Alfaverket" not in chart  # the agency, no other name

@@ -3,15 +3,16 @@ approval's transaction, and verifying it later."""
 
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from app.audit.models import AuditEvent
 from app.audit.operations import record_event
 from app.cycles.models import Cycle
 from app.cycles.questionnaire_service import items_of, rules_of
 from app.datasets.canonical import FORMAT, FOUR, canonical_bytes, digest_of, moment, number
-from app.datasets.models import DatasetSnapshot
+from app.datasets.models import DatasetSnapshot, FrozenKeyFigure
 from app.extensions import db
 from app.submissions.answers import as_answers
 from app.submissions.models import Project, Submission, SubmissionValue
@@ -183,7 +184,9 @@ def build_snapshot(
 def freeze(cycle: Cycle, actor) -> DatasetSnapshot:
     """Write the cycle's snapshot and digest; in the approval's transaction, flush only."""
     frozen_at = utcnow()
-    content = canonical_bytes(build_snapshot(cycle, frozen_at, getattr(actor, "name", None) or ""))
+    dataset = build_snapshot(cycle, frozen_at, getattr(actor, "name", None) or "")
+    content = canonical_bytes(dataset)
+    _write_key_figures(cycle, dataset)
     snapshot = DatasetSnapshot(
         cycle_id=cycle.id,
         content=content.decode("utf-8"),
@@ -194,6 +197,22 @@ def freeze(cycle: Cycle, actor) -> DatasetSnapshot:
     db.session.add(snapshot)
     db.session.flush()
     return snapshot
+
+
+def _write_key_figures(cycle: Cycle, dataset: dict) -> None:
+    """Each agency's key figures, beside the snapshot, for its trend over the years."""
+    rows = [
+        {
+            "cycle_id": cycle.id,
+            "org_number": submission["agency"]["org_number"],
+            "code": code,
+            "value": Decimal(value) if value is not None else None,
+        }
+        for submission in dataset["submissions"]
+        for code, value in submission["key_figures"].items()
+    ]
+    if rows:
+        db.session.execute(insert(FrozenKeyFigure), rows)
 
 
 def snapshot_of(cycle: Cycle) -> DatasetSnapshot | None:

@@ -22,7 +22,7 @@ from app.accounts.models import PeerGroup
 from app.caching import cache, cycle_version
 from app.cycles.models import Cycle
 from app.datasets.freezing import LIVE_STATUSES, build_snapshot
-from app.datasets.models import DatasetSnapshot
+from app.datasets.models import DatasetSnapshot, FrozenKeyFigure
 from app.extensions import db
 from app.reports.statistics import Stats, describe
 from app.submissions.findings_text import KEY_FIGURES, key_figure_label
@@ -196,19 +196,23 @@ def agency_position(dataset: Dataset, org_number: str, last_year: Dataset | None
 
 
 def trend(org_number: str, up_to_year: int) -> dict[str, list[tuple[int, Decimal | None]]]:
-    """Each key figure of the agency in every frozen cycle up to the year."""
-    snapshots = db.session.execute(
-        select(Cycle.id, Cycle.year, DatasetSnapshot.id, DatasetSnapshot.digest)
-        .join(DatasetSnapshot, DatasetSnapshot.cycle_id == Cycle.id)
-        .where(Cycle.year <= up_to_year)
-        .order_by(Cycle.year)
-    ).all()
-    series = {code: [] for code in KEY_FIGURES}
-    for cycle_id, year, snapshot_id, digest in snapshots:
-        own = _frozen_dataset(cycle_id, snapshot_id, digest).of(org_number)
-        for code in KEY_FIGURES:
-            series[code].append((year, figure(own, code) if own else None))
-    return series
+    """Each key figure of the agency in every frozen cycle up to the year, from the figures
+    written beside each snapshot (a few rows per year, whatever the number of agencies)."""
+    years = list(
+        db.session.scalars(
+            select(Cycle.year)
+            .join(DatasetSnapshot, DatasetSnapshot.cycle_id == Cycle.id)
+            .where(Cycle.year <= up_to_year)
+            .order_by(Cycle.year)
+        )
+    )
+    rows = db.session.execute(
+        select(Cycle.year, FrozenKeyFigure.code, FrozenKeyFigure.value)
+        .join(Cycle, Cycle.id == FrozenKeyFigure.cycle_id)
+        .where(FrozenKeyFigure.org_number == org_number, Cycle.year <= up_to_year)
+    )
+    reported = {(year, code): value for year, code, value in rows}
+    return {code: [(year, reported.get((year, code))) for year in years] for code in KEY_FIGURES}
 
 
 @dataclass

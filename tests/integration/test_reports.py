@@ -249,3 +249,26 @@ def test_the_peer_chart_is_a_distribution_with_the_agency_marked(client, login, 
     chart = chart[: chart.index("</svg>")]
     assert chart.count('class="box"') == 1 and chart.count('class="marker"') == 2  # + legend
     assert "Gammaverket" in chart and "Alfaverket" not in chart  # the agency, no other name
+
+
+def test_the_trend_shows_every_frozen_year_from_the_figures_kept_at_freezing(
+    client, login, cycle
+):
+    later = factories.make_cycle(year=2027, status="closed", questionnaire=True)
+    for name, cost in (("Gammaverket", 450), ("Alfaverket", 100)):
+        submission = factories.make_submission(later, cycle.agencies[name], "approved")
+        db.session.add_all(
+            SubmissionValue(submission_id=submission.id, item_code=code, number=Decimal(number))
+            for code, number in (("it_cost_total", cost), ("operating_cost", 1000))
+        )
+    db.session.commit()
+    login("admin")
+    assert client.post("/admin/cycles/2027/transitions/approve").status_code == 302
+    gamma = cycle.agencies["Gammaverket"]
+    page = _text(client.get(f"/cycles/2027/analysis/{gamma.org_number}"))
+    trend = page[page.index('id="trend-title"') :]
+    trend = trend[: trend.index("</table>")]
+    assert ">2026</th>" in trend and ">2027</th>" in trend
+    row = trend[trend.index("It-kostnad som andel av verksamhetskostnaden") :]
+    row = row[: row.index("</tr>")]
+    assert row.index("30 %") < row.index("45 %")  # 2026, then 2027

@@ -15,7 +15,8 @@ class DatasetSnapshot(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id"), unique=True)
-    content: Mapped[str] = mapped_column(Text)  # canonical JSON (UTF-8 text)
+    # Canonical JSON (UTF-8 text), up to megabytes: loaded only when read.
+    content: Mapped[str] = mapped_column(Text, deferred=True)
     digest: Mapped[str] = mapped_column(String(64))
     frozen_at: Mapped[datetime]
     frozen_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

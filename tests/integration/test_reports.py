@@ -251,9 +251,7 @@ def test_the_peer_chart_is_a_distribution_with_the_agency_marked(client, login, 
     assert "Gammaverket" in chart and "Alfaverket" not in chart  # the agency, no other name
 
 
-def test_the_trend_shows_every_frozen_year_from_the_figures_kept_at_freezing(
-    client, login, cycle
-):
+def test_the_trend_shows_every_frozen_year_from_the_figures_kept_at_freezing(client, login, cycle):
     later = factories.make_cycle(year=2027, status="closed", questionnaire=True)
     for name, cost in (("Gammaverket", 450), ("Alfaverket", 100)):
         submission = factories.make_submission(later, cycle.agencies[name], "approved")

@@ -51,24 +51,29 @@ def cache() -> VersionedCache:
     return current_app.extensions.setdefault("granska_cache", VersionedCache())
 
 
-def cycle_version(cycle_id: int) -> tuple:
-    """A fingerprint of the cycle's submissions and of their agencies' names and peer groups:
-    it moves with every saved value, project change, transition, added submission and moved
-    or renamed agency."""
+def cycle_version(cycle_id: int, statuses=None, peer_group_id: int | None = None) -> tuple:
+    """A fingerprint of the cycle's submissions in the given states (and peer group), and of
+    their agencies' names and groups: it moves with every saved value, project change and
+    transition of those submissions (each steps the version counter), with every submission
+    entering or leaving them, and with a renamed or moved agency. Drafts being saved leave
+    the statistics of handed-in submissions alone."""
     from app.accounts.models import Agency
     from app.submissions.models import Submission
 
-    return tuple(
-        db.session.execute(
-            select(
-                func.count(Submission.id),
-                func.coalesce(func.sum(Submission.version), 0),
-                func.max(Submission.id),
-                func.coalesce(func.sum(Agency.peer_group_id * Submission.id), 0),
-                func.max(Agency.name),
-                func.coalesce(func.sum(func.length(Agency.name)), 0),
-            )
-            .join(Agency, Agency.id == Submission.agency_id)
-            .where(Submission.cycle_id == cycle_id)
-        ).one()
+    statement = (
+        select(
+            func.count(Submission.id),
+            func.coalesce(func.sum(Submission.version), 0),
+            func.max(Submission.id),
+            func.coalesce(func.sum(Agency.peer_group_id * Submission.id), 0),
+            func.coalesce(func.sum(func.length(Agency.name)), 0),
+            func.max(Agency.name),
+        )
+        .join(Agency, Agency.id == Submission.agency_id)
+        .where(Submission.cycle_id == cycle_id)
     )
+    if statuses is not None:
+        statement = statement.where(Submission.status.in_([str(s) for s in statuses]))
+    if peer_group_id is not None:
+        statement = statement.where(Agency.peer_group_id == peer_group_id)
+    return tuple(db.session.execute(statement).one())

@@ -26,6 +26,7 @@ from app.datasets.models import DatasetSnapshot, FrozenKeyFigure
 from app.extensions import db
 from app.reports.statistics import Stats, describe
 from app.submissions.findings_text import KEY_FIGURES, key_figure_label
+from workflows.submission import SubmissionStatus
 
 RISKS = ("risk_benefits", "risk_budget", "risk_time")
 RISK_LEVELS = ("low", "medium", "high")
@@ -89,7 +90,7 @@ def dataset_of(cycle: Cycle) -> Dataset:
         return _frozen_dataset(cycle.id, snapshot.id, snapshot.digest)
     return cache().get(
         ("dataset", cycle.id),
-        cycle_version(cycle.id),
+        cycle_version(cycle.id, (*LIVE_STATUSES, SubmissionStatus.EXEMPTED)),
         lambda: Dataset(build_snapshot(cycle, None, "", counted=LIVE_STATUSES), False),
     )
 

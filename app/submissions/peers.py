@@ -80,7 +80,7 @@ def peer_statistics(cycle_id: int, peer_group_id: int, statuses: tuple) -> PeerS
     key = ("peer_statistics", cycle_id, peer_group_id, tuple(str(s) for s in statuses))
     return cache().get(
         key,
-        cycle_version(cycle_id),
+        cycle_version(cycle_id, statuses, peer_group_id),
         lambda: _compute(cycle_id, peer_group_id, statuses),
     )
 

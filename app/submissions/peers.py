@@ -70,9 +70,8 @@ def answers_by_submission(submission_ids: list[int]) -> dict[int, Answers]:
         ).where(SubmissionValue.submission_id.in_(submission_ids))
     )
     for submission_id, code, period, number, text in rows:
-        value = number if number is not None else text
-        if value is not None:
-            answers[submission_id][(code, period)] = value
+        if number is not None or text:  # as `answers.as_answers` reads a stored row
+            answers[submission_id][(code, period)] = number if number is not None else text
     return answers
 
 

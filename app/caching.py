@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 
-MAX_ENTRIES = 256
+MAX_ENTRIES = 64  # peer statistics are small; datasets (one per cycle) up to megabytes
 
 
 class VersionedCache:

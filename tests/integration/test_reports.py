@@ -270,3 +270,22 @@ def test_the_trend_shows_every_frozen_year_from_the_figures_kept_at_freezing(cli
     row = trend[trend.index("It-kostnad som andel av verksamhetskostnaden") :]
     row = row[: row.index("</tr>")]
     assert row.index("30 %") < row.index("45 %")  # 2026, then 2027
+
+
+def test_an_agencys_results_take_the_same_queries_for_more_frozen_years(
+    client, login, cycle, count_queries
+):
+    login("admin")
+    gamma = cycle.agencies["Gammaverket"]
+    counts = []
+    for year in (2027, 2028):
+        later = factories.make_cycle(year=year, status="closed", questionnaire=True)
+        factories.make_submission(later, gamma, "approved")
+        db.session.commit()
+        assert client.post(f"/admin/cycles/{year}/transitions/approve").status_code == 302
+        url = f"/cycles/{year}/analysis/{gamma.org_number}"
+        client.get(url)  # the first view reads the new dataset into the cache
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1], counts

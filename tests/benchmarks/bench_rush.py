@@ -13,6 +13,7 @@ import shutil
 import signal
 import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -192,12 +193,28 @@ def _report(name: str, prefix: Path) -> dict:
             f"{row['50%']:>7} {row['95%']:>7} {row['99%']:>7}"
         )
     total = next(r for r in rows if r["Name"] == "Aggregated")
+    steady = _steady_p95(prefix)
     print(f"throughput {float(total['Requests/s']):.1f} requests/s; 5xx answers: {server_errors}")
+    print(f"p95 of the second half (after the logins), median of 10 s windows: {steady} ms")
     return {
         "throughput": float(total["Requests/s"]),
         "p95": total["95%"],
+        "p95_second_half": steady,
         "server_errors": server_errors,
     }
+
+
+def _steady_p95(prefix: Path) -> float | None:
+    """Locust writes, every second, the p95 of the last 10 s; the median of those over the
+    second half of the run is the rush once every user has logged in."""
+    with open(f"{prefix}_stats_history.csv", encoding="utf-8") as handle:
+        windows = [
+            float(row["95%"])
+            for row in csv.DictReader(handle)
+            if row["Name"] == "Aggregated" and row["95%"] not in ("N/A", "0", "")
+        ]
+    second_half = windows[len(windows) // 2 :]
+    return statistics.median(second_half) if second_half else None
 
 
 def main() -> None:
@@ -212,8 +229,9 @@ def main() -> None:
             prefix = _rush(url, folder, _plan(url, folder))
             results[name] = _report(name, prefix)
         finally:
-            if (folder / "gunicorn.log").exists():
-                shutil.copy(folder / "gunicorn.log", bench_dir() / f"rush-{name}.log")
+            for kept in ("gunicorn.log", "rush_stats.csv", "rush_stats_history.csv"):
+                if (folder / kept).exists():
+                    shutil.copy(folder / kept, bench_dir() / f"rush-{name}-{kept}")
             shutil.rmtree(folder, ignore_errors=True)
     (bench_dir() / "rush.json").write_text(json.dumps(results, indent=1))
 

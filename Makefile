@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-fast lint translations translations-update screenshots bench clean
+.PHONY: run test test-fast lint translations translations-update screenshots bench bench-rush clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,11 +49,17 @@ translations-update: $(VENV)/.runtime-installed
 screenshots: $(VENV)/.dev-installed translations
 	$(BIN)/python -m tests.browser.screenshots
 
-## Query counts and response times of the main pages with 10, 70 and 340 agencies, and the
-## time one PDF report takes
+## CPU and wall time, SQL count and growth of the heaviest pages on `flask seed-demo` data with
+## 10 and 340 agencies, 1 and 10 frozen years; one PDF report and the zip of all of them.
+## The seeded files are kept in BENCH_DIR (default /tmp/granska-bench). See docs/PERFORMANCE.md.
 bench: $(VENV)/.dev-installed translations
 	$(BIN)/python -m tests.benchmarks.bench_pages
 	$(BIN)/python -m tests.benchmarks.bench_reports
+
+## The deadline rush: Locust, 100 users for RUSH_SECONDS (180) against gunicorn on 127.0.0.1,
+## SQLite, and PostgreSQL too when BENCH_PG_URL names a database that may be emptied.
+bench-rush: $(VENV)/.dev-installed translations
+	$(BIN)/python -m tests.benchmarks.bench_rush
 
 clean:
 	rm -rf $(VENV) instance

@@ -1,4 +1,5 @@
-"""About seventy Swedish agencies for the demo: (name, peer group code, ministry)."""
+"""About seventy Swedish agencies for the demo: (name, peer group code, ministry), and as many
+generated ones after them as a larger demo asks for."""
 
 FI, S, U, J, KN, A, LI, KU, F, UD = (
     "Finansdepartementet",
@@ -85,3 +86,42 @@ DEMO_AGENCIES = [
     ("Energimyndigheten", "other", KN),
     ("Sjöfartsverket", "other", LI),
 ]
+
+
+# Generated agencies are spread over the peer groups about as the named ones are.
+GENERATED_GROUPS = ("other", "esam", "other", "higher_education", "other")
+MINISTRIES = (FI, S, U, J, KN, A, LI, KU, F, UD)
+
+
+def _across_groups(numbered: list, keep: tuple[str, ...]) -> list:
+    """The named agencies, taking one of each peer group in turn, so a small demo has peers
+    in every group."""
+    by_group: dict[str, list] = {}
+    for agency in numbered:
+        if agency[1] not in keep:
+            by_group.setdefault(agency[2], []).append(agency)
+    queues = list(by_group.values())
+    order = []
+    while any(queues):
+        order += [queue.pop(0) for queue in queues if queue]
+    return order
+
+
+def demo_agency_list(count: int, keep: tuple[str, ...] = ()) -> list[tuple[int, str, str, str]]:
+    """The first `count` demo agencies as (number, name, peer group, ministry): the named ones
+    in order (those in `keep` always among them), then generated ones. An agency's number,
+    and so its organisation number, is the same at every size."""
+    numbered = [(index + 1, *agency) for index, agency in enumerate(DEMO_AGENCIES)]
+    if count <= len(numbered):
+        kept = [a for a in numbered if a[1] in keep]
+        return sorted(kept + _across_groups(numbered, keep)[: max(count - len(kept), 0)])
+    generated = [
+        (
+            number,
+            f"Exempelmyndighet {number:03d}",
+            GENERATED_GROUPS[number % len(GENERATED_GROUPS)],
+            MINISTRIES[number % len(MINISTRIES)],
+        )
+        for number in range(len(numbered) + 1, count + 1)
+    ]
+    return numbered + generated

@@ -90,14 +90,15 @@ PROJECT_NAMES = [
 ]
 
 
-def demo_projects(org_number: str, budget_scale: int) -> list[dict]:
-    """Zero to three strategic projects for an agency, as the form would receive them."""
+def demo_projects(org_number: str, budget_scale: int, first_year: int = 2025) -> list[dict]:
+    """Zero to three strategic projects for an agency, as the form would receive them, started
+    in the few years up to the agency's first reported cycle."""
     rng = random.Random(f"{org_number}-projects")
     chosen = rng.sample(PROJECT_NAMES, rng.randint(0, 3))
     projects = []
     for name, description in chosen:
         budget = int(budget_scale * rng.uniform(0.02, 0.12))
-        start = date(2023 + rng.randint(0, 2), rng.randint(1, 12), 1)
+        start = date(first_year - 2 + rng.randint(0, 2), rng.randint(1, 12), 1)
         projects.append(
             {
                 "name": name,

@@ -11,7 +11,7 @@ from app.accounts.passwords import hash_password
 from app.cycles.models import Cycle
 from app.cycles.operations import CycleData, create_cycle, fire_cycle_transition
 from app.cycles.services import cycle_submissions
-from app.demo_agencies import DEMO_AGENCIES
+from app.demo_agencies import DEMO_AGENCIES, demo_agency_list
 from app.demo_values import demo_answers, demo_projects
 from app.extensions import db
 from app.notifications.models import OutboxMessage, OutboxState
@@ -37,6 +37,9 @@ DEMO_USERS = [
     ("redaktor@lantmateriet.example", "Linnea Lantmätare", Role.AGENCY_EDITOR, OTHER_AGENCY),
 ]
 
+# Enough for a peer group of five (the least a peer range needs) beside the demo's two agencies.
+MIN_AGENCIES = 10
+OPEN_YEAR = 2026
 DEMO_CYCLES = [
     (
         2025,
@@ -56,6 +59,24 @@ DEMO_CYCLES = [
     ),
 ]
 
+
+def demo_cycles(frozen_years: int = 1) -> list[tuple]:
+    """The open cycle and the given number of frozen, published years before it, oldest
+    first (each year's answers are prefilled from the year before)."""
+    earlier = [
+        (
+            year,
+            f"Insamling {year}: it-kostnader, mognad och strategiska it-projekt",
+            CycleStatus.PUBLISHED,
+            date(year, 11, 3),
+            date(year + 1, 1, 30),
+            date(year + 1, 3, 31),
+        )
+        for year in range(OPEN_YEAR - frozen_years, OPEN_YEAR - 1)
+    ]
+    return earlier + DEMO_CYCLES
+
+
 # A spread of states in the open cycle, so every page has something to show.
 OPEN_CYCLE_PATTERN = [
     SubmissionStatus.DRAFT,
@@ -71,16 +92,17 @@ OPEN_CYCLE_PATTERN = [
 ]
 
 
-def _seed_agencies() -> dict[str, Agency]:
+def _seed_agencies(count: int) -> dict[str, Agency]:
     groups = {g.code: g.id for g in db.session.scalars(select(PeerGroup))}
     existing = {a.name: a for a in db.session.scalars(select(Agency))}
-    for index, (name, group_code, ministry) in enumerate(DEMO_AGENCIES):
+    wanted = demo_agency_list(count, keep=(HOME_AGENCY, OTHER_AGENCY))
+    for number, name, group_code, ministry in wanted:
         if name in existing:
             continue
         slug = name.lower().split()[0].replace("ö", "o").replace("ä", "a").replace("å", "a")
         existing[name] = Agency(
             name=name,
-            org_number=with_check_digit(f"2021{index + 1:05d}"),
+            org_number=with_check_digit(f"2021{number:05d}"),
             peer_group_id=groups[group_code],
             ministry=ministry,
             contact_email=f"it-nyckeltal@{slug}.example",
@@ -88,7 +110,7 @@ def _seed_agencies() -> dict[str, Agency]:
         )
         db.session.add(existing[name])
     db.session.flush()
-    return existing
+    return {name: existing[name] for _number, name, *_ in wanted}
 
 
 def _seed_users(agencies: dict[str, Agency]) -> None:
@@ -127,12 +149,12 @@ def _seed_users(agencies: dict[str, Agency]) -> None:
     db.session.flush()
 
 
-def _seed_cycles(agencies: dict[str, Agency]) -> None:
+def _seed_cycles(agencies: dict[str, Agency], frozen_years: int) -> None:
     """Both cycles go through the real workflow, so the audit trail tells their story."""
     users = {u.email: u for u in db.session.scalars(select(User))}
     admin, reviewer = users["admin@granska.example"], users["granskare@granska.example"]
     years = set(db.session.scalars(select(Cycle.year)))
-    for year, title, target, opens, deadline, review_deadline in DEMO_CYCLES:
+    for year, title, target, opens, deadline, review_deadline in demo_cycles(frozen_years):
         if year in years:
             continue
         data = CycleData(year, title, opens, deadline, review_deadline)
@@ -225,7 +247,8 @@ def _fill_in(submission: Submission, editor: User, when: datetime, sections) -> 
             prefill_from_last_year(submission, editor)
         else:
             budget_scale = int(form["it_cost_total--outcome"].replace(" ", ""))
-            for project in demo_projects(agency.org_number, budget_scale):
+            first_year = submission.cycle.year
+            for project in demo_projects(agency.org_number, budget_scale, first_year):
                 create_project(submission, ProjectData(**project), editor)
         for section in sections:
             outcome = save_section(submission, section, form, submission.version, editor)
@@ -261,11 +284,13 @@ DEMO_QUESTION = (
 )
 
 
-def seed_demo() -> None:
+def seed_demo(agencies: int = len(DEMO_AGENCIES), years: int = 1) -> None:
+    """The demo: `agencies` agencies (the named ones first), `years` frozen and published
+    cycles and the open one."""
     before = db.session.scalar(select(func.max(OutboxMessage.id))) or 0
-    agencies = _seed_agencies()
-    _seed_users(agencies)
-    _seed_cycles(agencies)
+    seeded = _seed_agencies(agencies)
+    _seed_users(seeded)
+    _seed_cycles(seeded, years)
     _as_delivered(before)
     db.session.commit()
 
@@ -282,10 +307,24 @@ def _as_delivered(after_id: int) -> None:
 
 def register(app) -> None:
     @app.cli.command("seed-demo")
-    def seed_demo_command():
-        """Load demo agencies, users (one per role) and two cycles; safe to run again."""
-        seed_demo()
+    @click.option(
+        "--agencies",
+        default=len(DEMO_AGENCIES),
+        show_default=True,
+        type=click.IntRange(MIN_AGENCIES, 2000),
+        help="Number of agencies: the named demo agencies first, then generated ones.",
+    )
+    @click.option(
+        "--years",
+        default=1,
+        show_default=True,
+        type=click.IntRange(1, 20),
+        help="Number of frozen, published cycles before the open one.",
+    )
+    def seed_demo_command(agencies, years):
+        """Load demo agencies, users (one per role) and cycles; safe to run again."""
+        seed_demo(agencies, years)
         click.echo(
-            f"Demo data ready: {len(DEMO_AGENCIES)} agencies, {len(DEMO_USERS)} users, "
-            f"{len(DEMO_CYCLES)} cycles. Password for every demo user: {DEMO_PASSWORD}"
+            f"Demo data ready: {agencies} agencies, {len(DEMO_USERS)} users, "
+            f"{years + 1} cycles. Password for every demo user: {DEMO_PASSWORD}"
         )

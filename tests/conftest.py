@@ -19,6 +19,7 @@ from flask_migrate import upgrade
 from sqlalchemy import event, text
 
 from app import create_app
+from app.caching import cache
 from app.extensions import db, limiter
 from tests import factories
 
@@ -85,6 +86,7 @@ def _empty_database(app) -> None:
     them for the delete and creates them again from their stored definitions."""
     with app.app_context():
         db.session.remove()
+        cache().clear()  # a new database: what was computed from the old one is gone with it
         with db.engine.begin() as connection:
             saved_triggers = _step_around_triggers(connection)
             for table in reversed(db.metadata.sorted_tables):

@@ -25,7 +25,7 @@ from app.cycles.services import (
     STATUS_ORDER,
     agencies_by_peer_group,
     agency_counts,
-    cycle_submissions,
+    cycle_submissions_statement,
     cycles_with_progress,
     late_submissions,
     non_working_dates,
@@ -34,7 +34,7 @@ from app.cycles.services import (
 from app.datasets.freezing import snapshot_of
 from app.extensions import db
 from app.forms_support import apply_field_errors
-from app.pagination import small_int
+from app.pagination import paginate, small_int
 from app.workflow_messages import refusal_message, trigger_label
 from workflows.cycle import CYCLE_WORKFLOW
 
@@ -153,7 +153,8 @@ def show(year, error=None, status=200):
         progress=progress_of(cycle),
         statuses=STATUS_ORDER,
         late=late_submissions(cycle),
-        submissions=cycle_submissions(cycle),
+        # 340 agencies are seven pages: the page costs the same at any number of agencies.
+        submissions=paginate(cycle_submissions_statement(cycle), per_page=50),
         participant_count=len(participant_ids(cycle)),
         date_warnings=non_working_dates(cycle, str(get_locale())),
         snapshot=snapshot_of(cycle),

@@ -73,15 +73,18 @@ def late_submissions(cycle: Cycle) -> list[Submission]:
     )
 
 
-def cycle_submissions(cycle: Cycle) -> list[Submission]:
-    return list(
-        db.session.scalars(
-            select(Submission)
-            .join(Submission.agency)
-            .where(Submission.cycle_id == cycle.id)
-            .order_by(Agency.name)
-        )
+def cycle_submissions_statement(cycle: Cycle):
+    """The cycle's submissions by agency name, as a select (for a page of them)."""
+    return (
+        select(Submission)
+        .join(Submission.agency)
+        .where(Submission.cycle_id == cycle.id)
+        .order_by(Agency.name)
     )
+
+
+def cycle_submissions(cycle: Cycle) -> list[Submission]:
+    return list(db.session.scalars(cycle_submissions_statement(cycle)))
 
 
 @dataclass

@@ -3,14 +3,16 @@ approval's transaction, and verifying it later."""
 
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from app.audit.models import AuditEvent
+from app.audit.operations import record_event
 from app.cycles.models import Cycle
 from app.cycles.questionnaire_service import items_of, rules_of
 from app.datasets.canonical import FORMAT, FOUR, canonical_bytes, digest_of, moment, number
-from app.datasets.models import DatasetSnapshot
+from app.datasets.models import DatasetSnapshot, FrozenKeyFigure
 from app.extensions import db
 from app.submissions.answers import as_answers
 from app.submissions.models import Project, Submission, SubmissionValue
@@ -182,7 +184,9 @@ def build_snapshot(
 def freeze(cycle: Cycle, actor) -> DatasetSnapshot:
     """Write the cycle's snapshot and digest; in the approval's transaction, flush only."""
     frozen_at = utcnow()
-    content = canonical_bytes(build_snapshot(cycle, frozen_at, getattr(actor, "name", None) or ""))
+    dataset = build_snapshot(cycle, frozen_at, getattr(actor, "name", None) or "")
+    content = canonical_bytes(dataset)
+    _write_key_figures(cycle, dataset)
     snapshot = DatasetSnapshot(
         cycle_id=cycle.id,
         content=content.decode("utf-8"),
@@ -193,6 +197,22 @@ def freeze(cycle: Cycle, actor) -> DatasetSnapshot:
     db.session.add(snapshot)
     db.session.flush()
     return snapshot
+
+
+def _write_key_figures(cycle: Cycle, dataset: dict) -> None:
+    """Each agency's key figures, beside the snapshot, for its trend over the years."""
+    rows = [
+        {
+            "cycle_id": cycle.id,
+            "org_number": submission["agency"]["org_number"],
+            "code": code,
+            "value": Decimal(value) if value is not None else None,
+        }
+        for submission in dataset["submissions"]
+        for code, value in submission["key_figures"].items()
+    ]
+    if rows:
+        db.session.execute(insert(FrozenKeyFigure), rows)
 
 
 def snapshot_of(cycle: Cycle) -> DatasetSnapshot | None:
@@ -233,6 +253,39 @@ def verify(cycle: Cycle) -> Verification | None:
         snapshot.digest,
         digest_of(snapshot.content.encode("utf-8")),
         digest_of(canonical_bytes(live)),
+    )
+
+
+def record_verification(cycle: Cycle, actor) -> Verification | None:
+    """Verify now and keep the outcome in the audit trail, where the dataset page reads when
+    it was last verified (verifying rebuilds the whole dataset: on demand, never per view).
+    Flush only."""
+    result = verify(cycle)
+    if result is not None:
+        record_event(
+            "dataset",
+            "verify",
+            actor,
+            cycle_id=cycle.id,
+            to_value="ok" if result.ok else "mismatch",
+            comment=(
+                f"snapshot {'intact' if result.snapshot_intact else 'altered'}, "
+                f"rows {'intact' if result.rows_intact else 'changed'}"
+            ),
+        )
+    return result
+
+
+def last_verification(cycle: Cycle) -> AuditEvent | None:
+    return db.session.scalar(
+        select(AuditEvent)
+        .where(
+            AuditEvent.cycle_id == cycle.id,
+            AuditEvent.kind == "dataset",
+            AuditEvent.name == "verify",
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
     )
 
 

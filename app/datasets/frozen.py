@@ -31,4 +31,7 @@ NOT_FROZEN: dict[str, str] = {
     "notification": "a user's inbox: notices about a frozen cycle are still read and marked",
     "outbox_message": "mail about a frozen cycle is still delivered (sending, sent, skipped)",
     "report_batch": "the zips of a frozen cycle's reports are built from the snapshot after it",
+    "frozen_key_figure": "written once with the snapshot at freezing (in the approval's "
+    "transaction, after the cycle's status changes); triggers of its own refuse any UPDATE or "
+    "DELETE (migration 0019)",
 }

@@ -1,15 +1,18 @@
-from flask import abort, render_template
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.access import roles_required
 from app.accounts.models import Role
 from app.accounts.policies import is_authority_staff
 from app.cycles.routes import cycle_or_404
+from app.database import begin_write
 from app.datasets import bp
 from app.datasets.access import can_read_results
 from app.datasets.exports import FORMATS
 from app.datasets.exports import download as export_download
-from app.datasets.freezing import snapshot_of, verify
+from app.datasets.freezing import last_verification, record_verification, snapshot_of
+from app.extensions import db
 
 EVERYONE = tuple(role.value for role in Role)
 
@@ -30,9 +33,27 @@ def show(year):
         "datasets/show.html",
         cycle=cycle,
         snapshot=snapshot,
-        verification=verify(cycle) if snapshot and is_authority_staff(current_user) else None,
+        can_verify=is_authority_staff(current_user),
+        last_verified=last_verification(cycle) if is_authority_staff(current_user) else None,
         formats=FORMATS,
     )
+
+
+@bp.post("/cycles/<int:year>/dataset/verify")
+@roles_required(Role.ADMIN, Role.REVIEWER)
+def verify_now(year):
+    cycle = readable_cycle(year)
+    begin_write(db.session)
+    result = record_verification(cycle, current_user)
+    if result is None:
+        db.session.rollback()
+        abort(404)
+    db.session.commit()
+    if result.ok:
+        flash(_("Verified: the dataset is as it was frozen."), "success")
+    else:
+        flash(_("Verified: the dataset does NOT match its digest."), "error")
+    return redirect(url_for("datasets.show", year=year))
 
 
 @bp.get("/cycles/<int:year>/dataset/<kind>")

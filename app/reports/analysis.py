@@ -1,22 +1,32 @@
 """The analysis of a cycle's dataset: key figures per peer group, an agency's position and
 trend, maturity against peers, and the project portfolio. Everything is computed from the
 dataset's JSON form — the frozen snapshot once the cycle is approved, the live rows before —
-so pages and PDF reports read the same figures."""
+so pages and PDF reports read the same figures.
+
+A dataset is parsed or built once per version (`app.caching`: the digest of a frozen one, the
+fingerprint of an open one's submissions), and what is computed over all its agencies (the
+spread per peer group, the medians) once per dataset, so a view does work for one agency
+only, whatever the number of agencies."""
 
 import json
+import threading
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from statistics import median
 
 from sqlalchemy import select
 
 from app.accounts.models import PeerGroup
+from app.caching import cache, cycle_version
 from app.cycles.models import Cycle
-from app.datasets.freezing import LIVE_STATUSES, build_snapshot, snapshot_of
-from app.datasets.models import DatasetSnapshot
+from app.datasets.freezing import LIVE_STATUSES, build_snapshot
+from app.datasets.models import DatasetSnapshot, FrozenKeyFigure
 from app.extensions import db
-from app.reports.statistics import Stats, describe, rank
+from app.reports.statistics import Stats, describe
 from app.submissions.findings_text import KEY_FIGURES, key_figure_label
+from workflows.submission import SubmissionStatus
 
 RISKS = ("risk_benefits", "risk_budget", "risk_time")
 RISK_LEVELS = ("low", "medium", "high")
@@ -26,29 +36,73 @@ def _decimal(value) -> Decimal | None:
     return Decimal(value) if value is not None else None
 
 
-@dataclass
+@dataclass(eq=False)
 class Dataset:
+    """A cycle's dataset, read-only once made: it may be shared by every request of a process."""
+
     data: dict
     frozen: bool
     digest: str | None = None
+    _memo: dict = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def submissions(self) -> list[dict]:
         return self.data["submissions"]
 
+    @cached_property
+    def _by_org(self) -> dict[str, dict]:
+        return {s["agency"]["org_number"]: s for s in self.submissions}
+
+    @cached_property
+    def _by_group(self) -> dict[str, list[dict]]:
+        groups: dict[str, list[dict]] = {}
+        for submission in self.submissions:
+            groups.setdefault(submission["agency"]["peer_group"], []).append(submission)
+        return groups
+
     def of(self, org_number: str) -> dict | None:
-        return next((s for s in self.submissions if s["agency"]["org_number"] == org_number), None)
+        return self._by_org.get(org_number)
 
     def peers_of(self, submission: dict) -> list[dict]:
-        group = submission["agency"]["peer_group"]
-        return [s for s in self.submissions if s["agency"]["peer_group"] == group]
+        return self._by_group.get(submission["agency"]["peer_group"], [])
+
+    def in_group(self, group_code: str) -> list[dict]:
+        return self._by_group.get(group_code, [])
+
+    def memo(self, key, compute):
+        """A result computed over the dataset, once."""
+        with self._lock:
+            if key in self._memo:
+                return self._memo[key]
+        value = compute()
+        with self._lock:
+            return self._memo.setdefault(key, value)
 
 
 def dataset_of(cycle: Cycle) -> Dataset:
-    snapshot = snapshot_of(cycle)
+    snapshot = db.session.execute(
+        select(DatasetSnapshot.id, DatasetSnapshot.digest).where(
+            DatasetSnapshot.cycle_id == cycle.id
+        )
+    ).first()
     if snapshot is not None:
-        return Dataset(json.loads(snapshot.content), True, snapshot.digest)
-    return Dataset(build_snapshot(cycle, None, "", counted=LIVE_STATUSES), False)
+        return _frozen_dataset(cycle.id, snapshot.id, snapshot.digest)
+    return cache().get(
+        ("dataset", cycle.id),
+        cycle_version(cycle.id, (*LIVE_STATUSES, SubmissionStatus.EXEMPTED)),
+        lambda: Dataset(build_snapshot(cycle, None, "", counted=LIVE_STATUSES), False),
+    )
+
+
+def _frozen_dataset(cycle_id: int, snapshot_id: int, digest: str) -> Dataset:
+    def parse() -> Dataset:
+        content = db.session.scalar(
+            select(DatasetSnapshot.content).where(DatasetSnapshot.id == snapshot_id)
+        )
+        return Dataset(json.loads(content), True, digest)
+
+    return cache().get(("dataset", cycle_id), ("frozen", digest), parse)
 
 
 def group_names(locale: str) -> dict[str, str]:
@@ -69,20 +123,42 @@ class FigureStats:
     groups: list[tuple[str, Stats | None]] = field(default_factory=list)
 
 
+def _figures_of(submissions: list[dict]) -> dict[str, list[Decimal]]:
+    """Per key figure, the values present, ascending."""
+    return {
+        code: sorted(v for s in submissions if (v := figure(s, code)) is not None)
+        for code in KEY_FIGURES
+    }
+
+
+def _spread(dataset: Dataset, group_code: str | None) -> dict[str, Stats | None]:
+    """Per key figure, the statistics of a peer group (or of every agency, for None)."""
+
+    def compute():
+        chosen = dataset.submissions if group_code is None else dataset.in_group(group_code)
+        return {code: describe(values) for code, values in _figures_of(chosen).items()}
+
+    return dataset.memo(("spread", group_code), compute)
+
+
+def _ordered(dataset: Dataset, group_code: str) -> dict[str, list[Decimal]]:
+    return dataset.memo(("ordered", group_code), lambda: _figures_of(dataset.in_group(group_code)))
+
+
 def key_figure_stats(dataset: Dataset, groups: dict[str, str]) -> list[FigureStats]:
+    overall = _spread(dataset, None)
     rows = []
     for code, (_label, unit) in KEY_FIGURES.items():
-        values = [figure(s, code) for s in dataset.submissions]
-        row = FigureStats(code, key_figure_label(code), unit, describe(values))
+        row = FigureStats(code, key_figure_label(code), unit, overall[code])
         for group_code, name in groups.items():
-            in_group = [
-                figure(s, code)
-                for s in dataset.submissions
-                if s["agency"]["peer_group"] == group_code
-            ]
-            row.groups.append((name, describe(in_group)))
+            row.groups.append((name, _spread(dataset, group_code)[code]))
         rows.append(row)
     return rows
+
+
+def _place(value: Decimal, ascending: list[Decimal]) -> tuple[int, int]:
+    """(place, of how many), the highest value first."""
+    return len(ascending) - bisect_right(ascending, value) + 1, len(ascending)
 
 
 @dataclass
@@ -101,18 +177,19 @@ def agency_position(dataset: Dataset, org_number: str, last_year: Dataset | None
     if own is None:
         return []
     previous = last_year.of(org_number) if last_year else None
+    group = own["agency"]["peer_group"]
+    spread, ordered = _spread(dataset, group), _ordered(dataset, group)
     positions = []
     for code, (_label, unit) in KEY_FIGURES.items():
         value = figure(own, code)
-        peer_values = [figure(s, code) for s in dataset.peers_of(own)]
         positions.append(
             Position(
                 code,
                 key_figure_label(code),
                 unit,
                 value,
-                describe(peer_values),
-                rank(value, peer_values) if value is not None else None,
+                spread[code],
+                _place(value, ordered[code]) if value is not None else None,
                 figure(previous, code) if previous else None,
             )
         )
@@ -120,19 +197,23 @@ def agency_position(dataset: Dataset, org_number: str, last_year: Dataset | None
 
 
 def trend(org_number: str, up_to_year: int) -> dict[str, list[tuple[int, Decimal | None]]]:
-    """Each key figure of the agency in every frozen cycle up to the year."""
-    snapshots = db.session.execute(
-        select(Cycle.year, DatasetSnapshot.content)
-        .join(DatasetSnapshot, DatasetSnapshot.cycle_id == Cycle.id)
-        .where(Cycle.year <= up_to_year)
-        .order_by(Cycle.year)
-    ).all()
-    series = {code: [] for code in KEY_FIGURES}
-    for year, content in snapshots:
-        own = Dataset(json.loads(content), True).of(org_number)
-        for code in KEY_FIGURES:
-            series[code].append((year, figure(own, code) if own else None))
-    return series
+    """Each key figure of the agency in every frozen cycle up to the year, from the figures
+    written beside each snapshot (a few rows per year, whatever the number of agencies)."""
+    years = list(
+        db.session.scalars(
+            select(Cycle.year)
+            .join(DatasetSnapshot, DatasetSnapshot.cycle_id == Cycle.id)
+            .where(Cycle.year <= up_to_year)
+            .order_by(Cycle.year)
+        )
+    )
+    rows = db.session.execute(
+        select(Cycle.year, FrozenKeyFigure.code, FrozenKeyFigure.value)
+        .join(Cycle, Cycle.id == FrozenKeyFigure.cycle_id)
+        .where(FrozenKeyFigure.org_number == org_number, Cycle.year <= up_to_year)
+    )
+    reported = {(year, code): value for year, code, value in rows}
+    return {code: [(year, reported.get((year, code))) for year in years] for code in KEY_FIGURES}
 
 
 @dataclass
@@ -164,19 +245,34 @@ def _median(values) -> Decimal | None:
     return median(values) if values else None
 
 
+def _maturity_medians(dataset: Dataset, group_code: str | None) -> dict[str, tuple]:
+    """Per area, the median current level and target of a peer group (None: every agency)."""
+
+    def compute():
+        chosen = dataset.submissions if group_code is None else dataset.in_group(group_code)
+        return {
+            area: (
+                _median(_level(s, area, "current") for s in chosen),
+                _median(_level(s, area, "target") for s in chosen),
+            )
+            for area, _label in maturity_areas(dataset, "sv")
+        }
+
+    return dataset.memo(("maturity", group_code), compute)
+
+
 def maturity(dataset: Dataset, org_number: str, locale: str) -> list[MaturityArea]:
     own = dataset.of(org_number)
     if own is None:
         return []
-    peers = dataset.peers_of(own)
+    medians = _maturity_medians(dataset, own["agency"]["peer_group"])
     return [
         MaturityArea(
             area,
             label,
             _level(own, area, "current"),
             _level(own, area, "target"),
-            _median(_level(p, area, "current") for p in peers),
-            _median(_level(p, area, "target") for p in peers),
+            *medians[area],
         )
         for area, label in maturity_areas(dataset, locale)
     ]
@@ -184,29 +280,18 @@ def maturity(dataset: Dataset, org_number: str, locale: str) -> list[MaturityAre
 
 def maturity_overview(dataset: Dataset, groups: dict[str, str], locale: str):
     """Per area: the median current level overall and per peer group, and the median target."""
-    rows = []
-    for area, label in maturity_areas(dataset, locale):
-        per_group = [
-            (
-                name,
-                _median(
-                    _level(s, area, "current")
-                    for s in dataset.submissions
-                    if s["agency"]["peer_group"] == code
-                ),
-            )
-            for code, name in groups.items()
-        ]
-        rows.append(
-            {
-                "area": area,
-                "label": label,
-                "current": _median(_level(s, area, "current") for s in dataset.submissions),
-                "target": _median(_level(s, area, "target") for s in dataset.submissions),
-                "groups": per_group,
-            }
-        )
-    return rows
+    overall = _maturity_medians(dataset, None)
+    per_group = {code: _maturity_medians(dataset, code) for code in groups}
+    return [
+        {
+            "area": area,
+            "label": label,
+            "current": overall[area][0],
+            "target": overall[area][1],
+            "groups": [(name, per_group[code][area][0]) for code, name in groups.items()],
+        }
+        for area, label in maturity_areas(dataset, locale)
+    ]
 
 
 @dataclass
@@ -262,3 +347,8 @@ def portfolio(projects: list[dict]) -> Portfolio:
 
 def all_projects(dataset: Dataset) -> list[dict]:
     return [p for s in dataset.submissions for p in s["projects"]]
+
+
+def portfolio_of(dataset: Dataset) -> Portfolio:
+    """The portfolio of every agency's projects, once per dataset."""
+    return dataset.memo("portfolio", lambda: portfolio(all_projects(dataset)))

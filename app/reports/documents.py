@@ -11,13 +11,12 @@ from app.cycles.models import Cycle
 from app.extensions import db
 from app.reports.analysis import (
     agency_position,
-    all_projects,
     dataset_of,
     group_names,
     key_figure_stats,
     maturity,
     maturity_overview,
-    portfolio,
+    portfolio_of,
 )
 from app.reports.figures import (
     figure_box_plot,
@@ -121,7 +120,7 @@ def summary_report(cycle: Cycle, locale: str = "sv") -> bytes:
         dataset = dataset_of(cycle)
         groups = group_names(locale)
         stats = key_figure_stats(dataset, groups)
-        projects = portfolio(all_projects(dataset))
+        projects = portfolio_of(dataset)
         rows = maturity_overview(dataset, groups, locale)
         html = render_template(
             "pdf/summary.html",

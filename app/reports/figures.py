@@ -6,14 +6,8 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from app.reports.analysis import RISK_LEVELS, RISKS, Dataset, MaturityArea, Portfolio, figure
-from app.reports.charts import (
-    RISK_COLOURS,
-    bar_chart,
-    box_plot,
-    radar_chart,
-    stacked_share_bar,
-)
+from app.reports.analysis import RISK_LEVELS, RISKS, Dataset, MaturityArea, Portfolio
+from app.reports.charts import RISK_COLOURS, box_plot, radar_chart, stacked_share_bar
 from app.submissions.swedish_numbers import format_swedish_number
 
 RISK_LABELS = {
@@ -47,31 +41,32 @@ def figure_box_plot(row, groups: dict[str, str], marker=None):
     )
 
 
-def peers_bar_chart(dataset: Dataset, org_number: str, position):
-    """The agency among its peers for one key figure, the peer median as a line."""
+def peer_distribution_chart(dataset: Dataset, org_number: str, position):
+    """The spread of one key figure in the agency's peer group as a box plot (lowest value,
+    quartiles, median, highest value), the agency marked: as large at 340 agencies as at 10,
+    where one bar per agency grew with the group."""
+    if position.peers is None or position.value is None:
+        return None
     own = dataset.of(org_number)
-    peers = sorted(
-        dataset.peers_of(own),
-        key=lambda s: (figure(s, position.code) is None, -(figure(s, position.code) or 0)),
-    )
-    bars = [
-        (s["agency"]["name"], float(v) if (v := figure(s, position.code)) is not None else None)
-        for s in peers
-    ]
-    reference = (_("Median"), float(position.peers.median)) if position.peers else None
-    return bar_chart(
+    box = position.peers.as_box(position.value)
+    box["marker_label"] = own["agency"]["name"]
+    return box_plot(
         f"peers-{position.code}",
         position.label,
         _(
-            "%(agency)s and the other agencies of its peer group, highest first.",
+            "The spread of the %(count)d agencies of the peer group: lowest value, quartiles, "
+            "median and highest value; the diamond marks %(agency)s. The table gives the figures.",
+            count=position.peers.count,
             agency=own["agency"]["name"],
         ),
-        bars,
+        [(_("Peer group"), box)],
         unit=position.unit,
-        highlight=own["agency"]["name"],
-        reference=reference,
         number_format=whole_or_one_decimal(position.unit),
     )
+
+
+# The name the pages and PDF documents call.
+peers_bar_chart = peer_distribution_chart
 
 
 def whole_or_one_decimal(unit: str):

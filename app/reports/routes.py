@@ -13,13 +13,13 @@ from app.extensions import db
 from app.reports import bp
 from app.reports.analysis import (
     agency_position,
-    all_projects,
     dataset_of,
     group_names,
     key_figure_stats,
     maturity,
     maturity_overview,
     portfolio,
+    portfolio_of,
     trend,
 )
 from app.reports.batches import archive_path, latest_batch, request_batch
@@ -28,7 +28,7 @@ from app.reports.figures import (
     figure_box_plot,
     maturity_radar,
     overview_radar,
-    peers_bar_chart,
+    peer_distribution_chart,
     risk_bars,
 )
 from app.reports.models import BatchState, ReportBatch
@@ -49,7 +49,7 @@ def overview(year):
     dataset = dataset_of(cycle)
     groups = group_names(locale)
     stats = key_figure_stats(dataset, groups)
-    projects = portfolio(all_projects(dataset))
+    projects = portfolio_of(dataset)
     maturity_rows = maturity_overview(dataset, groups, locale)
     return render_template(
         "reports/overview.html",
@@ -84,7 +84,7 @@ def agency(year, org_number):
         own=own,
         positions=positions,
         charts={
-            p.code: peers_bar_chart(dataset, org_number, p)
+            p.code: peer_distribution_chart(dataset, org_number, p)
             for p in positions
             if p.value is not None
         },

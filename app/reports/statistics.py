@@ -33,9 +33,3 @@ def describe(values: list[Decimal]) -> Stats | None:
     else:
         q1, _, q3 = quantiles(values, n=4, method="inclusive")
     return Stats(len(values), mean(values), median(values), q1, q3, values[0], values[-1])
-
-
-def rank(value: Decimal, values: list[Decimal]) -> tuple[int, int]:
-    """(place, of how many), the highest value first."""
-    ordered = sorted((v for v in values if v is not None), reverse=True)
-    return ordered.index(value) + 1, len(ordered)

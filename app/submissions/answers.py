@@ -17,6 +17,7 @@ from app.cycles.questionnaire import NUMERIC_KINDS, QuestionnaireItem
 from app.cycles.questionnaire_service import items_of, rules_of
 from app.extensions import db
 from app.submissions.models import Submission, SubmissionValue, WarningExplanation
+from app.submissions.peers import answers_by_submission
 from app.submissions.swedish_numbers import NotANumber, parse_swedish_number
 from app.timeutil import utcnow
 from workflows.answers import (
@@ -71,6 +72,11 @@ def stored_values(submission_id: int) -> dict[tuple[str, str], SubmissionValue]:
         select(SubmissionValue).where(SubmissionValue.submission_id == submission_id)
     )
     return {(row.item_code, row.period): row for row in rows}
+
+
+def answers_of(submission_id: int) -> Answers:
+    """The submission's answers, reading only the value columns (for the checks)."""
+    return answers_by_submission([submission_id]).get(submission_id, {})
 
 
 def as_answers(values: dict[tuple[str, str], SubmissionValue]) -> Answers:
@@ -270,7 +276,7 @@ def _text(number: Decimal | None, text: str | None) -> str | None:
 
 def errors_of(submission: Submission, complete: bool = True) -> list[Finding]:
     items = [item_spec(item) for item in items_of(submission.cycle_id)]
-    answers = as_answers(stored_values(submission.id))
+    answers = answers_of(submission.id)
     return check_answers(items, rule_specs(submission.cycle_id), answers, complete)
 
 
@@ -318,7 +324,7 @@ SECTION_COMPLETE, SECTION_HAS_ERRORS = "complete", "has_errors"
 
 def section_statuses(submission: Submission) -> dict[str, str]:
     items = items_of(submission.cycle_id)
-    answers = as_answers(stored_values(submission.id))
+    answers = answers_of(submission.id)
     findings = check_answers(
         [item_spec(i) for i in items], rule_specs(submission.cycle_id), answers, complete=True
     )
@@ -353,7 +359,7 @@ def warnings_of(submission: Submission) -> list[Finding]:
     from app.submissions.comparison import last_year_answers, peer_ranges
 
     items = [item_spec(item) for item in items_of(submission.cycle_id)]
-    answers = as_answers(stored_values(submission.id))
+    answers = answers_of(submission.id)
     threshold = Decimal(str(current_app.config["PLAUSIBILITY_CHANGE_THRESHOLD"]))
     return plausibility(
         items,

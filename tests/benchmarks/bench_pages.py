@@ -1,130 +1,200 @@
-"""Query counts and response times of the main pages with 10, 70 and 340 agencies.
+"""The cost of the heaviest pages at the full state: 10 and 340 agencies, 1 and 10 frozen
+years of `flask seed-demo` data, measured in-process with Flask's test client.
 
-Run with `make bench`. Not part of the test suite: times depend on the machine, so they are
-reported as ratios against the smallest size; query counts must not grow with the size.
+Per page: p50 and p95 of CPU time (process_time) and wall time over REPEAT views after one
+warm-up view, the SQL statements of one view, the ratio of its CPU time to a bare Flask page
+rendering as many table rows in the same run (the floor), and the growth from 10 to 340
+agencies. Run with `make bench` (BENCH_SIZES="10x1 340x1" to pick sizes). Times depend on the
+machine, so this is a benchmark, never a test; the suite asserts the query counts instead.
 """
 
+import json
+import os
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
+from flask import Flask, render_template_string
 from flask.globals import _cv_app
-from flask_migrate import upgrade
-from sqlalchemy import event, select
+from sqlalchemy import event
 
-from app import create_app
-from app.accounts.models import Role
-from app.cycles.models import Cycle
 from app.extensions import db
-from app.submissions.models import Submission
-from tests import factories
+from tests.benchmarks.scale_data import ADMIN, EDITOR, REVIEWER, bench_dir, landmarks, prepared_app
 
-SIZES = (10, 70, 340)
-REPEAT = 7
-
-
-def _app(folder: Path):
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}",
-            "SECRET_KEY": "bench",
-            "LOGIN_RATE_LIMIT": "100000 per minute",
-        }
-    )
-    with app.app_context():
-        upgrade()
-    return app
+REPEAT = int(os.environ.get("BENCH_REPEAT", "9"))
+DEFAULT_SIZES = "10x1 340x1 10x10 340x10"
 
 
-def _populate(size: int):
-    cycle = factories.make_cycle(year=2026, questionnaire=True)
-    states = ["draft", "submitted", "in_review", "clarification", "approved"]
-    for index in range(size):
-        agency = factories.make_agency(name=f"Myndighet {index:03d}")
-        factories.make_submission(cycle, agency, states[index % len(states)])
-    editor = factories.make_user(Role.AGENCY_EDITOR, agency=agency)
-    return cycle, editor
+def pages(marks: dict) -> list[tuple[str, str, str]]:
+    own, reviewed, org = marks["own"], marks["reviewed"], marks["org"]
+    frozen, open_year = marks["frozen"], marks["open"]
+    return [
+        (REVIEWER, "review: comparison of a submission", f"/review/submissions/{reviewed}/compare"),
+        (REVIEWER, "review: submission page", f"/submissions/{reviewed}"),
+        (REVIEWER, "review: list", "/review/"),
+        (EDITOR, "agency: Kontrollera era svar", f"/submissions/{own}/summary"),
+        (EDITOR, "agency: section it_costs", f"/submissions/{own}/sections/it_costs"),
+        (EDITOR, "agency: submission page", f"/submissions/{own}"),
+        (EDITOR, "agency: overview", "/agency/"),
+        (EDITOR, "agency: results + trend (frozen)", f"/cycles/{frozen}/analysis/{org}"),
+        (EDITOR, "agency: feedback PDF (frozen)", f"/cycles/{frozen}/reports/agencies/{org}.pdf"),
+        (ADMIN, "staff: results, open cycle", f"/cycles/{open_year}/analysis"),
+        (
+            ADMIN,
+            "staff: agency results, open cycle",
+            f"/cycles/{open_year}/analysis/{marks['reviewed_org']}",
+        ),
+        (ADMIN, "staff: results, frozen cycle", f"/cycles/{frozen}/analysis"),
+        (ADMIN, "staff: dataset page (frozen)", f"/cycles/{frozen}/dataset"),
+        (ADMIN, "staff: cycle page", f"/admin/cycles/{open_year}"),
+    ]
 
 
-def _measure(app, client, path):
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def measure(client, path: str, engine=None) -> dict:
     statements = []
 
     def count(*_args):
         statements.append(1)
 
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    times = []
-    for _ in range(REPEAT):
-        statements.clear()
-        start = time.perf_counter()
-        response = client.get(path)
-        times.append(time.perf_counter() - start)
-        assert response.status_code == 200, (path, response.status_code)
-    event.remove(engine, "before_cursor_execute", count)
-    return len(statements), statistics.median(times)
+    if engine is not None:
+        event.listen(engine, "before_cursor_execute", count)
+    try:
+        started_cpu = time.process_time()
+        client.get(path)  # warm-up: caches filled, templates compiled
+        cold = time.process_time() - started_cpu
+        cpu, wall, body = [], [], b""
+        for _ in range(REPEAT):
+            statements.clear()
+            started_cpu, started = time.process_time(), time.perf_counter()
+            response = client.get(path)
+            cpu.append(time.process_time() - started_cpu)
+            wall.append(time.perf_counter() - started)
+            assert response.status_code == 200, (path, response.status_code)
+            body = response.data
+    finally:
+        if engine is not None:
+            event.remove(engine, "before_cursor_execute", count)
+    return {
+        "cold_cpu": cold,
+        "cpu_p50": statistics.median(cpu),
+        "cpu_p95": _percentile(cpu, 0.95),
+        "wall_p50": statistics.median(wall),
+        "wall_p95": _percentile(wall, 0.95),
+        "sql": len(statements),
+        "rows": body.count(b"<tr"),
+        "bytes": len(body),
+    }
+
+
+FLOOR_PAGE = """<!doctype html><html lang="sv"><head><title>golv</title></head><body><main>
+<p>{{ filler }}</p><table><thead><tr><th>a</th><th>b</th><th>c</th><th>d</th></tr></thead>
+<tbody>{% for row in rows %}<tr><th scope="row">{{ row[0] }}</th><td>{{ row[1] }}</td>
+<td>{{ row[2] }}</td><td>{{ row[3] }}</td></tr>{% endfor %}</tbody></table></main></body></html>"""
+
+
+def floor_cpu(rows: int, size: int, cache: dict) -> float:
+    """CPU of a bare Flask page (no database, no login, no layout) rendering `rows` table
+    rows from Python values, padded to the same number of bytes as the measured page."""
+    key = (rows, size // 1000)
+    if key not in cache:
+        bare = Flask("floor")
+        data = [(f"rad {i}", i, f"{i * 1.5:.1f}", "text") for i in range(rows)]
+        filler = "x" * max(size - len(render_floor(bare, data, "")), 0)
+
+        @bare.get("/")
+        def table():
+            return render_template_string(FLOOR_PAGE, rows=list(data), filler=filler)
+
+        cache[key] = measure(bare.test_client(), "/")["cpu_p50"]
+    return cache[key]
+
+
+def render_floor(bare: Flask, data, filler) -> str:
+    with bare.app_context():
+        return render_template_string(FLOOR_PAGE, rows=data, filler=filler)
 
 
 def _login(client, email):
+    from app.seed import DEMO_PASSWORD
+
     page = client.get("/login").get_data(as_text=True)
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    client.post(
-        "/login", data={"email": email, "password": factories.DEFAULT_PASSWORD, "csrf_token": token}
+    response = client.post(
+        "/login", data={"email": email, "password": DEMO_PASSWORD, "csrf_token": token}
     )
+    assert response.status_code == 302, f"login failed for {email}"
 
 
-def run():
+def run_size(agencies: int, years: int, floors: dict) -> dict:
+    app = prepared_app(agencies, years)
+    with app.app_context():
+        marks, engine = landmarks(), db.engine
     results = {}
-    for size in SIZES:
-        with tempfile.TemporaryDirectory() as folder:
-            app = _app(Path(folder))
-            with app.app_context():
-                cycle, editor = _populate(size)
-                admin = factories.make_user(Role.ADMIN)
-                reviewer = factories.make_user(Role.REVIEWER)
-                submission_id = db.session.scalar(
-                    select(Submission.id).where(Submission.agency_id == editor.agency_id)
+    token = _cv_app.set(None)  # the test client pushes its own context per request
+    try:
+        clients = {}
+        for who, label, path in pages(marks):
+            if who not in clients:
+                clients[who] = app.test_client()
+                _login(clients[who], who)
+            result = measure(clients[who], path, engine)
+            is_html = not path.endswith(".pdf")
+            result["floor_cpu"] = (
+                floor_cpu(result["rows"], result["bytes"], floors) if is_html else 0
+            )
+            results[label] = result
+            print(f"  {agencies}x{years} {label}: {result['cpu_p50'] * 1000:.1f} ms", flush=True)
+    finally:
+        _cv_app.reset(token)
+        with app.app_context():
+            db.engine.dispose()
+    return results
+
+
+def report(results: dict) -> None:
+    sizes = list(results)
+    head = f"{'page':38}" + "".join(f"{size:>34}" for size in sizes)
+    print("\nCPU p50/p95 ms, wall p50 ms, SQL, ×floor (bare Flask, same rows)\n" + head)
+    print("(the first view of each page, which fills the caches, is left out: see 'cold' below)")
+    for label in results[sizes[0]]:
+        cells = []
+        for size in sizes:
+            r = results[size][label]
+            ratio = f"×{r['cpu_p50'] / r['floor_cpu']:5.1f}" if r["floor_cpu"] else "     —"
+            cells.append(
+                f"{r['cpu_p50'] * 1000:6.1f}/{r['cpu_p95'] * 1000:6.1f} {r['wall_p50'] * 1000:6.1f}"
+                f" {r['sql']:3}q {ratio}"
+            )
+        print(f"{label:38}" + "".join(f"{cell:>34}" for cell in cells))
+    print("\ngrowth of CPU p50 from 10 to 340 agencies (SQL 10 → 340)")
+    for years in sorted({size.split("x")[1] for size in sizes}):
+        small, large = f"10x{years}", f"340x{years}"
+        if small in results and large in results:
+            print(f"  {years} frozen year(s):")
+            for label, r in results[large].items():
+                base = results[small][label]
+                print(
+                    f"    {label:38} ×{r['cpu_p50'] / base['cpu_p50']:4.2f}"
+                    f"  ({base['sql']} → {r['sql']} statements;"
+                    f" cold {base['cold_cpu'] * 1000:.0f} → {r['cold_cpu'] * 1000:.0f} ms)"
                 )
-                users = {"admin": admin.email, "reviewer": reviewer.email, "editor": editor.email}
-                year = db.session.get(Cycle, cycle.id).year
-            pages = [
-                ("admin", "/admin/"),
-                ("admin", f"/admin/cycles/{year}"),
-                ("admin", "/admin/agencies"),
-                ("reviewer", "/review/?cycle="),
-                ("reviewer", f"/submissions/{submission_id}"),
-                ("editor", "/agency/"),
-                ("editor", f"/submissions/{submission_id}"),
-                ("editor", f"/submissions/{submission_id}/sections/it_costs"),
-                ("editor", f"/submissions/{submission_id}/summary"),
-            ]
-            token = _cv_app.set(None)
-            try:
-                for who in ("admin", "reviewer", "editor"):
-                    client = app.test_client()
-                    _login(client, users[who])
-                    for owner, path in pages:
-                        if owner == who:
-                            label = path.replace(str(submission_id), "<id>")
-                            results[(label, size)] = _measure(app, client, path)
-            finally:
-                _cv_app.reset(token)
-    _report(results)
 
 
-def _report(results):
-    print(f"{'page':45} " + " ".join(f"{f'{n} agencies':>22}" for n in SIZES))
-    for label in dict.fromkeys(label for label, _ in results):
-        base = results[(label, SIZES[0])][1]
-        cells = [
-            f"{results[(label, n)][0]:>3} q {results[(label, n)][1] * 1000:6.1f} ms "
-            f"×{results[(label, n)][1] / base:4.1f}"
-            for n in SIZES
-        ]
-        print(f"{label:45} " + " ".join(f"{cell:>22}" for cell in cells))
+def main() -> None:
+    sizes = os.environ.get("BENCH_SIZES", DEFAULT_SIZES).split()
+    results, floors = {}, {}
+    for size in sizes:
+        agencies, years = (int(part) for part in size.split("x"))
+        results[size] = run_size(agencies, years, floors)
+    report(results)
+    out = bench_dir() / "pages.json"
+    out.write_text(json.dumps(results, indent=1))
+    print(f"\n(raw figures in {out})")
 
 
 if __name__ == "__main__":
-    run()
+    main()

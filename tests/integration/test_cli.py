@@ -155,3 +155,47 @@ def test_seed_demo_is_realistic_and_idempotent(app):
         )
     )
     assert {"draft", "submitted", "in_review", "clarification", "approved"} <= statuses_2026
+
+
+def test_seed_demo_at_a_larger_size_generates_agencies_and_frozen_years(app):
+    from app.accounts.org_number import luhn_ok
+    from app.datasets.freezing import verify
+    from app.seed import DEMO_USERS
+    from app.submissions.answers import errors_of
+
+    for _ in range(2):
+        result = _run(app, "seed-demo", "--agencies", "73", "--years", "2")
+        assert result.exit_code == 0, result.output
+    agencies = list(db.session.scalars(select(Agency)))
+    assert len(agencies) == 73
+    generated = [a for a in agencies if a.name.startswith("Exempelmyndighet")]
+    assert len(generated) == 3
+    assert all(luhn_ok(a.org_number.replace("-", "")) for a in agencies)
+    assert {a.peer_group.code for a in generated} <= {"esam", "higher_education", "other"}
+    assert {email for email, *_ in DEMO_USERS} <= set(db.session.scalars(select(User.email)))
+    cycles = {c.year: c for c in db.session.scalars(select(Cycle))}
+    assert {year: c.status for year, c in cycles.items()} == {
+        2024: "published",
+        2025: "published",
+        2026: "open",
+    }
+    assert all(verify(cycles[year]).ok for year in (2024, 2025))
+    assert db.session.scalar(select(func.count(Submission.id))) == 3 * 73
+    handed_in = db.session.scalars(
+        select(Submission).where(
+            Submission.status != "draft", Submission.cycle_id == cycles[2026].id
+        )
+    ).all()
+    assert handed_in and all(errors_of(s) == [] for s in handed_in)
+
+
+def test_seed_demo_small_keeps_the_demo_accounts_and_every_peer_group(app, client):
+    from app.seed import DEMO_PASSWORD
+
+    result = _run(app, "seed-demo", "--agencies", "10")
+    assert result.exit_code == 0, result.output
+    agencies = list(db.session.scalars(select(Agency)))
+    assert len(agencies) == 10
+    assert {"Skatteverket", "Lantmäteriet"} <= {a.name for a in agencies}
+    assert {a.peer_group.code for a in agencies} == {"esam", "higher_education", "other"}
+    client.login("redaktor@skatteverket.example", DEMO_PASSWORD)

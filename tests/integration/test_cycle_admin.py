@@ -201,3 +201,17 @@ def test_cli_creates_copies_and_moves_cycles(app):
     listing = runner.invoke(args=["cycles", "list"]).output
     assert "2026\topen" in listing and "2027\tplanned" in listing
     assert first.id
+
+
+def test_the_cycle_page_lists_submissions_fifty_at_a_time(client, login, count_queries):
+    cycle = factories.make_cycle(year=2026, status="open")
+    for n in range(55):
+        factories.make_submission(cycle, factories.make_agency(name=f"Verk {n:02d}"))
+    login("admin")
+    with count_queries() as first:
+        page = client.get("/admin/cycles/2026").get_data(as_text=True)
+    assert "Verk 49" in page and "Verk 50" not in page and "Sida 1 av 2" in page
+    with count_queries() as second:
+        page = client.get("/admin/cycles/2026?page=2").get_data(as_text=True)
+    assert "Verk 50" in page and "Verk 54" in page and "Verk 49" not in page
+    assert first.count == second.count

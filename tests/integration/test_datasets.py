@@ -248,7 +248,10 @@ def test_close_approve_verify_publish_over_the_web(app, client):
     assert _snapshot().digest == EXPECTED_DIGEST  # the web and the services freeze alike
     client.login(data.admin)  # the session signed at FROZEN_AT lies in the future now
     page = client.get(f"/cycles/{YEAR}/dataset").get_data(as_text=True)
-    assert f'<code class="digest">{EXPECTED_DIGEST}</code>' in page and "Oförändrat" in page
+    assert f'<code class="digest">{EXPECTED_DIGEST}</code>' in page and "Oförändrat" not in page
+    assert client.post(f"/cycles/{YEAR}/dataset/verify").status_code == 302  # on demand
+    page = client.get(f"/cycles/{YEAR}/dataset").get_data(as_text=True)
+    assert "Oförändrat" in page and "Senast kontrollerad" in page
     result = _verify(app)
     assert result.exit_code == 0, result.output
     assert f"match: the {YEAR} dataset is as it was frozen" in result.output
@@ -824,7 +827,7 @@ def test_verify_says_when_the_stored_snapshot_was_altered(app, client):
         assert "rows differ" not in result.output
         client.login(data.admin)
         page = client.get(f"/cycles/{YEAR}/dataset").get_data(as_text=True)
-        assert "Den sparade ögonblicksbilden har ändrats." in page
+        assert "Den sparade ögonblicksbilden har ändrats." in page  # the CLI's check, recorded
 
 
 def test_verify_says_when_the_cycles_rows_were_altered(app):

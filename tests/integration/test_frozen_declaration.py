@@ -104,3 +104,16 @@ def test_the_application_refuses_to_delete_any_declared_row(frozen_with_particip
     with pytest.raises(CycleFrozen):
         db.session.flush()
     db.session.rollback()
+
+
+def test_the_key_figures_kept_at_freezing_never_change(frozen_with_participants):
+    row = db.session.execute(text("SELECT min(id) FROM frozen_key_figure")).scalar_one()
+    assert row is not None, "freezing keeps every agency's key figures"
+    for sql in (
+        "UPDATE frozen_key_figure SET value = 1 WHERE id = :id",
+        "DELETE FROM frozen_key_figure WHERE id = :id",
+    ):
+        with pytest.raises(DBAPIError) as refused:
+            db.session.execute(text(sql), {"id": row})
+        db.session.rollback()
+        assert "the key figures kept at freezing never change" in str(refused.value.orig)

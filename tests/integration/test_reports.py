@@ -213,3 +213,79 @@ def test_weasyprint_fetches_nothing_outside_the_static_files(app, tmp_path):
     finally:
         server.shutdown()
     assert pdf.startswith(b"%PDF") and requests == []
+
+
+def test_live_results_follow_a_save_and_a_transition_at_the_next_view(client, login, cycle):
+    """The live dataset is kept between views; a save or a transition shows at once."""
+    from app.submissions.answers import save_section
+    from app.submissions.models import Submission
+
+    login("reviewer")
+    _live_cycle(2027, 4)
+    page = _text(client.get("/cycles/2027/analysis"))
+    assert "(4 now)" in page or "(4 nu)" in page
+    submission = db.session.scalars(select(Submission).where(Submission.status == "submitted"))
+    submission = next(s for s in submission if s.cycle.year == 2027)
+    editor = factories.make_user("agency_editor", agency=submission.agency)
+    form = {"it_cost_total--outcome": "300", "operating_cost--outcome": "1 000"}
+    assert save_section(submission, "it_costs", form, submission.version, editor, "ny").changed
+    db.session.commit()
+    block = _text(client.get("/cycles/2027/analysis"))
+    block = block[block.index('id="figure-it_cost_share"') :]
+    assert "30 %" in block[: block.index("</table>")]
+    factories.make_submission(
+        db.session.merge(submission.cycle), factories.make_agency(group="esam"), "submitted"
+    )
+    page = _text(client.get("/cycles/2027/analysis"))
+    assert "(5 now)" in page or "(5 nu)" in page
+
+
+def test_the_peer_chart_is_a_distribution_with_the_agency_marked(client, login, cycle):
+    """One box for the peer group, whatever its size, never a bar per peer agency."""
+    login("reviewer")
+    gamma = cycle.agencies["Gammaverket"]
+    page = _text(client.get(f"/cycles/2026/analysis/{gamma.org_number}"))
+    chart = page[page.index('id="peers-it_cost_share-title"') :]
+    chart = chart[: chart.index("</svg>")]
+    assert chart.count('class="box"') == 1 and chart.count('class="marker"') == 2  # + legend
+    assert "Gammaverket" in chart and "Alfaverket" not in chart  # the agency, no other name
+
+
+def test_the_trend_shows_every_frozen_year_from_the_figures_kept_at_freezing(client, login, cycle):
+    later = factories.make_cycle(year=2027, status="closed", questionnaire=True)
+    for name, cost in (("Gammaverket", 450), ("Alfaverket", 100)):
+        submission = factories.make_submission(later, cycle.agencies[name], "approved")
+        db.session.add_all(
+            SubmissionValue(submission_id=submission.id, item_code=code, number=Decimal(number))
+            for code, number in (("it_cost_total", cost), ("operating_cost", 1000))
+        )
+    db.session.commit()
+    login("admin")
+    assert client.post("/admin/cycles/2027/transitions/approve").status_code == 302
+    gamma = cycle.agencies["Gammaverket"]
+    page = _text(client.get(f"/cycles/2027/analysis/{gamma.org_number}"))
+    trend = page[page.index('id="trend-title"') :]
+    trend = trend[: trend.index("</table>")]
+    assert ">2026</th>" in trend and ">2027</th>" in trend
+    row = trend[trend.index("It-kostnad som andel av verksamhetskostnaden") :]
+    row = row[: row.index("</tr>")]
+    assert row.index("30 %") < row.index("45 %")  # 2026, then 2027
+
+
+def test_an_agencys_results_take_the_same_queries_for_more_frozen_years(
+    client, login, cycle, count_queries
+):
+    login("admin")
+    gamma = cycle.agencies["Gammaverket"]
+    counts = []
+    for year in (2027, 2028):
+        later = factories.make_cycle(year=year, status="closed", questionnaire=True)
+        factories.make_submission(later, gamma, "approved")
+        db.session.commit()
+        assert client.post(f"/admin/cycles/{year}/transitions/approve").status_code == 302
+        url = f"/cycles/{year}/analysis/{gamma.org_number}"
+        client.get(url)  # the first view reads the new dataset into the cache
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1], counts

@@ -79,6 +79,7 @@ ROLES = {
     # Staff read every cycle's dataset; agency users only published ones (checked per cycle).
     "datasets.show": {"admin", "reviewer", "agency_editor", "agency_viewer"},
     "datasets.download": {"admin", "reviewer", "agency_editor", "agency_viewer"},
+    "datasets.verify_now": {"admin", "reviewer"},
     # Results and an agency's feedback report: staff always, agency users once published
     # (and the feedback report only their own agency's; checked per object).
     "reports.overview": {"admin", "reviewer", "agency_editor", "agency_viewer"},

@@ -291,30 +291,18 @@ def submissions_breaking_rules(cycle_id: int, statuses: frozenset[str]) -> list[
     required it, and no step after them can empty an answer."""
     items = [item_spec(item) for item in items_of(cycle_id)]
     rules = rule_specs(cycle_id)
-    answers: dict[int, Answers] = {
-        submission_id: {}
-        for submission_id in db.session.scalars(
+    ids = list(
+        db.session.scalars(
             select(Submission.id).where(
                 Submission.cycle_id == cycle_id, Submission.status.in_([str(s) for s in statuses])
             )
         )
-    }
-    rows = db.session.execute(
-        select(
-            SubmissionValue.submission_id,
-            SubmissionValue.item_code,
-            SubmissionValue.period,
-            SubmissionValue.number,
-            SubmissionValue.text,
-        ).where(SubmissionValue.submission_id.in_(answers))
     )
-    for submission_id, code, period, number, text in rows:
-        if number is not None or text:
-            answers[submission_id][(code, period)] = number if number is not None else text
+    answers = answers_by_submission(ids)
     return [
         submission_id
-        for submission_id, given in answers.items()
-        if check_answers(items, rules, given, complete=False)
+        for submission_id in ids
+        if check_answers(items, rules, answers.get(submission_id, {}), complete=False)
     ]
 
 

@@ -18,17 +18,18 @@ def _submission_with_history():
     agency = factories.make_agency(name="Jämförd myndighet", group="esam")
     last = factories.make_submission(last_cycle, agency, "approved")
     submission = factories.make_submission(cycle, agency, "in_review")
-    for target, users, cost in ((last, 1000, 40000), (submission, 1500, 70000)):
-        for code, number in (("users", users), ("it_cost_total", cost), ("operating_cost", 500000)):
-            db.session.add(
-                SubmissionValue(submission_id=target.id, item_code=code, number=Decimal(number))
-            )
+    for code, number in (("users", 1000), ("it_cost_total", 40000), ("operating_cost", 500000)):
+        db.session.add(
+            SubmissionValue(submission_id=last.id, item_code=code, number=Decimal(number))
+        )
     for users in (800, 1200, 1900):
         peer = factories.make_submission(cycle, factories.make_agency(group="esam"), "submitted")
         db.session.add(
             SubmissionValue(submission_id=peer.id, item_code="users", number=Decimal(users))
         )
     db.session.commit()
+    # In review, the submission has passed the submit guard: its answers are complete and hold.
+    factories.complete_answers(submission, users=1500)
     factories.freeze(last_cycle)
     return agency, submission
 

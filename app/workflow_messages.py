@@ -26,7 +26,10 @@ TRIGGERS = {
     "close": _l("Close the cycle"),
     "publish": _l("Publish"),
 }
-CYCLE_TRIGGERS = {"approve": _l("Approve and freeze the cycle")}
+CYCLE_TRIGGERS = {
+    "approve": _l("Approve and freeze the cycle"),
+    "reopen": _l("Reopen the cycle"),
+}
 
 
 def trigger_label(trigger: str, cycle: bool = False):

@@ -229,7 +229,7 @@ def fire_cycle_transition(year: int, trigger: str, actor, reason: str = "") -> C
         raise CycleTransitionRefused(refusal)
     before = cycle.status
     cycle.status = CYCLE_WORKFLOW.fire(trigger, before)
-    setattr(cycle, f"{_STAMPS[trigger]}_at", utcnow())
+    _stamp(cycle, trigger)
     if trigger == "open":
         _create_drafts(cycle)
         _invite_participants(cycle)
@@ -249,6 +249,13 @@ def fire_cycle_transition(year: int, trigger: str, actor, reason: str = "") -> C
 
 
 _STAMPS = {"open": "opened", "close": "closed", "approve": "approved", "publish": "published"}
+
+
+def _stamp(cycle: Cycle, trigger: str) -> None:
+    if trigger == "reopen":
+        cycle.closed_at = None  # open again: the reopening and its reason are in the audit trail
+    else:
+        setattr(cycle, f"{_STAMPS[trigger]}_at", utcnow())
 
 
 def _invite_participants(cycle: Cycle) -> None:

@@ -9,6 +9,7 @@ from app.accounts.access import roles_required
 from app.accounts.errors import FieldErrors
 from app.accounts.models import Role
 from app.cycles import bp
+from app.cycles.consequences import cycle_consequences
 from app.cycles.forms import CycleEditForm, CycleForm
 from app.cycles.models import Cycle
 from app.cycles.operations import (
@@ -135,7 +136,7 @@ def _cycle_actions(cycle: Cycle) -> tuple[list[str], dict[str, str]]:
     allowed, blocked = [], {}
     for trigger in CYCLE_WORKFLOW.triggers_from(cycle.status, current_user.role):
         refusal = CYCLE_WORKFLOW.check(trigger, cycle.status, facts)
-        if refusal is None:
+        if refusal is None or refusal.code == "reason_required":  # asked on the confirmation
             allowed.append(trigger)
         else:
             blocked[trigger] = refusal_message(refusal, cycle=True)
@@ -164,15 +165,42 @@ def show(year, error=None, status=200):
     ), status
 
 
+@bp.get("/admin/cycles/<int:year>/transitions/<trigger>")
+@admin_only
+def confirm_transition(year, trigger, error=None, reason="", status=200):
+    """Every cycle transition is asked for here first, with what it will do in numbers."""
+    cycle = cycle_or_404(year)
+    if trigger not in CYCLE_WORKFLOW.table:
+        abort(404)
+    # The reason is asked for on this page: every other condition is checked before it.
+    facts = cycle_facts(cycle, current_user, reason="(asked below)", trigger=trigger)
+    refusal = CYCLE_WORKFLOW.check(trigger, cycle.status, facts)
+    return render_template(
+        "cycles/confirm.html",
+        cycle=cycle,
+        trigger=trigger,
+        action=trigger_label(trigger, cycle=True),
+        consequences=cycle_consequences(cycle, trigger) if refusal is None else None,
+        refusal=refusal_message(refusal, cycle=True) if refusal else None,
+        reason_required=CYCLE_WORKFLOW.table[trigger].reason_required,
+        error=error,
+        reason=reason,
+    ), status
+
+
 @bp.post("/admin/cycles/<int:year>/transitions/<trigger>")
 @admin_only
 def transition(year, trigger):
     cycle_or_404(year)
+    reason = request.form.get("reason", "")
     try:
-        fire_cycle_transition(year, trigger, current_user, request.form.get("reason", ""))
+        fire_cycle_transition(year, trigger, current_user, reason)
     except CycleTransitionRefused as refused:
         db.session.rollback()
-        return show(year, error=refusal_message(refused.refusal, cycle=True), status=409)
+        message = refusal_message(refused.refusal, cycle=True)
+        if trigger not in CYCLE_WORKFLOW.table:
+            return show(year, error=message, status=409)
+        return confirm_transition(year, trigger, error=message, reason=reason, status=409)
     db.session.commit()
     flash(_("Done: %(action)s.", action=trigger_label(trigger, cycle=True)), "success")
     return redirect(url_for("cycles.show", year=year))

@@ -41,8 +41,14 @@ def agency_recipients(agency, kind: str) -> list[Recipient]:
             User.agency_id == agency.id, User.role == Role.AGENCY_EDITOR, User.active
         )
     ).all()
-    addresses = configured_addresses(agency) or [agency.contact_email, *(e for e, _ in editors)]
-    return _without_opted_out(addresses, kind)
+    return _without_opted_out(agency_addresses(agency, [e for e, _ in editors]), kind)
+
+
+def agency_addresses(agency, editor_emails: list[str]) -> list[str]:
+    """The agency's own list, or else its contact address (which an imported agency may lack)
+    and its editors."""
+    addresses = configured_addresses(agency) or [agency.contact_email, *editor_emails]
+    return [address for address in addresses if address]
 
 
 def staff_recipients(users, kind: str) -> list[Recipient]:

@@ -95,7 +95,10 @@ def _register_blueprints(app: Flask) -> None:
         tokens_bp,
     )
     from app.cycles import bp as cycles_bp
-    from app.cycles import questionnaire_routes  # noqa: F401
+    from app.cycles import (
+        bulk_routes,  # noqa: F401
+        questionnaire_routes,  # noqa: F401
+    )
     from app.cycles import routes as cycle_routes  # noqa: F401
     from app.datasets import bp as datasets_bp
     from app.datasets import routes as dataset_routes  # noqa: F401

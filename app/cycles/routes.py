@@ -9,6 +9,7 @@ from app.accounts.access import roles_required
 from app.accounts.errors import FieldErrors
 from app.accounts.models import Role
 from app.cycles import bp
+from app.cycles.bulk import ACTIONS as BULK_ACTIONS
 from app.cycles.consequences import cycle_consequences
 from app.cycles.forms import CycleEditForm, CycleForm
 from app.cycles.models import Cycle
@@ -161,6 +162,7 @@ def show(year, error=None, status=200):
         allowed=allowed,
         blocked=blocked,
         trigger_label=trigger_label,
+        bulk_actions=BULK_ACTIONS,
         error=error,
     ), status
 

@@ -7,8 +7,10 @@ from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from app.extensions import db
+from app.submissions.models import Submission
 from app.timeutil import today_in_stockholm, utcnow
 from tests import factories
 from tests.browser import support
@@ -241,6 +243,7 @@ def test_closing_a_cycle_is_confirmed_with_its_numbers_at_any_width(
         finally:
             context.close()
     # Only the confirmation's own button closes the cycle.
+    db.session.rollback()  # end the test's own read transaction: see the server's writes
     db.session.refresh(open_cycle)
     assert open_cycle.status == "open"
 
@@ -345,3 +348,29 @@ def test_at_320_px_wide_tables_scroll_inside_the_page(browser, live_server, home
         )
     finally:
         context.close()
+
+
+def test_an_administrator_exempts_ticked_agencies_at_once(page, live_server, log_in, admin):
+    """From the cycle's list: tick, choose the action, confirm with one reason."""
+    cycle = factories.make_cycle(2026, status="open")
+    for name in ("Avvecklingsverket", "Nedläggningsverket", "Kvarverket"):
+        factories.make_submission(cycle, factories.make_agency(name), "draft")
+    log_in(admin)
+    page.goto(f"{live_server}/admin/cycles/2026")
+    page.get_by_label("Välj Avvecklingsverket").check()
+    page.get_by_label("Välj Nedläggningsverket").check()
+    assert_accessible(page)
+    page.get_by_role("button", name="Undanta de valda myndigheterna").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Undanta de valda myndigheterna")
+    expect(page.get_by_role("main")).to_contain_text("2 myndigheter behöver inte rapportera")
+    assert_accessible(page)
+    page.get_by_label("Skäl till undantaget (ett för alla)").fill("Avvecklas den 30 juni.")
+    page.get_by_role("button", name="Undanta de valda myndigheterna").click()
+    expect(page.get_by_role("status")).to_have_text("2 myndigheter är undantagna.")
+    db.session.rollback()  # end the test's own read transaction: see the server's writes
+    statuses = {s.agency.name: s.status for s in db.session.scalars(select(Submission))}
+    assert statuses == {
+        "Avvecklingsverket": "exempted",
+        "Nedläggningsverket": "exempted",
+        "Kvarverket": "draft",
+    }

@@ -38,6 +38,7 @@ ROLES = {
     "cycles.show": {"admin"},
     "cycles.transition": {"admin"},
     "cycles.confirm_transition": {"admin"},
+    "cycles.bulk": {"admin"},
     "cycles.participants": {"admin"},
     "cycles.questionnaire": {"admin"},
     "cycles.edit_item": {"admin"},

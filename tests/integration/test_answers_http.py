@@ -76,7 +76,7 @@ def test_bad_input_is_explained_kept_and_the_rest_saved(client, login):
     assert response.status_code == 422
     assert 'value="1.250"' in page and 'value="tolv"' in page and 'value="-5"' in page
     assert "Använd decimalkomma" in page
-    assert "Ange ett tal, till exempel 1 234 567 eller 1234,5." in page
+    assert "Ange beloppet med siffror, till exempel 480 000" in page  # "tolv": words, not digits
     assert "Ange 0 eller mer." in page
     assert '<a href="#operating_cost--outcome">' in page
     assert _value(submission, "workstations") == Decimal(2600)  # the valid one is kept

@@ -296,3 +296,30 @@ def test_the_change_threshold_is_a_setting(client, login, app):
         assert "Ändrat med +20" in client.get(summary).get_data(as_text=True)
     finally:
         app.config["PLAUSIBILITY_CHANGE_THRESHOLD"] = "0.30"
+
+
+def test_a_failed_save_says_error_in_the_title_and_a_save_returns_to_its_group(client, login):
+    agency, submission = _draft()
+    login("agency_editor", agency=agency)
+    page = client.get(f"/submissions/{submission.id}/{IT_COSTS}").get_data(as_text=True)
+    assert "<title>Fel:" not in page
+    assert 'name="return_to" value="heading-people"' in page  # a save button in each group
+
+    failed = _save(client, submission, {"it_cost_total--outcome": "ca 37 000"}).get_data(
+        as_text=True
+    )
+    assert "<title>Fel: " in failed
+    assert 'class="error-summary" role="alert" autofocus' in failed  # focus moves to it
+
+    saved = _save(client, submission, {"users--outcome": "1200", "return_to": "heading-people"})
+    assert saved.headers["Location"].endswith(f"/{IT_COSTS}#heading-people")
+    # Only a group of the page: anything else returns to the top.
+    elsewhere = _save(client, submission, {"users--outcome": "1300", "return_to": "//evil"})
+    assert elsewhere.headers["Location"].endswith(f"/{IT_COSTS}")
+
+
+def test_the_summary_of_what_is_left_is_no_error_page(client, login):
+    agency, submission = _draft()
+    login("agency_editor", agency=agency)
+    page = client.get(f"/submissions/{submission.id}/summary").get_data(as_text=True)
+    assert "<title>Fel:" not in page

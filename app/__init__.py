@@ -85,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
         admin_routes,
         peer_group_routes,
         routes,
+        session_routes,
         two_factor_routes,
     )
     from app.accounts import bp as accounts_bp

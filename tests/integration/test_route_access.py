@@ -39,6 +39,7 @@ ROLES = {
     "cycles.transition": {"admin"},
     "cycles.confirm_transition": {"admin"},
     "cycles.bulk": {"admin"},
+    "accounts.keep_alive": {"admin", "reviewer", "agency_editor", "agency_viewer"},
     "cycles.participants": {"admin"},
     "cycles.questionnaire": {"admin"},
     "cycles.edit_item": {"admin"},

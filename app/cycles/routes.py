@@ -37,7 +37,7 @@ from app.datasets.freezing import snapshot_of
 from app.extensions import db
 from app.forms_support import apply_field_errors
 from app.pagination import small_int
-from app.workflow_messages import refusal_message, trigger_label
+from app.workflow_messages import done_message, refusal_message, trigger_label
 from workflows.cycle import CYCLE_WORKFLOW
 
 admin_only = roles_required(Role.ADMIN)
@@ -204,7 +204,7 @@ def transition(year, trigger):
             return show(year, error=message, status=409)
         return confirm_transition(year, trigger, error=message, reason=reason, status=409)
     db.session.commit()
-    flash(_("Done: %(action)s.", action=trigger_label(trigger, cycle=True)), "success")
+    flash(done_message(trigger, cycle=True), "success")
     return redirect(url_for("cycles.show", year=year))
 
 

@@ -25,7 +25,7 @@ from app.submissions.transitions import (
     facts_for,
     fire_transition,
 )
-from app.workflow_messages import refusal_message, trigger_label
+from app.workflow_messages import done_message, refusal_message, trigger_label
 from workflows.submission import SUBMISSION_WORKFLOW
 
 ANYONE_SIGNED_IN = (*AGENCY_ROLES, Role.REVIEWER, Role.ADMIN)
@@ -99,7 +99,7 @@ def transition(submission_id, trigger):
             form_values={f"reason-{trigger}": reason},
         )
     db.session.commit()
-    flash(_("Done: %(action)s.", action=trigger_label(trigger)), "success")
+    flash(done_message(trigger), "success")
     return redirect(url_for("submissions.show", submission_id=submission.id))
 
 

@@ -351,3 +351,17 @@ def test_reopening_a_submission_says_who_is_told(client, login):
     client.logout()
     login("reviewer")
     assert client.get(f"/submissions/{submission.id}/transitions/reopen").status_code == 403
+
+
+def test_a_transition_that_went_through_says_so_in_plain_words(client, login):
+    from app.workflow_messages import CYCLE_DONE, DONE
+    from workflows.cycle import CYCLE_WORKFLOW
+    from workflows.submission import SUBMISSION_WORKFLOW
+
+    # Every action of both tables has its words: a new trigger cannot go without.
+    assert DONE.keys() == SUBMISSION_WORKFLOW.table.keys()
+    assert CYCLE_DONE.keys() == CYCLE_WORKFLOW.table.keys()
+    _, agency, submission = _setup()
+    login("agency_editor", agency=agency)
+    page = client.get(_fire(client, submission, "submit").headers["Location"]).text
+    assert "Inlämningen är mottagen." in page and "Klart:" not in page

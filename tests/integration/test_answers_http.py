@@ -323,3 +323,11 @@ def test_the_summary_of_what_is_left_is_no_error_page(client, login):
     login("agency_editor", agency=agency)
     page = client.get(f"/submissions/{submission.id}/summary").get_data(as_text=True)
     assert "<title>Fel:" not in page
+
+
+def test_no_warnings_claims_no_match_with_a_last_year_that_does_not_exist(client, login):
+    agency, submission = _draft()
+    login("agency_editor", agency=agency)
+    page = " ".join(client.get(f"/submissions/{submission.id}/summary").text.split())
+    assert "Det finns ingen godkänd inlämning från förra året att jämföra med" in page
+    assert "stämmer med förra året" not in page

@@ -85,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
         admin_routes,
         peer_group_routes,
         routes,
+        session_routes,
         two_factor_routes,
     )
     from app.accounts import bp as accounts_bp
@@ -95,7 +96,10 @@ def _register_blueprints(app: Flask) -> None:
         tokens_bp,
     )
     from app.cycles import bp as cycles_bp
-    from app.cycles import questionnaire_routes  # noqa: F401
+    from app.cycles import (
+        bulk_routes,  # noqa: F401
+        questionnaire_routes,  # noqa: F401
+    )
     from app.cycles import routes as cycle_routes  # noqa: F401
     from app.datasets import bp as datasets_bp
     from app.datasets import routes as dataset_routes  # noqa: F401

@@ -151,6 +151,7 @@ EVENT_NAMES = {
     "reopen": _l("Reopened"),
     "exempt": _l("Exempted"),
     "reinstate": _l("Reinstated"),
+    "assign_reviewer": _l("Reviewer assigned"),
     "raise_question": _l("Question raised"),
     "answer_question": _l("Question answered"),
     "resolve_question": _l("Question resolved"),

@@ -26,7 +26,39 @@ TRIGGERS = {
     "close": _l("Close the cycle"),
     "publish": _l("Publish"),
 }
-CYCLE_TRIGGERS = {"approve": _l("Approve and freeze the cycle")}
+CYCLE_TRIGGERS = {
+    "approve": _l("Approve and freeze the cycle"),
+    "reopen": _l("Reopen the cycle"),
+}
+
+
+# What a transition that went through says, in plain words ("Inlämningen är mottagen"), not
+# "Klart: Lämna in.".
+DONE = {
+    "submit": _l(
+        "The submission has been received. A reviewer at the authority goes through it and "
+        "asks you if anything is unclear; you hear from us by e-mail."
+    ),
+    "withdraw": _l("The submission has been withdrawn and is a draft again."),
+    "start_review": _l("You have started the review."),
+    "request_clarification": _l("The questions have been sent to the agency."),
+    "answer_clarification": _l("Your answers have been sent to the reviewer."),
+    "approve": _l("The submission is approved."),
+    "reopen": _l("The submission is open for review again."),
+    "exempt": _l("The agency is exempted from the cycle."),
+    "reinstate": _l("The agency takes part again; its submission is a draft."),
+}
+CYCLE_DONE = {
+    "open": _l("The cycle is open and the invitations are on their way."),
+    "close": _l("The cycle is closed."),
+    "reopen": _l("The cycle is open again."),
+    "approve": _l("The cycle is approved and its dataset frozen."),
+    "publish": _l("The cycle is published."),
+}
+
+
+def done_message(trigger: str, cycle: bool = False) -> str:
+    return str((CYCLE_DONE if cycle else DONE)[trigger])
 
 
 def trigger_label(trigger: str, cycle: bool = False):

@@ -1,4 +1,7 @@
-"""The cycle workflow: planned → open → closed → approved (frozen) → published."""
+"""The cycle workflow: planned → open → closed → approved (frozen) → published.
+
+A closed cycle can be reopened (with a reason) until it is approved: closing too early must
+not be a dead end, while an approval freezes the dataset for good."""
 
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -57,6 +60,7 @@ C = CycleStatus
 TRANSITIONS = [
     T("open",    (C.PLANNED,),  C.OPEN,      frozenset({ADMIN}), (has_participants,)),
     T("close",   (C.OPEN,),     C.CLOSED,    frozenset({ADMIN})),
+    T("reopen",  (C.CLOSED,),   C.OPEN,      frozenset({ADMIN}), reason_required=True),
     T("approve", (C.CLOSED,),   C.APPROVED,  frozenset({ADMIN}), (every_submission_settled, every_approved_submission_valid)),
     T("publish", (C.APPROVED,), C.PUBLISHED, frozenset({ADMIN})),
 ]  # fmt: skip

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.accounts import admin_bp
 from app.accounts.access import roles_required
-from app.accounts.agency_import import COLUMNS, import_agencies
+from app.accounts.agency_import import COLUMNS, REQUIRED, default_peer_group, import_agencies
 from app.accounts.errors import FieldErrors
 from app.accounts.forms import AgencyForm, AgencyImportForm, UserForm
 from app.accounts.models import Agency, Role, User
@@ -119,7 +119,7 @@ def import_agencies_view():
     form = AgencyImportForm()
     result = None
     if form.validate_on_submit():
-        result = import_agencies(form.file.data.read())
+        result = import_agencies(form.file.data.read(), form.create_peer_groups.data)
         if result.ok:
             db.session.commit()
             flash(
@@ -130,11 +130,19 @@ def import_agencies_view():
                 ),
                 "success",
             )
+            if result.peer_groups_created:
+                groups = ", ".join(result.peer_groups_created)
+                flash(_("New peer groups: %(groups)s.", groups=groups), "success")
             return redirect(url_for("admin.agencies"))
         db.session.rollback()
     status = 422 if form.errors or (result and not result.ok) else 200
     return render_template(
-        "admin/agency_import.html", form=form, result=result, columns=COLUMNS
+        "admin/agency_import.html",
+        form=form,
+        result=result,
+        required=REQUIRED,
+        optional=[column for column in COLUMNS if column not in REQUIRED],
+        default_group=default_peer_group().name(str(get_locale())),
     ), status
 
 

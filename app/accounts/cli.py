@@ -1,6 +1,7 @@
 """Operator commands for accounts and agencies. Each exits non-zero with a one-line reason."""
 
 import click
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from app.accounts.agency_import import import_agencies
@@ -66,14 +67,29 @@ def register(app) -> None:
 
     @app.cli.command("import-agencies")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-    def import_agencies_command(path):
-        """Import agencies from a CSV file (all rows or none)."""
-        with open(path, "rb") as handle:
-            result = import_agencies(handle.read())
-        if not result.ok:
-            db.session.rollback()
-            for error in result.errors:
-                click.echo(f"line {error.line}, {error.column or '-'}: {error.message}", err=True)
-            _fail(f"{len(result.errors)} error(s); nothing imported")
+    @click.option(
+        "--create-peer-groups",
+        is_flag=True,
+        help="Create the peer groups the file names that do not exist yet.",
+    )
+    def import_agencies_command(path, create_peer_groups):
+        """Import agencies from a CSV or .xlsx file (all rows or none)."""
+        with open(path, "rb") as handle, force_locale("en"):  # the CLI speaks English only
+            result = import_agencies(handle.read(), create_peer_groups)
+            if not result.ok:
+                db.session.rollback()
+                for error in result.errors:
+                    click.echo(_error_line(error), err=True)
+                _fail(f"{len(result.errors)} error(s); nothing imported")
         db.session.commit()
+        for group in result.peer_groups_created:
+            click.echo(f"Created peer group {group}")
         click.echo(f"Imported: {result.created} created, {result.updated} updated")
+
+
+def _error_line(error) -> str:
+    where = f"line {error.line}" + (f" ({error.agency})" if error.agency else "")
+    what = error.column or "-"
+    if error.value:
+        what += f" “{error.value}”"
+    return f"{where}, {what}: {error.message}"

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, Regexp
 
@@ -74,7 +74,7 @@ class AgencyForm(FlaskForm):
     ministry = StringField(
         _l("Ministry"),
         validators=[
-            InputRequired(_l("Enter the ministry the agency belongs to.")),
+            Optional(),
             Length(max=120, message=_l("The ministry can be at most 120 characters.")),
         ],
     )
@@ -82,7 +82,10 @@ class AgencyForm(FlaskForm):
 
 
 class AgencyImportForm(FlaskForm):
-    file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file."))])
+    file = FileField(
+        _l("CSV or Excel file"), validators=[FileRequired(_l("Choose a CSV or Excel file."))]
+    )
+    create_peer_groups = BooleanField(_l("Create the peer groups that do not exist yet"))
 
 
 class UserForm(FlaskForm):

@@ -74,15 +74,16 @@ def _required_text(fields: dict[str, tuple[str, int, str]]) -> dict[str, str]:
 
 def _apply_agency_data(agency: Agency, data: AgencyData) -> None:
     texts = _required_text(
-        {
-            "name": (data.name, 200, _("Enter the agency's name, at most 200 characters.")),
-            "ministry": (data.ministry, 120, _("Enter the ministry, at most 120 characters.")),
-        }
+        {"name": (data.name, 200, _("Enter the agency's name, at most 200 characters."))}
     )
+    # Bodies under the Riksdag belong to no ministry: the ministry may be left empty.
+    ministry = " ".join((data.ministry or "").split())
+    if len(ministry) > 120:
+        raise FieldErrors({"ministry": _("The ministry can be at most 120 characters.")})
     agency.org_number = _checked_org_number(data.org_number, agency.id)
     agency.name = texts["name"]
     agency.peer_group_id = data.peer_group_id
-    agency.ministry = texts["ministry"]
+    agency.ministry = ministry
     agency.contact_email = data.contact_email.strip().lower()
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from app.accounts.errors import FieldErrors
 from app.accounts.models import Agency
@@ -15,8 +15,8 @@ from app.cycles.questionnaire_service import load_questionnaire
 from app.database import begin_write, lock_row
 from app.datasets.freezing import freeze
 from app.extensions import db
-from app.notifications.inbox import agency_user_ids, notify
-from app.notifications.outbox import queue_invitation
+from app.notifications.inbox import agency_user_ids_by_agency, notify_many
+from app.notifications.outbox import queue_invitations
 from app.submissions.answers import submissions_breaking_rules
 from app.submissions.models import Submission
 from app.timeutil import utcnow
@@ -231,7 +231,7 @@ def fire_cycle_transition(year: int, trigger: str, actor, reason: str = "") -> C
         raise CycleTransitionRefused(refusal)
     before = cycle.status
     cycle.status = CYCLE_WORKFLOW.fire(trigger, before)
-    setattr(cycle, f"{_STAMPS[trigger]}_at", utcnow())
+    _stamp(cycle, trigger)
     if trigger == "open":
         _create_drafts(cycle)
         _invite_participants(cycle)
@@ -253,27 +253,45 @@ def fire_cycle_transition(year: int, trigger: str, actor, reason: str = "") -> C
 _STAMPS = {"open": "opened", "close": "closed", "approve": "approved", "publish": "published"}
 
 
+def _stamp(cycle: Cycle, trigger: str) -> None:
+    if trigger == "reopen":
+        cycle.closed_at = None  # open again: the reopening and its reason are in the audit trail
+    else:
+        setattr(cycle, f"{_STAMPS[trigger]}_at", utcnow())
+
+
 def _invite_participants(cycle: Cycle) -> None:
     """Each participant hears that the cycle is open, by mail and in the app, in the same
-    transaction as the opening."""
+    transaction as the opening; in a fixed number of statements, so that opening for 340
+    agencies stays well inside a web request."""
     db.session.flush()
-    for submission in db.session.scalars(select(Submission).where(Submission.cycle_id == cycle.id)):
-        queue_invitation(submission)
-        notify(
-            agency_user_ids(submission.agency_id),
-            "cycle_opened",
-            f"cycle_opened:{cycle.id}:{submission.agency_id}",
-            submission.id,
-            cycle.submission_deadline,
-        )
+    submissions = list(
+        db.session.scalars(select(Submission).where(Submission.cycle_id == cycle.id))
+    )
+    queue_invitations(submissions)
+    users = agency_user_ids_by_agency(s.agency_id for s in submissions)
+    notify_many(
+        [
+            (
+                users[s.agency_id],
+                "cycle_opened",
+                f"cycle_opened:{cycle.id}:{s.agency_id}",
+                s.id,
+                cycle.submission_deadline,
+            )
+            for s in submissions
+        ]
+    )
 
 
 def _create_drafts(cycle: Cycle) -> None:
     existing = set(
         db.session.scalars(select(Submission.agency_id).where(Submission.cycle_id == cycle.id))
     )
-    db.session.add_all(
-        Submission(cycle_id=cycle.id, agency_id=agency_id)
+    rows = [
+        {"cycle_id": cycle.id, "agency_id": agency_id, "status": "draft", "version": 1}
         for agency_id in participant_ids(cycle)
         if agency_id not in existing
-    )
+    ]
+    if rows:  # one executemany, not one INSERT per agency
+        db.session.execute(insert(Submission), rows)

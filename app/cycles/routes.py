@@ -9,6 +9,8 @@ from app.accounts.access import roles_required
 from app.accounts.errors import FieldErrors
 from app.accounts.models import Role
 from app.cycles import bp
+from app.cycles.bulk import ACTIONS as BULK_ACTIONS
+from app.cycles.consequences import cycle_consequences
 from app.cycles.forms import CycleEditForm, CycleForm
 from app.cycles.models import Cycle
 from app.cycles.operations import (
@@ -35,7 +37,7 @@ from app.datasets.freezing import snapshot_of
 from app.extensions import db
 from app.forms_support import apply_field_errors
 from app.pagination import paginate, small_int
-from app.workflow_messages import refusal_message, trigger_label
+from app.workflow_messages import done_message, refusal_message, trigger_label
 from workflows.cycle import CYCLE_WORKFLOW
 
 admin_only = roles_required(Role.ADMIN)
@@ -135,7 +137,7 @@ def _cycle_actions(cycle: Cycle) -> tuple[list[str], dict[str, str]]:
     allowed, blocked = [], {}
     for trigger in CYCLE_WORKFLOW.triggers_from(cycle.status, current_user.role):
         refusal = CYCLE_WORKFLOW.check(trigger, cycle.status, facts)
-        if refusal is None:
+        if refusal is None or refusal.code == "reason_required":  # asked on the confirmation
             allowed.append(trigger)
         else:
             blocked[trigger] = refusal_message(refusal, cycle=True)
@@ -161,7 +163,31 @@ def show(year, error=None, status=200):
         allowed=allowed,
         blocked=blocked,
         trigger_label=trigger_label,
+        bulk_actions=BULK_ACTIONS,
         error=error,
+    ), status
+
+
+@bp.get("/admin/cycles/<int:year>/transitions/<trigger>")
+@admin_only
+def confirm_transition(year, trigger, error=None, reason="", status=200):
+    """Every cycle transition is asked for here first, with what it will do in numbers."""
+    cycle = cycle_or_404(year)
+    if trigger not in CYCLE_WORKFLOW.table:
+        abort(404)
+    # The reason is asked for on this page: every other condition is checked before it.
+    facts = cycle_facts(cycle, current_user, reason="(asked below)", trigger=trigger)
+    refusal = CYCLE_WORKFLOW.check(trigger, cycle.status, facts)
+    return render_template(
+        "cycles/confirm.html",
+        cycle=cycle,
+        trigger=trigger,
+        action=trigger_label(trigger, cycle=True),
+        consequences=cycle_consequences(cycle, trigger) if refusal is None else None,
+        refusal=refusal_message(refusal, cycle=True) if refusal else None,
+        reason_required=CYCLE_WORKFLOW.table[trigger].reason_required,
+        error=error,
+        reason=reason,
     ), status
 
 
@@ -169,13 +195,17 @@ def show(year, error=None, status=200):
 @admin_only
 def transition(year, trigger):
     cycle_or_404(year)
+    reason = request.form.get("reason", "")
     try:
-        fire_cycle_transition(year, trigger, current_user, request.form.get("reason", ""))
+        fire_cycle_transition(year, trigger, current_user, reason)
     except CycleTransitionRefused as refused:
         db.session.rollback()
-        return show(year, error=refusal_message(refused.refusal, cycle=True), status=409)
+        message = refusal_message(refused.refusal, cycle=True)
+        if trigger not in CYCLE_WORKFLOW.table:
+            return show(year, error=message, status=409)
+        return confirm_transition(year, trigger, error=message, reason=reason, status=409)
     db.session.commit()
-    flash(_("Done: %(action)s.", action=trigger_label(trigger, cycle=True)), "success")
+    flash(done_message(trigger, cycle=True), "success")
     return redirect(url_for("cycles.show", year=year))
 
 

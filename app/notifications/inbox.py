@@ -1,6 +1,8 @@
 """The in-app inbox: notices per user, written in the same transaction as their cause (a
 transition), and read only by their own user."""
 
+from collections import defaultdict
+
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
@@ -9,7 +11,7 @@ from app.database import insert_new
 from app.extensions import db
 from app.notifications.messages import MessageFacts, notice_sentence
 from app.notifications.models import Notification
-from app.notifications.outbox import TO_AGENCY, TO_REVIEWER
+from app.notifications.outbox import TO_AGENCY, TO_REVIEWER, insert_all_new
 from app.timeutil import stockholm_date, utcnow
 
 
@@ -31,10 +33,31 @@ def _recipients(submission, trigger: str) -> list[int]:
     return []
 
 
+def agency_user_ids_by_agency(agency_ids) -> dict[int, list[int]]:
+    """`agency_user_ids` of many agencies in one query."""
+    users = defaultdict(list)
+    for agency_id, user_id in db.session.execute(
+        select(User.agency_id, User.id).where(
+            User.agency_id.in_(list(agency_ids)), User.role.in_(AGENCY_ROLES), User.active
+        )
+    ):
+        users[agency_id].append(user_id)
+    return users
+
+
 def notify(user_ids, kind: str, key: str, submission_id: int | None, due_on=None) -> int:
     """A notice for each user, keyed `key:user:id`; notices already there are left alone."""
+    return insert_new(db.session, Notification, _rows(user_ids, kind, key, submission_id, due_on))
+
+
+def notify_many(notices: list[tuple]) -> None:
+    """`notify` for many (user_ids, kind, key, submission_id, due_on), in one statement."""
+    insert_all_new(Notification, [row for notice in notices for row in _rows(*notice)])
+
+
+def _rows(user_ids, kind: str, key: str, submission_id: int | None, due_on=None) -> list[dict]:
     now = utcnow()
-    rows = [
+    return [
         {
             "key": f"{key}:user:{user_id}",
             "user_id": user_id,
@@ -45,7 +68,6 @@ def notify(user_ids, kind: str, key: str, submission_id: int | None, due_on=None
         }
         for user_id in user_ids
     ]
-    return insert_new(db.session, Notification, rows)
 
 
 def notify_transition(submission, trigger: str, event_id: int) -> None:

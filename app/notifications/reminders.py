@@ -204,24 +204,40 @@ def sweep(today: date) -> int:
     """Queue the reminders due today (and the latest one missed, if any); flush, never commit.
     Returns how many messages were queued."""
     begin_write(db.session)
+    queued = sum(_send(reminder, today) for reminder in due_reminders(today))
+    db.session.flush()
+    return queued
+
+
+def _send(reminder: Reminder, today: date) -> int:
+    submission = reminder.submission
+    refs = {
+        "cycle_id": reminder.cycle.id,
+        "agency_id": submission.agency_id if submission else None,
+        "submission_id": submission.id if submission else None,
+        "due_on": reminder.deadline,
+    }
+    queued = queue(reminder.key, facts_of(reminder, today), recipients_of(reminder), **refs)
+    if reminder.kind in AGENCY_KINDS:
+        notify(
+            agency_user_ids(submission.agency_id),
+            reminder.kind,
+            reminder.key,
+            submission.id,
+            reminder.deadline,
+        )
+    return queued
+
+
+def remind_now(drafts: list[Submission], today: date) -> int:
+    """An administrator's reminder, today, to each of these drafts' agencies: the deadline
+    reminder before the deadline, the overdue one after. It is keyed like the sweep's reminder
+    of the same day, so an agency is never reminded twice in one day."""
     queued = 0
-    for reminder in due_reminders(today):
-        submission = reminder.submission
-        refs = {
-            "cycle_id": reminder.cycle.id,
-            "agency_id": submission.agency_id if submission else None,
-            "submission_id": submission.id if submission else None,
-            "due_on": reminder.deadline,
-        }
-        queued += queue(reminder.key, facts_of(reminder, today), recipients_of(reminder), **refs)
-        if reminder.kind in AGENCY_KINDS:
-            notify(
-                agency_user_ids(submission.agency_id),
-                reminder.kind,
-                reminder.key,
-                submission.id,
-                reminder.deadline,
-            )
+    for submission in drafts:
+        deadline = submission.cycle.submission_deadline
+        kind = "overdue_reminder" if today > deadline else "deadline_reminder"
+        queued += _send(Reminder(kind, today, deadline, submission.cycle, submission), today)
     db.session.flush()
     return queued
 

@@ -20,6 +20,9 @@ KEY_FIGURES = {
 }
 
 NOT_A_NUMBER_TEXT = {
+    "words": _l(
+        "Enter the figure in digits, for example 480 000, without words such as “milj” or “ca”."
+    ),
     "grouping": _l("Group thousands in threes, as in 1 234 567, or leave out the spaces."),
     "ambiguous_dot": _l("Use a decimal comma, as in 1234,5: a dot could also group thousands."),
     "characters": _l("Enter a number, for example 1 234 567 or 1234,5."),

@@ -15,11 +15,18 @@ from app.review.questions import answer_question
 from app.submissions import bp
 from app.submissions.answers import blocking_error_count, can_prefill, prefill_from_last_year
 from app.submissions.changes import item_labels
+from app.submissions.consequences import CONFIRMED_TRIGGERS, submission_consequences
 from app.submissions.models import Submission
 from app.submissions.pages import render_submission_page
 from app.submissions.services import agency_submissions, deadline_of
-from app.submissions.transitions import SubmissionNotFound, TransitionRefused, fire_transition
-from app.workflow_messages import refusal_message, trigger_label
+from app.submissions.transitions import (
+    SubmissionNotFound,
+    TransitionRefused,
+    facts_for,
+    fire_transition,
+)
+from app.workflow_messages import done_message, refusal_message, trigger_label
+from workflows.submission import SUBMISSION_WORKFLOW
 
 ANYONE_SIGNED_IN = (*AGENCY_ROLES, Role.REVIEWER, Role.ADMIN)
 
@@ -48,6 +55,28 @@ def show(submission_id):
     return render_submission_page(_visible_submission(submission_id))
 
 
+@bp.get("/submissions/<int:submission_id>/transitions/<trigger>")
+@roles_required(Role.ADMIN)
+def confirm_transition(submission_id, trigger, error=None, reason="", status=200):
+    """Exempting and reopening are asked for here first, with what they will do."""
+    submission = _visible_submission(submission_id)
+    if trigger not in CONFIRMED_TRIGGERS:
+        abort(404)
+    # The reason is asked for on this page: every other condition is checked before it.
+    facts = facts_for(submission, current_user, reason="(asked below)")
+    refusal = SUBMISSION_WORKFLOW.check(trigger, submission.status, facts)
+    return render_template(
+        "submissions/confirm.html",
+        submission=submission,
+        trigger=trigger,
+        action=trigger_label(trigger),
+        consequences=None if refusal else submission_consequences(submission, trigger),
+        refusal=refusal_message(refusal) if refusal else None,
+        error=error,
+        reason=reason,
+    ), status
+
+
 @bp.post("/submissions/<int:submission_id>/transitions/<trigger>")
 @roles_required(*ANYONE_SIGNED_IN)
 def transition(submission_id, trigger):
@@ -61,6 +90,8 @@ def transition(submission_id, trigger):
         db.session.rollback()
         submission = _visible_submission(submission_id)
         message = refusal_message(refused.refusal)
+        if trigger in CONFIRMED_TRIGGERS and current_user.role == Role.ADMIN:
+            return confirm_transition(submission_id, trigger, message, reason, 409)
         return render_submission_page(
             submission,
             409,
@@ -68,7 +99,7 @@ def transition(submission_id, trigger):
             form_values={f"reason-{trigger}": reason},
         )
     db.session.commit()
-    flash(_("Done: %(action)s.", action=trigger_label(trigger)), "success")
+    flash(done_message(trigger), "success")
     return redirect(url_for("submissions.show", submission_id=submission.id))
 
 

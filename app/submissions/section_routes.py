@@ -1,6 +1,8 @@
 """The questionnaire's sections of a submission: read by anyone who may see the submission,
 saved by the agency's editors while the submission is a draft or in clarification."""
 
+import re
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -28,6 +30,8 @@ from app.submissions.routes import ANYONE_SIGNED_IN
 from workflows.answers import key_figures
 
 SECTIONS = {code: label for code, label in SECTION_LABELS.items() if code != "projects"}
+# The groups of a section page a save button may return to (see macros/answers.save_here).
+_GROUP_ANCHOR = re.compile(r"(heading|area)-[a-z0-9_]{1,60}")
 
 
 def load_submission(submission_id: int, lock: bool = False) -> Submission:
@@ -89,7 +93,19 @@ def section(submission_id, section):
     flash(
         _("Saved.") if outcome.changed else _("Nothing to save: no value was changed."), "success"
     )
-    return redirect(url_for("submissions.section", submission_id=submission_id, section=section))
+    return redirect(
+        url_for(
+            "submissions.section",
+            submission_id=submission_id,
+            section=section,
+            _anchor=_return_anchor(request.form.get("return_to", "")),
+        )
+    )
+
+
+def _return_anchor(value: str) -> str | None:
+    """Back to the group whose button saved, not to the top of a long page."""
+    return value if _GROUP_ANCHOR.fullmatch(value) else None
 
 
 def _render(

@@ -19,6 +19,7 @@ from app.submissions.answers import (
     stored_values,
     warnings_of,
 )
+from app.submissions.comparison import last_year_submission_id
 from app.submissions.findings_text import KEY_FIGURES, finding_text, key_figure_label
 from app.submissions.labels import SECTION_LABELS
 from app.submissions.routes import ANYONE_SIGNED_IN
@@ -59,6 +60,7 @@ def summary(submission_id):
         values=values,
         sections=SECTION_LABELS,
         labels=labels,
+        has_last_year=last_year_submission_id(submission) is not None,
         errors=[
             (f, finding_text(f, rule_labels), _link(submission, f, section_of))
             for f in errors_of(submission)

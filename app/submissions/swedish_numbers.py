@@ -27,6 +27,8 @@ def parse_swedish_number(text: str) -> Decimal:
     if not raw:
         raise NotANumber("empty")
     raw = _UNIT.sub("", raw)
+    if any(character.isalpha() for character in raw):
+        raise NotANumber("words")  # "12 milj", "ca 37 000", "elva tusen": not a grouping error
     for space in _SPACES:
         raw = raw.replace(space, " ")
     sign = ""

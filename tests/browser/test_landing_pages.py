@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories
+from tests.browser import support
 from tests.browser.support import assert_accessible
 
 # One cycle under way, with submissions in every state so the queue, the overview's
@@ -91,3 +92,46 @@ def test_first_tab_on_the_login_page_reaches_the_skip_link(page, live_server):
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/login#main$"))
     expect(page.locator("main")).to_be_focused()
+
+
+def test_the_idle_timeout_is_announced_before_it_ends_the_session(page, live_server):
+    """GOV.UK's timeout warning: five minutes before the 30-minute idle timeout a dialog offers
+    to stay logged in; staying keeps the session and the warning comes again later. The page's
+    clock is Playwright's, so the test waits for no real minute."""
+    user = factories.make_user("agency_editor")
+    page.clock.install()
+    support.log_in(page, live_server, user.email, factories.DEFAULT_PASSWORD)
+    dialog = page.get_by_role("dialog", name="Du loggas snart ut")
+    expect(dialog).to_be_hidden()
+
+    page.clock.run_for("24:00")
+    expect(dialog).to_be_hidden()
+    page.clock.run_for("01:01")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("Om 5 minuter loggas du ut")
+    stay = dialog.get_by_role("button", name="Fortsätt vara inloggad")
+    expect(stay).to_be_focused()  # the modal dialog takes the keyboard
+    assert_accessible(page)
+    with page.expect_response(lambda r: r.url.endswith("/session/keep-alive")) as kept:
+        stay.click()
+    assert kept.value.status == 204
+    expect(dialog).to_be_hidden()
+
+    page.clock.run_for("25:01")  # counted again from the keep-alive
+    expect(dialog).to_be_visible()
+    page.clock.run_for("05:00")
+    expect(page.get_by_role("dialog", name="Du har loggats ut")).to_be_visible()
+
+
+def test_without_script_the_idle_timeout_is_said_on_the_page(browser, live_server):
+    user = factories.make_user("agency_editor")
+    context = browser.new_context(**support.CONTEXT_OPTIONS, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        support.log_in(page, live_server, user.email, factories.DEFAULT_PASSWORD)
+        # Playwright's text search skips <noscript>; without script its content is on the page.
+        note = page.locator("main noscript > p.notice")
+        expect(note).to_be_visible()
+        assert "Du loggas ut efter 30 minuter" in note.evaluate("p => p.textContent")
+    finally:
+        context.close()

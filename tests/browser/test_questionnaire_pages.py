@@ -229,6 +229,9 @@ def test_typing_mistakes_are_explained_kept_and_the_rest_saved(
     click_and_expect_status(page, "Spara", 422)
 
     summary = page.get_by_role("alert")
+    # A screen reader hears the failure at once: the title says so, and focus is on the summary.
+    expect(page).to_have_title(re.compile(r"^Fel: "))
+    expect(summary).to_be_focused()
     expect(summary.get_by_role("heading")).to_have_text("Det finns ett problem")
     expect(summary).to_contain_text("De andra värdena har sparats.")
     expect(summary.get_by_role("link")).to_have_count(2)  # one per mistyped field
@@ -334,7 +337,9 @@ def test_the_questionnaire_pages_of_the_administrator_are_accessible(page, live_
     assert_accessible(page)
     page.get_by_label("Fråga på svenska").fill("")
     click_and_expect_status(page, "Spara", 422)
-    expect(page.get_by_role("alert").get_by_role("link")).to_have_text("Ange frågan på svenska.")
+    expect(page.get_by_role("alert").get_by_role("link")).to_have_text(
+        "Fråga på svenska: Ange frågan på svenska."  # the summary names the field
+    )
     assert_accessible(page)
 
 

@@ -7,8 +7,10 @@ from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from app.extensions import db
+from app.submissions.models import Submission
 from app.timeutil import today_in_stockholm, utcnow
 from tests import factories
 from tests.browser import support
@@ -191,12 +193,18 @@ def test_a_refused_action_answers_409_with_an_error_summary(
 def test_the_summary_of_a_refused_action_leads_the_keyboard_to_the_reason(
     page, live_server, log_in, open_cycle, admin
 ):
-    """An administrator exempts an agency without giving the reason the action requires."""
+    """An administrator exempts an agency: the confirmation page says what it does, and a
+    missing reason is explained in a summary that leads the keyboard to the field."""
     submission = factories.make_submission(open_cycle, factories.make_agency(), "draft")
     log_in(admin)
     page.goto(f"{live_server}/submissions/{submission.id}")
+    page.get_by_role("link", name="Undanta från insamlingen").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Undanta från insamlingen")
+    expect(page.get_by_role("main")).to_contain_text("Påminnelserna till myndigheten upphör.")
+    assert_accessible(page)
     click_and_expect_status(page, "Undanta från insamlingen", 409)
 
+    expect(page).to_have_title(re.compile(r"^Fel: "))
     summary = page.get_by_role("alert")
     link = summary.get_by_role("link", name="Ange en motivering för ”Undanta från insamlingen”.")
     reason = page.get_by_label("Motivering för ”Undanta från insamlingen”")
@@ -211,6 +219,33 @@ def test_the_summary_of_a_refused_action_leads_the_keyboard_to_the_reason(
     expect(page.get_by_role("button", name="Undanta från insamlingen")).to_be_focused()
     page.keyboard.press("Enter")
     expect(status_tag(page)).to_have_text("Undantagen")
+
+
+def test_closing_a_cycle_is_confirmed_with_its_numbers_at_any_width(
+    browser, live_server, open_cycle, admin
+):
+    """Stäng: a confirmation page with the unsettled submissions counted, readable at 390 px."""
+    for width in (1366, 390):
+        context = browser.new_context(locale="sv-SE", viewport={"width": width, "height": 800})
+        try:
+            page = context.new_page()
+            support.log_in(page, live_server, admin.email, factories.DEFAULT_PASSWORD)
+            page.goto(f"{live_server}/admin/cycles/2026")
+            page.get_by_role("link", name="Stäng insamlingen").click()
+            expect(page.get_by_role("heading", level=1)).to_have_text("Stäng insamlingen?")
+            table = page.get_by_role("table", name="Inlämningar som varken är godkända")
+            expect(table.get_by_role("row", name="Utkast 1")).to_be_visible()
+            expect(page.get_by_role("main")).to_contain_text("1 utkast kan inte längre lämnas in")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            assert_accessible(page)
+            page.get_by_role("link", name="Avbryt").click()
+            expect(page).to_have_url(f"{live_server}/admin/cycles/2026")
+        finally:
+            context.close()
+    # Only the confirmation's own button closes the cycle.
+    db.session.rollback()  # end the test's own read transaction: see the server's writes
+    db.session.refresh(open_cycle)
+    assert open_cycle.status == "open"
 
 
 def test_the_summary_of_an_empty_question_leads_the_keyboard_to_the_field(
@@ -313,3 +348,29 @@ def test_at_320_px_wide_tables_scroll_inside_the_page(browser, live_server, home
         )
     finally:
         context.close()
+
+
+def test_an_administrator_exempts_ticked_agencies_at_once(page, live_server, log_in, admin):
+    """From the cycle's list: tick, choose the action, confirm with one reason."""
+    cycle = factories.make_cycle(2026, status="open")
+    for name in ("Avvecklingsverket", "Nedläggningsverket", "Kvarverket"):
+        factories.make_submission(cycle, factories.make_agency(name), "draft")
+    log_in(admin)
+    page.goto(f"{live_server}/admin/cycles/2026")
+    page.get_by_label("Välj Avvecklingsverket").check()
+    page.get_by_label("Välj Nedläggningsverket").check()
+    assert_accessible(page)
+    page.get_by_role("button", name="Undanta de valda myndigheterna").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Undanta de valda myndigheterna")
+    expect(page.get_by_role("main")).to_contain_text("2 myndigheter behöver inte rapportera")
+    assert_accessible(page)
+    page.get_by_label("Skäl till undantaget (ett för alla)").fill("Avvecklas den 30 juni.")
+    page.get_by_role("button", name="Undanta de valda myndigheterna").click()
+    expect(page.get_by_role("status")).to_have_text("2 myndigheter är undantagna.")
+    db.session.rollback()  # end the test's own read transaction: see the server's writes
+    statuses = {s.agency.name: s.status for s in db.session.scalars(select(Submission))}
+    assert statuses == {
+        "Avvecklingsverket": "exempted",
+        "Nedläggningsverket": "exempted",
+        "Kvarverket": "draft",
+    }

@@ -125,7 +125,7 @@ def test_import_creates_agencies_from_a_semicolon_file(client, login):
 
 def test_import_with_one_bad_row_imports_nothing_and_reports_each_error(client, login):
     login("admin")
-    bad = CSV_OK + "Trasig myndighet;202100-5449;okänd grupp;;inte-epost\n"
+    bad = CSV_OK + "Trasig myndighet;202100-5449;okänd grupp;;inte-epost\n;202100-5455;;;\n"
     response = client.post(
         "/admin/agencies/import",
         {"file": (_bytes(bad), "m.csv")},
@@ -134,13 +134,16 @@ def test_import_with_one_bad_row_imports_nothing_and_reports_each_error(client, 
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Inget importerades: filen har 4 fel" in page
-    for message in (
-        "kontrollsiffran stämmer inte",
-        "Okänd jämförelsegrupp ”okänd grupp”",
-        "Departementet saknas.",
-        "E-postadressen är inte giltig.",
+    rows = [" ".join(row.split()) for row in page.split("<tr>")]
+    for expected in (
+        "<td>4</td><td>Trasig myndighet</td><td>org_number</td><td><code>202100-5449</code>",
+        "<td>4</td><td>Trasig myndighet</td><td>peer_group</td><td><code>okänd grupp</code></td>"
+        "<td>Okänd jämförelsegrupp. Giltiga: esam (eSam-myndigheter), ",
+        "<td>4</td><td>Trasig myndighet</td><td>email</td><td><code>inte-epost</code></td>"
+        "<td>E-postadressen är inte giltig.</td>",
+        "<td>5</td><td>–</td><td>name</td><td>–</td><td>Namnet saknas.</td>",
     ):
-        assert message in page
+        assert any(expected in row for row in rows), expected
     assert _agency_count() == 0
 
 
@@ -161,13 +164,13 @@ def test_import_updates_an_existing_agency(client, login):
 
 def test_import_reports_a_missing_column_and_duplicates(client, login):
     login("admin")
-    no_column = "name,org_number,peer_group,ministry\nA,202100-5448,esam,Fi\n"
+    no_column = "name,peer_group,ministry\nA,esam,Fi\n"
     response = client.post(
         "/admin/agencies/import",
         {"file": (_bytes(no_column), "m.csv")},
         content_type="multipart/form-data",
     )
-    assert "Rubrikraden saknar kolumnen/kolumnerna: email." in response.get_data(as_text=True)
+    assert "Rubrikraden saknar kolumnen/kolumnerna: org_number." in response.get_data(as_text=True)
     duplicate = CSV_OK + "Kopia;202100-5448;esam;Fi;a@b.example\n"
     response = client.post(
         "/admin/agencies/import",
@@ -200,6 +203,65 @@ def test_non_admins_cannot_reach_agency_administration(client, login):
     db.session.refresh(agency)
     assert agency.active
     assert db.session.scalar(select(func.count(User.id))) == 3
+
+
+# A register export as an administrator has it: Swedish headers, no e-mail, a body under the
+# Riksdag without a ministry, saved by an older Excel in Windows-1252.
+REGISTER_EXPORT = (
+    "Namn;Organisationsnummer;Departement;Grupp\r\n"
+    "Riksrevisionen;202100-5026;;\r\n"
+    "Länsstyrelsen i Örebro län;202100-2346;Finansdepartementet;Länsstyrelser\r\n"
+)
+
+
+def _import(client, content, name="myndigheter.csv", create_peer_groups=False):
+    data = {"file": (_bytes(content), name)}
+    if create_peer_groups:
+        data["create_peer_groups"] = "y"
+    return client.post("/admin/agencies/import", data, content_type="multipart/form-data")
+
+
+def test_a_register_export_without_email_imports_once_groups_may_be_created(client, login):
+    login("admin")
+    content = REGISTER_EXPORT.encode("cp1252")
+    refused = _import(client, content)
+    assert refused.status_code == 422
+    page = " ".join(refused.get_data(as_text=True).split())
+    assert "<td>3</td><td>Länsstyrelsen i Örebro län</td><td>peer_group</td>" in page
+    assert "<code>Länsstyrelser</code>" in page and "other (Övriga myndigheter)" in page
+    assert _agency_count() == 0
+
+    assert _import(client, content, create_peer_groups=True).status_code == 302
+    agencies = {a.name: a for a in db.session.scalars(select(Agency))}
+    riksrevisionen = agencies["Riksrevisionen"]
+    assert (riksrevisionen.ministry, riksrevisionen.contact_email) == ("", "")
+    assert riksrevisionen.peer_group.code == "other"  # the default peer group
+    assert agencies["Länsstyrelsen i Örebro län"].peer_group.name_sv == "Länsstyrelser"
+    # Imported again, it updates and keeps what the file leaves out.
+    riksrevisionen.contact_email = "registrator@riksrevisionen.se"
+    db.session.commit()
+    assert _import(client, ("\ufeff" + REGISTER_EXPORT).encode("utf-8")).status_code == 302
+    db.session.refresh(riksrevisionen)
+    assert riksrevisionen.contact_email == "registrator@riksrevisionen.se"
+    assert _agency_count() == 2
+
+
+def test_an_excel_workbook_imports_like_a_csv_file(client, login):
+    from openpyxl import Workbook
+
+    workbook, out = Workbook(), __import__("io").BytesIO()
+    sheet = workbook.active
+    sheet.append(["Namn", "Organisationsnummer", "Grupp", "E-post"])
+    sheet.append(["Skatteverket", 2021005448, "eSam-myndigheter", "info@skatteverket.example"])
+    workbook.save(out)
+    login("admin")
+    assert _import(client, out.getvalue(), "myndigheter.xlsx").status_code == 302
+    agency = db.session.scalar(select(Agency))
+    assert (agency.name, agency.org_number, agency.peer_group.code) == (
+        "Skatteverket",
+        "202100-5448",
+        "esam",
+    )
 
 
 def _bytes(content):

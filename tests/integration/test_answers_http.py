@@ -76,7 +76,7 @@ def test_bad_input_is_explained_kept_and_the_rest_saved(client, login):
     assert response.status_code == 422
     assert 'value="1.250"' in page and 'value="tolv"' in page and 'value="-5"' in page
     assert "Använd decimalkomma" in page
-    assert "Ange ett tal, till exempel 1 234 567 eller 1234,5." in page
+    assert "Ange beloppet med siffror, till exempel 480 000" in page  # "tolv": words, not digits
     assert "Ange 0 eller mer." in page
     assert '<a href="#operating_cost--outcome">' in page
     assert _value(submission, "workstations") == Decimal(2600)  # the valid one is kept
@@ -296,3 +296,38 @@ def test_the_change_threshold_is_a_setting(client, login, app):
         assert "Ändrat med +20" in client.get(summary).get_data(as_text=True)
     finally:
         app.config["PLAUSIBILITY_CHANGE_THRESHOLD"] = "0.30"
+
+
+def test_a_failed_save_says_error_in_the_title_and_a_save_returns_to_its_group(client, login):
+    agency, submission = _draft()
+    login("agency_editor", agency=agency)
+    page = client.get(f"/submissions/{submission.id}/{IT_COSTS}").get_data(as_text=True)
+    assert "<title>Fel:" not in page
+    assert 'name="return_to" value="heading-people"' in page  # a save button in each group
+
+    failed = _save(client, submission, {"it_cost_total--outcome": "ca 37 000"}).get_data(
+        as_text=True
+    )
+    assert "<title>Fel: " in failed
+    assert 'class="error-summary" role="alert" autofocus' in failed  # focus moves to it
+
+    saved = _save(client, submission, {"users--outcome": "1200", "return_to": "heading-people"})
+    assert saved.headers["Location"].endswith(f"/{IT_COSTS}#heading-people")
+    # Only a group of the page: anything else returns to the top.
+    elsewhere = _save(client, submission, {"users--outcome": "1300", "return_to": "//evil"})
+    assert elsewhere.headers["Location"].endswith(f"/{IT_COSTS}")
+
+
+def test_the_summary_of_what_is_left_is_no_error_page(client, login):
+    agency, submission = _draft()
+    login("agency_editor", agency=agency)
+    page = client.get(f"/submissions/{submission.id}/summary").get_data(as_text=True)
+    assert "<title>Fel:" not in page
+
+
+def test_no_warnings_claims_no_match_with_a_last_year_that_does_not_exist(client, login):
+    agency, submission = _draft()
+    login("agency_editor", agency=agency)
+    page = " ".join(client.get(f"/submissions/{submission.id}/summary").text.split())
+    assert "Det finns ingen godkänd inlämning från förra året att jämföra med" in page
+    assert "stämmer med förra året" not in page

@@ -102,7 +102,10 @@ def test_login_keeps_the_email_typed_and_links_errors_to_fields(client):
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'value="inte-en-adress"' in page
-    assert '<a href="#email">' in page and '<a href="#password">Ange ditt lösenord.</a>' in page
+    assert (
+        '<a href="#email">' in page
+        and '<a href="#password">Lösenord: Ange ditt lösenord.</a>' in page
+    )
     assert 'aria-invalid="true"' in page
 
 

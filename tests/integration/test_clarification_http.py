@@ -415,7 +415,10 @@ def test_another_submissions_project_is_not_a_target(client, login):
 @pytest.mark.parametrize(
     "correction, message",
     [
-        ("abc", "Ange ett tal, till exempel 1 234 567 eller 1234,5."),
+        (
+            "12 milj",
+            "Ange beloppet med siffror, till exempel 480 000, utan ord som ”milj” eller ”ca”.",
+        ),
         ("-5", "Ange 0 eller mer."),
     ],
     ids=["not a number", "below the minimum"],
@@ -878,6 +881,7 @@ def _foreign_urls(app, world, item_id):
         "kind": "json",  # a dataset export: the other agency's cycle is not published
         "org_number": world["other"].org_number,
         "batch_id": 1,
+        "action": "exempt",
     }
     for rule in app.url_map.iter_rules():
         if not rule.arguments or rule.endpoint in PUBLIC_WITH_ARGUMENTS:

@@ -132,8 +132,22 @@ def test_import_agencies_command(app, tmp_path):
     bad.write_text("name,org_number,peer_group,ministry,email\nX,1,esam,Fi,x@example.se\n")
     result = _run(app, "import-agencies", str(bad))
     assert result.exit_code == 1
-    assert "line 2, org_number" in result.output and "nothing imported" in result.output
+    assert "line 2 (X), org_number “1”:" in result.output and "nothing imported" in result.output
     assert db.session.scalar(select(func.count(Agency.id))) == 1
+
+
+def test_import_agencies_speaks_english_and_creates_peer_groups_on_request(app, tmp_path):
+    export = tmp_path / "register.csv"
+    export.write_text("Namn;Organisationsnummer;Grupp\nRiksrevisionen;202100-5026;Riksdagen\n")
+    result = _run(app, "import-agencies", str(export))
+    assert result.exit_code == 1
+    assert "line 2 (Riksrevisionen), peer_group “Riksdagen”: Unknown peer group. Valid: esam" in (
+        result.output
+    )
+    assert "Okänd" not in result.output
+    result = _run(app, "import-agencies", "--create-peer-groups", str(export))
+    assert result.exit_code == 0, result.output
+    assert "Created peer group Riksdagen" in result.output and "1 created" in result.output
 
 
 def test_seed_demo_is_realistic_and_idempotent(app):

@@ -134,7 +134,7 @@ def test_bad_project_input_is_explained_and_kept(client, login):
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Ange projektets namn." in page and 'value="fyrtio"' in page
-    assert "Ange ett tal, till exempel 1 234 567 eller 1234,5." in page
+    assert "Ange beloppet med siffror, till exempel 480 000" in page  # "fyrtio"
     assert "Välj låg, medel eller hög." in page
     assert db.session.scalar(select(func.count(Project.id))) == 0
     response = client.post(

@@ -37,6 +37,9 @@ ROLES = {
     "cycles.edit_cycle": {"admin"},
     "cycles.show": {"admin"},
     "cycles.transition": {"admin"},
+    "cycles.confirm_transition": {"admin"},
+    "cycles.bulk": {"admin"},
+    "accounts.keep_alive": {"admin", "reviewer", "agency_editor", "agency_viewer"},
     "cycles.participants": {"admin"},
     "cycles.questionnaire": {"admin"},
     "cycles.edit_item": {"admin"},
@@ -46,6 +49,7 @@ ROLES = {
     "submissions.history": {"admin", "reviewer", "agency_editor", "agency_viewer"},
     # Every role reaches the route; the workflow decides who may fire what (tested there).
     "submissions.transition": {"admin", "reviewer", "agency_editor", "agency_viewer"},
+    "submissions.confirm_transition": {"admin"},
     "submissions.answer": {"agency_editor"},
     # Everyone who may see the submission reads its sections; saving is checked per object.
     "submissions.section": {"admin", "reviewer", "agency_editor", "agency_viewer"},

@@ -316,3 +316,52 @@ def test_a_clarification_round_has_a_due_date_in_working_days(client, login):
     assert "Svara senast" in page and "8 januari 2027" in page
     body = db.session.scalar(select(OutboxMessage.body).limit(1))
     assert "senast 8 januari 2027" in body
+
+
+def test_exempting_is_confirmed_on_a_page_that_says_what_is_kept(client, login):
+    _, agency, submission = _setup("draft")
+    factories.make_user("agency_editor", agency=agency)
+    login("admin")
+    show = client.get(f"/submissions/{submission.id}").get_data(as_text=True)
+    assert f'href="/submissions/{submission.id}/transitions/exempt"' in show
+    assert 'name="reason"' not in show  # the reason is given on the confirmation page
+
+    page = " ".join(client.get(f"/submissions/{submission.id}/transitions/exempt").text.split())
+    assert "<h1>Undanta från insamlingen: Tullverket?</h1>" in page
+    assert "Tullverket behöver inte rapportera för 2026 och lämnas utanför datasetet." in page
+    assert "De 0 värden och 0 projekt som redan har fyllts i sparas." in page
+    assert "Myndigheten kan återinföras till dess insamlingen är godkänd." in page
+    assert _status(submission) == "draft"
+
+    refused = _fire(client, submission, "exempt", " ")
+    assert refused.status_code == 409
+    assert "<title>Fel: Undanta från insamlingen" in refused.text
+    assert '<a href="#reason">Ange en motivering' in refused.text
+    assert _fire(client, submission, "exempt", "Avvecklas 30 juni").status_code == 302
+    assert _status(submission) == "exempted"
+
+
+def test_reopening_a_submission_says_who_is_told(client, login):
+    _, agency, submission = _setup("approved")
+    factories.make_user("agency_editor", agency=agency)
+    login("admin")
+    page = " ".join(client.get(f"/submissions/{submission.id}/transitions/reopen").text.split())
+    assert "Myndigheten får besked i 2 e-postmeddelanden och ett meddelande i Granska." in page
+    assert "Insamlingen kan inte godkännas förrän inlämningen är godkänd igen." in page
+    client.logout()
+    login("reviewer")
+    assert client.get(f"/submissions/{submission.id}/transitions/reopen").status_code == 403
+
+
+def test_a_transition_that_went_through_says_so_in_plain_words(client, login):
+    from app.workflow_messages import CYCLE_DONE, DONE
+    from workflows.cycle import CYCLE_WORKFLOW
+    from workflows.submission import SUBMISSION_WORKFLOW
+
+    # Every action of both tables has its words: a new trigger cannot go without.
+    assert DONE.keys() == SUBMISSION_WORKFLOW.table.keys()
+    assert CYCLE_DONE.keys() == CYCLE_WORKFLOW.table.keys()
+    _, agency, submission = _setup()
+    login("agency_editor", agency=agency)
+    page = client.get(_fire(client, submission, "submit").headers["Location"]).text
+    assert "Inlämningen är mottagen." in page and "Klart:" not in page

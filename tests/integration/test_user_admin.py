@@ -44,7 +44,9 @@ def test_agency_role_without_agency_is_refused_next_to_the_field(client, login):
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert '<a href="#agency_id">Välj den myndighet som användaren arbetar på.</a>' in page
+    assert '<a href="#agency_id">Myndighet: Välj den myndighet som användaren arbetar på.</a>' in (
+        page
+    )
     assert 'value="Utan myndighet"' in page
     assert db.session.scalar(select(User).where(User.email == "x@test.example")) is None
 

@@ -5,6 +5,7 @@ from workflows.cycle import CYCLE_WORKFLOW, CycleFacts, CycleStatus
 ALLOWED = {
     ("planned", "open"): "open",
     ("open", "close"): "closed",
+    ("closed", "reopen"): "open",
     ("closed", "approve"): "approved",
     ("approved", "publish"): "published",
 }
@@ -17,9 +18,9 @@ def _facts(**overrides):
 
 
 @pytest.mark.parametrize("state", [s.value for s in CycleStatus])
-@pytest.mark.parametrize("trigger", ["open", "close", "approve", "publish"])
+@pytest.mark.parametrize("trigger", ["open", "close", "reopen", "approve", "publish"])
 def test_every_state_and_trigger(state, trigger):
-    refusal = CYCLE_WORKFLOW.check(trigger, state, _facts())
+    refusal = CYCLE_WORKFLOW.check(trigger, state, _facts(reason="Stängd för tidigt"))
     if (state, trigger) in ALLOWED:
         assert refusal is None
         assert CYCLE_WORKFLOW.fire(trigger, state) == ALLOWED[(state, trigger)]
@@ -45,3 +46,13 @@ def test_a_cycle_without_participants_cannot_open():
 @pytest.mark.parametrize("role", ["reviewer", "agency_editor", "agency_viewer"])
 def test_only_administrators_move_cycles(role):
     assert CYCLE_WORKFLOW.check("open", "planned", _facts(actor_role=role)).code == "role"
+
+
+def test_a_closed_cycle_is_reopened_only_with_a_reason():
+    assert CYCLE_WORKFLOW.check("reopen", "closed", _facts(reason="  ")).code == "reason_required"
+    assert CYCLE_WORKFLOW.check("reopen", "closed", _facts(reason="Stängd för tidigt")) is None
+
+
+@pytest.mark.parametrize("state", ["approved", "published"])
+def test_a_frozen_cycle_can_never_be_reopened(state):
+    assert CYCLE_WORKFLOW.check("reopen", state, _facts(reason="x")).code == "not_from_state"

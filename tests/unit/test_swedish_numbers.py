@@ -41,11 +41,18 @@ def test_accepted_formats(text, expected):
         ("1.234", "ambiguous_dot"),  # thousands dot or decimal point? we do not guess
         ("1.234.567", "ambiguous_dot"),
         ("1,2,3", "characters"),
-        ("12a", "characters"),
-        ("NaN", "characters"),
-        ("Infinity", "characters"),
-        ("1e6", "characters"),
-        ("<script>", "characters"),
+        ("12a", "words"),
+        ("NaN", "words"),
+        ("Infinity", "words"),
+        ("1e6", "words"),
+        ("<script>", "words"),
+        ("1/2", "characters"),
+        # Words are not a grouping mistake: the advice says to write digits.
+        ("tja 500 miljoner", "words"),
+        ("12 milj", "words"),
+        ("ca 37 000", "words"),
+        ("elva tusen", "words"),
+        ("37 000 kronor", "words"),
     ],
 )
 def test_refused_with_a_reason(text, reason):

@@ -4,12 +4,13 @@ derived key figures, plausibility warnings. Pure: the caller passes plain data i
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from workflows.vocabulary import NUMERIC_KINDS
+
 OUTCOME, FORECAST = "outcome", "forecast"
 SUM_TOLERANCE = Decimal("0.5")  # half a tkr: rounding, not a mistake
 WHOLE_KINDS = frozenset({"count", "level"})
 # Every value fits the columns exactly (18 digits, 2 of them decimals) with room to spare.
 LARGEST = Decimal("9999999999999")
-NUMERIC_KINDS = frozenset({"amount", "count", "fte", "percent", "level"})
 
 Answers = dict[tuple[str, str], Decimal | str]  # (item code, period) → value
 

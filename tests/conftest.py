@@ -5,6 +5,7 @@ e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test. The schema is built by t
 migrations, as in production, so the tests also prove the migrations.
 """
 
+import contextvars
 import os
 import re
 import socket
@@ -14,7 +15,6 @@ import tempfile
 os.environ.setdefault("GRANSKA_INSTANCE_DIR", tempfile.mkdtemp(prefix="granska-test-"))
 
 import pytest
-from flask.globals import _cv_app
 from flask_migrate import upgrade
 from sqlalchemy import event, text
 
@@ -138,12 +138,10 @@ class WebClient:
 
     def _send(self, client_method, *args, **kwargs):
         # Each request gets its own application context (its own db session and flask.g), as
-        # in production; Flask would otherwise reuse the test's context for the request.
-        token = _cv_app.set(None)
-        try:
-            response = getattr(self.raw, client_method)(*args, **kwargs)
-        finally:
-            _cv_app.reset(token)
+        # in production: run in an empty context, where Flask sees no application context to
+        # reuse (it would otherwise reuse the test's for the request).
+        send = getattr(self.raw, client_method)
+        response = contextvars.Context().run(send, *args, **kwargs)
         # End the test's read transaction, so its next reads see what the request wrote.
         db.session.rollback()
         return response

@@ -41,6 +41,7 @@ test-fast: $(VENV)/.dev-installed translations
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check app workflows tests config.py wsgi.py gunicorn.conf.py
+	$(BIN)/mypy
 
 ## The pinned files from pyproject.toml's lists (the one source); pins that still fit are kept,
 ## so only a changed list moves a version. requirements-dev.txt holds the whole tree.

@@ -5,7 +5,6 @@ e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test. The schema is built by t
 migrations, as in production, so the tests also prove the migrations.
 """
 
-import contextvars
 import os
 import re
 import socket
@@ -138,10 +137,10 @@ class WebClient:
 
     def _send(self, client_method, *args, **kwargs):
         # Each request gets its own application context (its own db session and flask.g), as
-        # in production: run in an empty context, where Flask sees no application context to
-        # reuse (it would otherwise reuse the test's for the request).
-        send = getattr(self.raw, client_method)
-        response = contextvars.Context().run(send, *args, **kwargs)
+        # in production: Flask would otherwise reuse the test's for the request, so a fresh
+        # one is pushed around it (and the request uses that).
+        with self.raw.application.app_context():
+            response = getattr(self.raw, client_method)(*args, **kwargs)
         # End the test's read transaction, so its next reads see what the request wrote.
         db.session.rollback()
         return response

@@ -9,10 +9,9 @@ parameters (year 2026, the editor's agency, the real project or question, and th
 version in If-Match), so that successful answers are checked too; the others are generated
 freely. Every finding is collected (no shrinking), then reported at once."""
 
-import contextvars
-
 import pytest
 import schemathesis
+from flask import current_app
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -68,8 +67,8 @@ def schema(app, monkeypatch):
 def _call(case, token):
     # Each request gets its own application context, as in production (see WebClient).
     try:
-        headers = {"Authorization": f"Bearer {token}"}
-        return contextvars.Context().run(case.call, headers=headers)
+        with current_app._get_current_object().app_context():
+            return case.call(headers={"Authorization": f"Bearer {token}"})
     finally:
         db.session.rollback()
 

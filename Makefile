@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-fast lint translations translations-update screenshots bench bench-rush clean
+.PHONY: run test test-fast lint lock translations translations-update screenshots bench bench-rush clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,16 @@ test-fast: $(VENV)/.dev-installed translations
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check app workflows tests config.py wsgi.py gunicorn.conf.py
+	$(BIN)/mypy
+
+## The pinned files from pyproject.toml's lists (the one source); pins that still fit are kept,
+## so only a changed list moves a version. requirements-dev.txt holds the whole tree.
+COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --strip-extras \
+	--no-emit-index-url --no-emit-find-links
+lock: $(VENV)/.dev-installed
+	$(COMPILE) --output-file=requirements.txt pyproject.toml
+	$(COMPILE) --extra=dev --constraint=requirements.txt --output-file=requirements-dev.txt \
+		pyproject.toml
 
 translations-update: $(VENV)/.runtime-installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from app.cycles.default_questionnaire import IT_COST_PARTS, MATURITY_AREAS
+from workflows.vocabulary import Orientation, RiskLevel
 
 # Shares of the IT cost per part, roughly as Swedish agencies report them.
 PART_WEIGHTS = [0.34, 0.16, 0.24, 0.07, 0.11, 0.03, 0.02, 0.03]
@@ -103,7 +104,7 @@ def demo_projects(org_number: str, budget_scale: int, first_year: int = 2025) ->
             {
                 "name": name,
                 "description": description,
-                "orientation": rng.choice(["develop", "efficiency"]),
+                "orientation": rng.choice([o.value for o in Orientation]),
                 "status": "ongoing",
                 "start_date": start,
                 "end_date": date(start.year + rng.randint(2, 4), 6, 30),
@@ -126,4 +127,4 @@ def demo_projects(org_number: str, budget_scale: int, first_year: int = 2025) ->
     return projects
 
 
-RISKS = ("low", "medium", "high")
+RISKS = tuple(level.value for level in RiskLevel)

@@ -4,6 +4,7 @@
 the deadline, not today); nothing else moves the clock.
 """
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
@@ -27,7 +28,7 @@ def stockholm_date(moment: datetime) -> date:
 
 
 @contextmanager
-def replayed_at(moment: datetime):
+def replayed_at(moment: datetime) -> Iterator[None]:
     """Within the block, 'now' is `moment` (naive UTC)."""
     token = _replayed_now.set(moment)
     try:

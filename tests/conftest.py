@@ -14,7 +14,6 @@ import tempfile
 os.environ.setdefault("GRANSKA_INSTANCE_DIR", tempfile.mkdtemp(prefix="granska-test-"))
 
 import pytest
-from flask.globals import _cv_app
 from flask_migrate import upgrade
 from sqlalchemy import event, text
 
@@ -140,12 +139,10 @@ class WebClient:
 
     def _send(self, client_method, *args, **kwargs):
         # Each request gets its own application context (its own db session and flask.g), as
-        # in production; Flask would otherwise reuse the test's context for the request.
-        token = _cv_app.set(None)
-        try:
+        # in production: Flask would otherwise reuse the test's for the request, so a fresh
+        # one is pushed around it (and the request uses that).
+        with self.raw.application.app_context():
             response = getattr(self.raw, client_method)(*args, **kwargs)
-        finally:
-            _cv_app.reset(token)
         # End the test's read transaction, so its next reads see what the request wrote.
         db.session.rollback()
         return response

@@ -3,13 +3,15 @@ derived key figures, plausibility warnings. Pure: the caller passes plain data i
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, cast
+
+from workflows.vocabulary import NUMERIC_KINDS
 
 OUTCOME, FORECAST = "outcome", "forecast"
 SUM_TOLERANCE = Decimal("0.5")  # half a tkr: rounding, not a mistake
 WHOLE_KINDS = frozenset({"count", "level"})
 # Every value fits the columns exactly (18 digits, 2 of them decimals) with room to spare.
 LARGEST = Decimal("9999999999999")
-NUMERIC_KINDS = frozenset({"amount", "count", "fte", "percent", "level"})
 
 Answers = dict[tuple[str, str], Decimal | str]  # (item code, period) → value
 
@@ -34,7 +36,7 @@ class RuleSpec:
     code: str
     kind: str  # "sum" or "at_least"
     target: str
-    operands: tuple
+    operands: tuple[Any, ...]  # item codes; for "at_least" the explanation may be None
 
 
 @dataclass(frozen=True)
@@ -43,18 +45,21 @@ class Finding:
     code: str  # what kind of problem, for the message
     item: str  # the item (or key figure) it is about
     period: str = OUTCOME
-    params: dict = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
 
     @property
     def target(self) -> str:
         return f"{self.item}:{self.period}"
 
 
-def check_value(item: ItemSpec, value, period: str = OUTCOME) -> Finding | None:
+def check_value(
+    item: ItemSpec, value: Decimal | str | None, period: str = OUTCOME
+) -> Finding | None:
     """Type and range of one parsed value (None when missing is checked elsewhere)."""
     if value is None:
         return None
     if item.kind in NUMERIC_KINDS:
+        value = cast(Decimal, value)  # an item of a numeric kind is parsed to a Decimal
         if not value.is_finite() or abs(value) > LARGEST:
             return Finding("error", "above_max", item.code, period, {"max": LARGEST})
         if value != value.quantize(Decimal("0.01")):
@@ -95,11 +100,12 @@ def check_answers(
 
 
 def _check_rule(rule: RuleSpec, answers: Answers, period: str) -> Finding | None:
-    target = answers.get((rule.target, period))
+    # Rules are written over numeric items, whose answers are Decimals.
+    target = cast(Decimal | None, answers.get((rule.target, period)))
     if target is None:
         return None
     if rule.kind == "sum":
-        parts = [answers.get((code, period)) for code in rule.operands]
+        parts = [cast(Decimal | None, answers.get((code, period))) for code in rule.operands]
         if all(part is None for part in parts):
             return None
         total = sum((part or Decimal(0) for part in parts), Decimal(0))
@@ -113,7 +119,7 @@ def _check_rule(rule: RuleSpec, answers: Answers, period: str) -> Finding | None
             )
         return None
     reference_code, explanation_code = rule.operands
-    reference = answers.get((reference_code, period))
+    reference = cast(Decimal | None, answers.get((reference_code, period)))
     if reference is None or target >= reference:
         return None
     if explanation_code and str(answers.get((explanation_code, OUTCOME)) or "").strip():
@@ -121,13 +127,13 @@ def _check_rule(rule: RuleSpec, answers: Answers, period: str) -> Finding | None
     return Finding("error", "below_reference", rule.target, period, {"rule": rule.code})
 
 
-def _share(part, whole) -> Decimal | None:
+def _share(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
     if part is None or whole is None or whole == 0:
         return None  # not computable, never a division by zero
     return part * 100 / whole
 
 
-def _per(amount_tkr, count) -> Decimal | None:
+def _per(amount_tkr: Decimal | None, count: Decimal | None) -> Decimal | None:
     if amount_tkr is None or count is None or count == 0:
         return None
     return amount_tkr * 1000 / count  # kronor per unit
@@ -136,7 +142,7 @@ def _per(amount_tkr, count) -> Decimal | None:
 def key_figures(answers: Answers, period: str = OUTCOME) -> dict[str, Decimal | None]:
     """The derived key figures; None where a figure is not computable."""
 
-    def get(code: str, at: str = period):
+    def get(code: str, at: str = period) -> Decimal | None:
         value = answers.get((code, at))
         return value if isinstance(value, Decimal) else None
 
@@ -144,7 +150,7 @@ def key_figures(answers: Answers, period: str = OUTCOME) -> dict[str, Decimal | 
     internal, hired = get("internal_it_staff", OUTCOME), get("hired_it_staff", OUTCOME)
     staff = internal + hired if internal is not None and hired is not None else None
     split = [get(code) for code in ("it_cost_run", "it_cost_improve", "it_cost_new")]
-    split_total = sum(split) if all(v is not None for v in split) else None
+    split_total = sum(cast(list[Decimal], split), Decimal(0)) if None not in split else None
     users, workstations = get("users", OUTCOME), get("workstations", OUTCOME)
     return {
         "it_cost_share": _share(it_cost, get("operating_cost")),
@@ -174,7 +180,8 @@ def plausibility(
     for item in items:
         if item.kind not in NUMERIC_KINDS or item.kind == "level":
             continue
-        now, before = answers.get((item.code, OUTCOME)), last_year.get((item.code, OUTCOME))
+        now = cast(Decimal | None, answers.get((item.code, OUTCOME)))  # a numeric item's
+        before = cast(Decimal | None, last_year.get((item.code, OUTCOME)))
         if now is None or before is None or before == 0:
             continue
         change = (now - before) / abs(before)

@@ -4,12 +4,13 @@ time limits treats like them (midsommarafton, julafton, nyårsafton)."""
 from datetime import date, timedelta
 from functools import cache
 
-import holidays
+# The class itself, not the lazy alias holidays.SE, so the type checker sees it.
+from holidays.countries.sweden import SE as SwedishHolidays
 
 
 @cache
 def _closed_days(year: int) -> frozenset[date]:
-    public = holidays.SE(years=year, include_sundays=False)
+    public = SwedishHolidays(years=year, include_sundays=False)
     eves = {date(year, 12, 24), date(year, 12, 31)}
     eves |= {day - timedelta(days=1) for day, name in public.items() if "Midsummer" in name}
     return frozenset(public) | frozenset(eves)
@@ -43,11 +44,11 @@ def closed_day_name(day: date, language: str = "sv") -> str | None:
     """Why `day` is not a working day — the holiday's name, or "weekend" — or None."""
     if is_working_day(day):
         return None
-    names = holidays.SE(
+    names = SwedishHolidays(
         years=day.year, include_sundays=False, language="sv" if language == "sv" else "en_US"
     )
     if day in names:
-        return names[day]
+        return str(names[day])
     if day == date(day.year, 12, 24):
         return "julafton" if language == "sv" else "Christmas Eve"
     if day == date(day.year, 12, 31):

@@ -3,13 +3,13 @@ so the README cannot drift from the code."""
 
 from workflows.cycle import CYCLE_WORKFLOW
 from workflows.question import QUESTION_WORKFLOW
-from workflows.rules import Workflow
+from workflows.rules import T, Workflow
 from workflows.submission import SUBMISSION_WORKFLOW
 
 START, END = "<!-- workflow:start -->", "<!-- workflow:end -->"
 
 
-def _guard_names(row) -> str:
+def _guard_names(row: T) -> str:
     names = [guard.__name__.replace("_", " ") for guard in row.guards]
     if row.reason_required:
         names.insert(0, "reason given")

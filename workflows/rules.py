@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import Any
 
 from transitions import Machine
 
@@ -12,10 +13,11 @@ class Refusal:
     """Why a transition may not happen: a stable code and the values its message needs."""
 
     code: str
-    params: dict = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
 
 
-Guard = Callable[[object], Refusal | None]
+# A guard takes its own workflow's facts (SubmissionFacts, CycleFacts, QuestionFacts).
+Guard = Callable[[Any], Refusal | None]
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ class Workflow:
             auto_transitions=False,
         )
 
-    def check(self, trigger: str, state: str, facts) -> Refusal | None:
+    def check(self, trigger: str, state: str, facts: Any) -> Refusal | None:
         row = self.table.get(trigger)
         if row is None:
             return Refusal("unknown_trigger", {"trigger": trigger})
@@ -82,7 +84,7 @@ class Workflow:
         """The state after `trigger`; raises MachineError when the table does not allow it."""
         holder = SimpleNamespace(state=str(state))
         self.machine.events[trigger].trigger(holder)
-        return holder.state
+        return str(holder.state)
 
     def triggers_from(self, state: str, role: str) -> list[str]:
         """Triggers the table offers this role in this state, guards not yet checked."""

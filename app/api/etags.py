@@ -4,6 +4,7 @@ shows of it, so any change to it (by a page, an upload or the API) changes its t
 
 import hashlib
 import json
+from typing import Any
 
 from flask import request
 from flask_babel import gettext as _
@@ -11,7 +12,7 @@ from flask_babel import gettext as _
 from app.api.problems import ApiProblem
 
 
-def digest_etag(representation: dict) -> str:
+def digest_etag(representation: dict[str, Any]) -> str:
     canonical = json.dumps(representation, sort_keys=True, separators=(",", ":"), default=str)
     return '"' + hashlib.sha256(canonical.encode()).hexdigest()[:32] + '"'
 

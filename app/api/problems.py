@@ -1,20 +1,29 @@
 """Errors as application/problem+json (RFC 9457): a stable type, a title, a detail in the
 caller's language, and for validation the list of errors."""
 
-from flask import jsonify
+from typing import Any
+
+from flask import Response, jsonify
 
 TYPE_BASE = "https://granska.example/problems/"
 
 
 class ApiProblem(Exception):
-    def __init__(self, status: int, kind: str, title: str, detail: str = "", errors=None):
+    def __init__(
+        self,
+        status: int,
+        kind: str,
+        title: str,
+        detail: str = "",
+        errors: list[dict[str, str]] | None = None,
+    ):
         super().__init__(detail or title)
         self.status, self.kind, self.title = status, kind, title
         self.detail, self.errors = detail, errors
 
 
-def problem_response(problem: ApiProblem):
-    body = {
+def problem_response(problem: ApiProblem) -> Response:
+    body: dict[str, Any] = {
         "type": TYPE_BASE + problem.kind,
         "title": problem.title,
         "status": problem.status,

@@ -5,6 +5,7 @@ request body against the same dict, so what is documented is what is enforced.""
 from workflows.cycle import CYCLE_WORKFLOW
 from workflows.question import QuestionStatus
 from workflows.submission import SUBMISSION_WORKFLOW, SubmissionStatus
+from workflows.vocabulary import Orientation, ProjectStatus, RiskLevel
 
 
 def nullable(kind: str, **extra) -> dict:
@@ -49,9 +50,9 @@ def page_of(item: dict) -> dict:
 
 SUBMISSION_STATUS = {"enum": [s.value for s in SubmissionStatus]}
 CYCLE_STATUS = {"enum": list(CYCLE_WORKFLOW.states)}
-RISK_LEVEL = {"enum": ["low", "medium", "high"]}
-PROJECT_STATUS = {"enum": ["ongoing", "reorienting", "completed", "cancelled"]}
-ORIENTATION = {"enum": ["develop", "efficiency"]}
+RISK_LEVEL = {"enum": [level.value for level in RiskLevel]}
+PROJECT_STATUS = {"enum": [status.value for status in ProjectStatus]}
+ORIENTATION = {"enum": [orientation.value for orientation in Orientation]}
 
 PROBLEM = obj(
     {

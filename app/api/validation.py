@@ -3,6 +3,9 @@ documents and validates): a field the schema does not name, a missing required f
 type or a value out of its range is a 422 listing each field with a message in the caller's
 language; nothing is stored."""
 
+from collections.abc import Sequence
+from typing import Any
+
 import jsonschema_rs
 from flask_babel import gettext as _
 
@@ -12,18 +15,18 @@ from app.api.problems import ApiProblem
 _VALIDATORS: dict[int, jsonschema_rs.Validator] = {}
 
 
-def _validator(schema: dict) -> jsonschema_rs.Validator:
+def _validator(schema: dict[str, Any]) -> jsonschema_rs.Validator:
     if id(schema) not in _VALIDATORS:
         _VALIDATORS[id(schema)] = jsonschema_rs.validator_for(schema)
     return _VALIDATORS[id(schema)]
 
 
-def _field(path, name: str | None = None) -> str:
+def _field(path: Sequence[str | int], name: str | None = None) -> str:
     parts = [str(part) for part in path] + ([name] if name else [])
     return "/".join(parts) or "body"
 
 
-def _message(kind) -> str:
+def _message(kind: Any) -> str:  # each kind has its own attributes
     messages = {
         "Required": lambda: _("This field is required."),
         "AdditionalProperties": lambda: _("There is no such field."),
@@ -35,21 +38,22 @@ def _message(kind) -> str:
         "Maximum": lambda: _("Enter %(n)s or less.", n=kind.limit),
         "MinProperties": lambda: _("Give at least one value."),
     }
-    return messages.get(type(kind).__name__, lambda: _("This value is not valid."))()
+    message: str = messages.get(type(kind).__name__, lambda: _("This value is not valid."))()
+    return message
 
 
-def body_errors(schema: dict, body) -> list[dict]:
+def body_errors(schema: dict[str, Any], body: object) -> list[dict[str, str]]:
     """Each way `body` breaks `schema`, as {"code": field path, "message": …}."""
     validator = _validator(schema)
     errors = []
     for error in validator.iter_errors(body):
         kind = error.kind
-        if type(kind).__name__ == "AdditionalProperties":
+        if isinstance(kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties):
             errors += [
                 {"code": _field(error.instance_path, name), "message": _message(kind)}
                 for name in kind.unexpected
             ]
-        elif type(kind).__name__ == "Required":
+        elif isinstance(kind, jsonschema_rs.ValidationErrorKind.Required):
             errors.append(
                 {"code": _field(error.instance_path, kind.property), "message": _message(kind)}
             )
@@ -58,7 +62,7 @@ def body_errors(schema: dict, body) -> list[dict]:
     return errors
 
 
-def check_body(schema: dict | None, body) -> None:
+def check_body(schema: dict[str, Any] | None, body: object) -> None:
     if schema is None:
         return
     errors = body_errors(schema, body)

@@ -8,27 +8,13 @@ from sqlalchemy import JSON, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
+from workflows.vocabulary import NUMERIC_KINDS, ItemKind  # noqa: F401  (used from here too)
 
 
 class Section(StrEnum):
     IT_COSTS = "it_costs"
     MATURITY = "maturity"
     PROJECTS = "projects"
-
-
-class ItemKind(StrEnum):
-    AMOUNT = "amount"  # thousands of SEK (tkr)
-    COUNT = "count"  # a whole number
-    FTE = "fte"  # full-time equivalents
-    PERCENT = "percent"
-    CHOICE = "choice"
-    TEXT = "text"
-    LEVEL = "level"  # a maturity level on the 1–7 scale
-
-
-NUMERIC_KINDS = frozenset(
-    {ItemKind.AMOUNT, ItemKind.COUNT, ItemKind.FTE, ItemKind.PERCENT, ItemKind.LEVEL}
-)
 
 
 class QuestionnaireItem(db.Model):

@@ -10,6 +10,7 @@ from app.cycles.models import Cycle
 from app.extensions import db
 from app.timeutil import utcnow
 from workflows.submission import SubmissionStatus
+from workflows.vocabulary import ProjectStatus
 
 
 class Submission(db.Model):
@@ -79,13 +80,6 @@ class WarningExplanation(db.Model):
     text: Mapped[str] = mapped_column(Text)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-
-class ProjectStatus(StrEnum):
-    ONGOING = "ongoing"
-    REORIENTING = "reorienting"
-    COMPLETED = "completed"
-    CANCELLED = "cancelled"
 
 
 class Project(db.Model):

@@ -17,10 +17,11 @@ from app.review.models import Question
 from app.submissions.models import Project, ProjectBaselineChange, ProjectStatus, Submission
 from app.timeutil import utcnow
 from workflows.answers import LARGEST
+from workflows.vocabulary import Orientation, RiskLevel
 
-RISKS = ("low", "medium", "high")
+RISKS = tuple(RiskLevel)
 EARLIEST, LATEST = date(1990, 1, 1), date(2100, 12, 31)
-ORIENTATIONS = ("develop", "efficiency")
+ORIENTATIONS = tuple(Orientation)
 
 
 @dataclass

@@ -940,7 +940,7 @@ def _spec(client) -> dict:
 
 def test_the_429_is_problem_json_as_described(client, world):
     """Was a bug: the description promises application/problem+json for 429 on every operation
-    (app/api/spec.py:71), but the limiter's 429 (app/api/routes.py:112) is rendered by the
+    (app/api/spec.py:71), but the limiter's 429 (app/api/operation.py) is rendered by the
     HTML error page (app/web.py:264)."""
     url = API + "/cycles"
     for _ in range(600):
@@ -962,7 +962,7 @@ def test_every_api_call_fits_in_its_audit_row():
 def test_a_project_body_as_the_description_defines_it_is_accepted(client, world):
     """Was a bug: PROJECT_INPUT (app/api/schemas.py:163-190) is built from the response's fields
     (original_end_date, original_budget, current_budget, current_end_date …) and requires
-    original_end_date and original_budget, but _project_data (app/api/routes.py:514-515)
+    original_end_date and original_budget, but _project_data (app/api/projects.py)
     reads end_date and budget, which the description never names: a client that follows the
     description always gets 422 (errors end_date and budget)."""
     spec = _spec(client)
@@ -1014,7 +1014,7 @@ def test_a_year_or_id_too_large_for_the_database_is_a_404(
     app, client, world, monkeypatch, path, big
 ):
     """Was a bug: year and id are described as any integer and <int:…> takes any size, but the query
-    (_visible_cycle, app/api/routes.py:163; _project, routes.py:539) hands the number to the
+    (visible_cycle, app/api/loaders.py; _project, app/api/projects.py) hands the number to the
     database as it is: PostgreSQL refuses above 2**31-1 ("integer out of range"), SQLite above
     2**63-1 (OverflowError): a 500 instead of a 404."""
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)  # the 500 page, as served
@@ -1024,7 +1024,7 @@ def test_a_year_or_id_too_large_for_the_database_is_a_404(
 
 def test_a_401_says_how_to_authenticate(client):
     """Was a bug: RFC 9110 §15.5.2: a 401 MUST carry WWW-Authenticate; the API's 401
-    (app/api/routes.py:79, built by app/api/problems.py:16) has none."""
+    (app/api/operation.py, built by app/api/problems.py:16) has none."""
     response = call(client, "GET", API + "/cycles")
     assert response.status_code == 401
     assert response.headers.get("WWW-Authenticate", "").startswith("Bearer")
@@ -1033,7 +1033,7 @@ def test_a_401_says_how_to_authenticate(client):
 def test_the_description_names_the_media_types_of_the_exports(client):
     """Was a bug: ?format=csv and ?format=xlsx answer text/csv and the xlsx type, but the
     description declares only application/json for 200 (app/api/spec.py:63-66 allows one
-    media type per response; the dataset operation, app/api/routes.py:803-816, gives
+    media type per response; the dataset operation (app/api/dataset.py) gives
     schemas.DATASET only)."""
     operation = _spec(client)["paths"]["/cycles/{year}/dataset"]["get"]
     declared = set(operation["responses"]["200"]["content"])
@@ -1044,7 +1044,7 @@ def test_the_description_names_the_media_types_of_the_exports(client):
 def test_the_csv_export_names_its_charset_once(client, world):
     """Was a bug: the CSV answers "text/csv; charset=utf-8; charset=utf-8": FORMATS gives the media
     type with its charset (app/datasets/exports.py:20) and Response(mimetype=…)
-    (app/api/routes.py:829) adds another. (app/datasets/routes.py:47 does the same.)"""
+    (app/api/dataset.py) adds another. (app/datasets/routes.py:47 does the same.)"""
     advance(world, "published")
     url = world.url("/cycles/{year}/dataset") + "?format=csv"
     export = call(client, "GET", url, world.tokens["viewer"])
@@ -1053,7 +1053,7 @@ def test_the_csv_export_names_its_charset_once(client, world):
 
 def test_a_correction_sent_as_a_json_number_is_read_as_that_number(client, world):
     """Was a bug: the description types correction as a number (or a string), and PATCH …/values
-    takes 85.125 for internal_it_staff, but answer() (app/api/routes.py:766) turns the number
+    takes 85.125 for internal_it_staff, but answer() (app/api/questions.py) turns the number
     into text with str() and parses it as Swedish typing: 85.125 is refused for its
     "ambiguous dot" (a message about decimal commas), 1e-05 as not a number."""
     advance(world, "in_review")
@@ -1088,7 +1088,7 @@ def test_a_text_with_a_nul_character_is_no_server_error(
     app, client, world, monkeypatch, role, method, path, body, state
 ):
     """BUG on PostgreSQL (passes on SQLite): JSON strings may hold U+0000, PostgreSQL text may
-    not; the API passes such texts on unchecked (app/api/routes.py patch_values:420,
+    not; the API passes such texts on unchecked (app/api/submissions.py patch_values,
     add_project:565, add_question:721, submission_transition:634) and psycopg raises
     "PostgreSQL text fields cannot contain NUL (0x00) bytes": a 500 instead of a 422."""
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)  # the 500 page, as served

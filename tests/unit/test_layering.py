@@ -1,0 +1,149 @@
+"""Packages depend one way: the layers drawn in docs/ARCHITECTURE.md ("Which part may import
+which"), checked on every import statement of app/ and workflows/ (those inside functions
+too). A part may import its own layer's shared modules and any layer below it, never one
+above. Today's imports against that direction are listed in EXCEPTIONS, each with why it is
+still there; a new one fails here, and an exception that is no longer needed fails too, so
+the list only shrinks."""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Bottom to top. A part is a package under app/ or a top-level module of app/.
+LAYERS: list[set[str]] = [
+    {"workflows"},
+    # foundation: no domain knowledge
+    {"app.extensions", "app.database", "app.timeutil", "app.pagination", "app.logs"},
+    # words and helpers the pages share
+    {"app.labels", "app.workflow_messages", "app.forms_support", "app.navigation"},
+    {"app.accounts"},
+    {"app.audit"},
+    {"app.cycles"},
+    # caching: a cycle version is a fingerprint of its submissions
+    {"app.submissions", "app.caching"},
+    {"app.review"},
+    {"app.datasets"},
+    {"app.reports"},
+    {"app.notifications"},
+    {"app.api"},
+    # composition: the factory, the web hooks, the model registry, demo data, CLI helpers
+    {
+        "app",
+        "app.web",
+        "app.models",
+        "app.seed",
+        "app.demo_agencies",
+        "app.demo_values",
+        "app.backup",
+        "app.wsgi_filters",
+    },
+]
+
+# (importing file, imported part): imports against the drawn direction that exist today.
+# They are moved by issue 17 point 3 (loaders and access checks into services and
+# policies, shared errors into app/errors.py, events instead of calls upwards), which
+# touches modules other work is changing now; until then each is named here.
+EXCEPTIONS: set[tuple[str, str]] = {
+    # Shared helpers reaching into domain parts: role names and FieldErrors belong in the
+    # foundation (app/errors.py, a roles module); forms_support reads Swedish numbers.
+    ("app/forms_support.py", "app.accounts"),
+    ("app/forms_support.py", "app.submissions"),
+    ("app/labels.py", "app.accounts"),
+    ("app/navigation.py", "app.accounts"),
+    # Accounts record their own audit events, while the audit trail reads its actors'
+    # users: the event writer belongs below accounts, with the actor as an id.
+    ("app/accounts/routes.py", "app.audit"),
+    ("app/accounts/two_factor.py", "app.audit"),
+    ("app/accounts/two_factor_routes.py", "app.audit"),
+    # A password link is mailed through the outbox: an event the notifications part
+    # should subscribe to, not a call upwards.
+    ("app/accounts/password_links.py", "app.notifications"),
+    # Opening a cycle creates the drafts, approving it freezes the dataset and both notify:
+    # the cycle's transitions call up into the parts that react to them.
+    ("app/cycles/operations.py", "app.datasets"),
+    ("app/cycles/operations.py", "app.notifications"),
+    ("app/cycles/operations.py", "app.submissions"),
+    ("app/cycles/routes.py", "app.datasets"),
+    ("app/cycles/services.py", "app.submissions"),
+    # The same for the administrator's bulk work and the confirmation pages' counts: they
+    # act on a cycle's submissions and count the mail a transition will send.
+    ("app/cycles/bulk.py", "app.notifications"),
+    ("app/cycles/bulk.py", "app.submissions"),
+    ("app/cycles/bulk_routes.py", "app.submissions"),
+    ("app/cycles/consequences.py", "app.notifications"),
+    ("app/submissions/consequences.py", "app.notifications"),
+    # Submissions and review know each other: the question counts and threads a
+    # submission's pages, guards and projects show; the messages its transitions queue.
+    ("app/submissions/pages.py", "app.review"),
+    ("app/submissions/projects.py", "app.review"),
+    ("app/submissions/routes.py", "app.review"),
+    ("app/submissions/transitions.py", "app.notifications"),
+    ("app/submissions/transitions.py", "app.review"),
+}
+
+
+def layer_of(part: str) -> int:
+    """Its layer; an unplaced part counts as the top (test_every_part_is_placed_… fails)."""
+    return next((index for index, parts in enumerate(LAYERS) if part in parts), len(LAYERS))
+
+
+def part_of(module: str) -> str | None:
+    names = module.split(".")
+    if names[0] == "workflows":
+        return "workflows"
+    if names[0] != "app":
+        return None
+    return "app" if len(names) == 1 else f"app.{names[1]}"
+
+
+def module_name(file: Path) -> str:
+    names = list(file.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(names[:-1] if names[-1] == "__init__" else names)
+
+
+def imported_modules(file: Path) -> set[str]:
+    package = module_name(file).split(".")
+    if file.name != "__init__.py":
+        package = package[:-1]
+    found = set()
+    for node in ast.walk(ast.parse(file.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level == 0:
+                found.add(node.module or "")
+            else:
+                base = package[: len(package) - node.level + 1]
+                found.add(".".join(base + ([node.module] if node.module else [])))
+    return found
+
+
+def imports_against_the_layers() -> set[tuple[str, str]]:
+    found = set()
+    files = sorted((ROOT / "app").rglob("*.py")) + sorted((ROOT / "workflows").rglob("*.py"))
+    for file in files:
+        source = part_of(module_name(file))
+        for module in imported_modules(file):
+            target = part_of(module)
+            if target is None or target == source:
+                continue
+            if layer_of(target) > layer_of(source):
+                found.add((str(file.relative_to(ROOT)), target))
+    return found
+
+
+def test_every_part_is_placed_in_a_layer():
+    parts = {part_of(module_name(f)) for f in (ROOT / "app").rglob("*.py")}
+    parts |= {"workflows"}
+    placed = set().union(*LAYERS)
+    assert parts <= placed, f"place in LAYERS: {sorted(parts - placed)}"
+
+
+def test_no_import_goes_up_the_layers_beyond_the_listed_exceptions():
+    found = imports_against_the_layers()
+    assert sorted(found - EXCEPTIONS) == [], "an import against the layers"
+
+
+def test_every_listed_exception_still_exists():
+    assert sorted(EXCEPTIONS - imports_against_the_layers()) == [], "remove from EXCEPTIONS"

@@ -26,7 +26,8 @@ exempting and reinstating. Then:
   outbox rows and notices, none twice; what the app confirmed is in the audit trail once,
   what it refused left nothing.
 
-Runtime on a 2-core machine: about 35 s (DURATION = 15 s of load).
+Runtime on a 2-core machine: about 35 s (at least DURATION = 15 s of load, and until MIN_SAVES
+saves were confirmed, however busy the machine).
 """
 
 import os
@@ -64,7 +65,10 @@ from tests.reliability.worker_app import (
 
 SEED = int(os.environ.get("GRANSKA_RELIABILITY_SEED", "20260415"))
 WORKERS = 4
-DURATION = 15.0  # seconds of load, once everyone is logged in
+DURATION = 15.0  # seconds of load at least, once everyone is logged in
+# The load goes on until this many saves were confirmed too: a busy machine serves fewer in
+# DURATION, and the test must not fail for that. MAX_SECONDS only bounds a hung run.
+MIN_SAVES, MAX_SECONDS = 12, 600.0
 SECOND_EDITOR = "andra-redaktor@reliability.example"
 
 
@@ -75,6 +79,19 @@ def workdir():
         yield path
     finally:
         shutil.rmtree(path, ignore_errors=True)
+
+
+def _confirmed_saves(logs: dict[str, list]) -> int:
+    operations = [operation for log in list(logs.values()) for operation in list(log)]
+    return status_summary(operations).get("save", {}).get(302, 0)
+
+
+def _load_until_enough_is_saved(logs: dict[str, list]) -> None:
+    started = time.monotonic()
+    while time.monotonic() - started < MAX_SECONDS:
+        time.sleep(0.5)
+        if time.monotonic() - started >= DURATION and _confirmed_saves(logs) >= MIN_SAVES:
+            return
 
 
 def test_four_workers_share_one_sqlite_file_without_errors_or_lost_updates(workdir):
@@ -134,7 +151,7 @@ def test_four_workers_share_one_sqlite_file_without_errors_or_lost_updates(workd
         for thread in threads:
             thread.start()
         if go.wait(timeout=120):
-            time.sleep(DURATION)
+            _load_until_enough_is_saved(logs)
         stop.set()
         for thread in threads:
             thread.join(timeout=120)
@@ -146,7 +163,7 @@ def test_four_workers_share_one_sqlite_file_without_errors_or_lost_updates(workd
 
     log = [operation for key, *_ in users for operation in logs[key]]
     summary = status_summary(log)
-    print(f"{len(log)} requests from {len(users)} users in {DURATION:.0f} s: {summary}")
+    print(f"{len(log)} requests from {len(users)} users: {summary}")
     problems = list(failures)
     problems += [f"unclean answer: {o}" for o in unacceptable(log)]
     problems += [f"no answer: {o}" for o in log if o.outcome == "unknown"]

@@ -27,7 +27,9 @@ class SwedishDecimalField(StringField):
     def process_formdata(self, valuelist):
         self.raw_text = valuelist[0] if valuelist else ""
         if not self.raw_text.strip():
-            self.data = None
+            # Only (no-break, thin) spaces are nothing typed: InputRequired must see it so,
+            # not a value that then reads as None.
+            self.raw_data, self.data = [""], None
             return
         try:
             self.data = parse_swedish_number(self.raw_text)

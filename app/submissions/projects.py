@@ -3,7 +3,7 @@ plan is a draft the agency may change freely; from then on the original baseline
 planned end date) is never overwritten: a change of either is a re-baseline with a reason, kept
 in history. Operations flush, never commit."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from decimal import Decimal
 
@@ -54,6 +54,19 @@ def projects_of(submission_id: int) -> list[Project]:
         db.session.scalars(
             select(Project).where(Project.submission_id == submission_id).order_by(Project.name)
         )
+    )
+
+
+def _cleaned(data: ProjectData) -> ProjectData:
+    """The texts without NUL, as they will be stored (app/database.py drops NUL before any
+    flush): a name of nothing but NUL is an empty name, and refused as one."""
+    return replace(
+        data,
+        **{
+            f.name: getattr(data, f.name).replace("\x00", "")
+            for f in fields(data)
+            if isinstance(getattr(data, f.name), str)
+        },
     )
 
 
@@ -116,6 +129,7 @@ _PLAIN_FIELDS = (
 
 
 def create_project(submission: Submission, data: ProjectData, actor) -> Project:
+    data = _cleaned(data)
     _check(data, None)
     project = Project(
         submission_id=submission.id,
@@ -133,6 +147,7 @@ def create_project(submission: Submission, data: ProjectData, actor) -> Project:
 
 
 def update_project(submission: Submission, project: Project, data: ProjectData, actor) -> None:
+    data = _cleaned(data)
     _check(data, project)
     reason = data.rebaseline_reason.strip()
     if not project.baseline_is_set:

@@ -771,6 +771,8 @@ def _project_snapshot(submission_id: int) -> list[dict]:
 @example(form={**VALID_PROJECT, "name": MEGABYTE})
 @example(form={**VALID_PROJECT, "name": BLANK})
 @example(form={**VALID_PROJECT, "budget": "1" + "0" * 30})
+@example(form={**VALID_PROJECT, "name": "\x00"})  # a name of only NUL is no name
+@example(form={**VALID_PROJECT, "budget": "\xa0\u202f\u2009"})  # only spaces: no budget
 def test_a_project_form_adds_one_valid_project_or_nothing(client, draft, form):
     """V2.2.1/V2.2.2/V2.3.3: a project form with any error adds no project row (and no
     audit or baseline row); an accepted one adds exactly one, with the values as typed;

@@ -131,8 +131,7 @@ def _opening(cycle: Cycle) -> Consequences:
     return result
 
 
-def _unsettled_counts(cycle: Cycle) -> list[tuple[str, int]]:
-    counts = progress_of(cycle).counts
+def _unsettled_counts(counts) -> list[tuple[str, int]]:
     return [
         (str(submission_status_label(status.value)), counts[status.value])
         for status in SubmissionStatus
@@ -141,8 +140,9 @@ def _unsettled_counts(cycle: Cycle) -> list[tuple[str, int]]:
 
 
 def _closing(cycle: Cycle) -> Consequences:
-    result = Consequences(counts=_unsettled_counts(cycle))
-    drafts = progress_of(cycle).counts[SubmissionStatus.DRAFT.value]
+    counts = progress_of(cycle).counts  # one query for the table and the drafts
+    result = Consequences(counts=_unsettled_counts(counts))
+    drafts = counts[SubmissionStatus.DRAFT.value]
     result.effects.append(
         ngettext(
             "%(num)d draft can no longer be submitted, and its reminders stop.",
@@ -168,8 +168,9 @@ def _closing(cycle: Cycle) -> Consequences:
 
 
 def _reopening(cycle: Cycle) -> Consequences:
-    result = Consequences(counts=_unsettled_counts(cycle))
-    drafts = progress_of(cycle).counts[SubmissionStatus.DRAFT.value]
+    counts = progress_of(cycle).counts  # one query for the table and the drafts
+    result = Consequences(counts=_unsettled_counts(counts))
+    drafts = counts[SubmissionStatus.DRAFT.value]
     result.effects.append(
         ngettext(
             "%(num)d draft can be submitted again; reminders follow the cycle's plan.",

@@ -18,13 +18,14 @@ class DescribedError:
     link: str | None  # the field in its section
 
 
-def described_errors(submission, locale: str) -> list[DescribedError]:
+def described_errors(submission, locale: str, findings=None) -> list[DescribedError]:
+    """`findings`: the submission's errors when the caller has them already."""
     items = items_of(submission.cycle_id)
     section_of = {item.code: item.section for item in items}
     labels = {item.code: item.label(locale) for item in items}
     rule_labels = {rule.code: rule.label(locale) for rule in rules_of(submission.cycle_id)}
     described = []
-    for finding in errors_of(submission):
+    for finding in errors_of(submission) if findings is None else findings:
         section = section_of.get(finding.item)
         link = (
             url_for(

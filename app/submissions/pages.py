@@ -14,7 +14,7 @@ from app.review.questions import (
     threads_of,
     visible_questions,
 )
-from app.submissions.answers import can_prefill, section_statuses
+from app.submissions.answers import can_prefill, errors_of, section_statuses
 from app.submissions.changes import answer_changes
 from app.submissions.error_list import described_errors
 from app.submissions.labels import SECTION_LABELS
@@ -55,7 +55,8 @@ _RULE_BREAKS_SHOWN = frozenset(
 
 
 def render_submission_page(submission, status=200, errors=None, form_values=None):
-    allowed, blocked = available_actions(submission, current_user)
+    findings = errors_of(submission)  # once, for the guards and the list of rule breaks
+    allowed, blocked = available_actions(submission, current_user, len(findings))
     locale = str(get_locale())
     questions = visible_questions(submission, current_user)
     return render_template(
@@ -72,7 +73,7 @@ def render_submission_page(submission, status=200, errors=None, form_values=None
         else [],
         trigger_label=trigger_label,
         answer_changes=answer_changes(submission, locale),
-        rule_breaks=described_errors(submission, locale)
+        rule_breaks=described_errors(submission, locale, findings)
         if submission.status in _RULE_BREAKS_SHOWN
         else [],
         errors=errors or {},

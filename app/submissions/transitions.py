@@ -32,13 +32,17 @@ class SubmissionNotFound(Exception):
     pass
 
 
-def facts_for(submission: Submission, actor, reason: str = "") -> SubmissionFacts:
+def facts_for(
+    submission: Submission, actor, reason: str = "", blocking_errors: int | None = None
+) -> SubmissionFacts:
     counts = question_counts(submission.id)
     return SubmissionFacts(
         actor_role=actor.role,
         actor_is_owner=actor.is_agency_user and actor.agency_id == submission.agency_id,
         cycle_status=submission.cycle.status,
-        blocking_errors=blocking_error_count(submission),
+        blocking_errors=blocking_error_count(submission)
+        if blocking_errors is None
+        else blocking_errors,
         open_questions=counts.open,
         unanswered_questions=counts.open,
         unresolved_questions=counts.unresolved,
@@ -106,9 +110,11 @@ def _stamp(submission: Submission, trigger: str, actor) -> None:
         submission.submitted_at, submission.submitted_late = None, False
 
 
-def available_actions(submission: Submission, actor) -> tuple[list[str], dict[str, Refusal]]:
+def available_actions(
+    submission: Submission, actor, blocking_errors: int | None = None
+) -> tuple[list[str], dict[str, Refusal]]:
     """The triggers this user may fire now, and for the others of their role, why not."""
-    facts = facts_for(submission, actor)
+    facts = facts_for(submission, actor, blocking_errors=blocking_errors)
     allowed, blocked = [], {}
     for trigger in SUBMISSION_WORKFLOW.triggers_from(submission.status, actor.role):
         refusal = SUBMISSION_WORKFLOW.check(trigger, submission.status, facts)

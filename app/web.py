@@ -26,6 +26,7 @@ from werkzeug.exceptions import SecurityError
 from app.accounts.two_factor_routes import must_use_two_factor
 from app.datasets.guard import CycleFrozen
 from app.extensions import db, limiter
+from app.figure_words import difference, figure, number, place_among
 from app.labels import (
     cycle_status_label,
     event_label,
@@ -140,6 +141,10 @@ def register(app):
         project_status_label=project_status_label,
         risk_label=risk_label,
         section_status_label=lambda state: SECTION_STATUS_LABELS.get(state, state),
+        figure=figure,
+        figure_number=number,
+        difference=difference,
+        place_among=place_among,
         reason_triggers={t for t, row in SUBMISSION_WORKFLOW.table.items() if row.reason_required},
     )
 

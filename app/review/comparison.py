@@ -29,10 +29,9 @@ COMPARABLE = (
 class ComparedValue:
     code: str
     label: str
-    unit: str
+    unit: str  # as app.figure_words names it: "tkr", "kr", "%", "level", "fte" or ""
     value: Decimal | None
     last_year: Decimal | None
-    change: Decimal | None  # in %
     peer_median: Decimal | None
     peer_q1: Decimal | None
     peer_q3: Decimal | None
@@ -41,10 +40,8 @@ class ComparedValue:
     explanation: str | None = None
 
 
-def _change(now, before) -> Decimal | None:
-    if now is None or before is None or before == 0:
-        return None
-    return (now - before) * 100 / abs(before)
+# An item's unit by its kind; the change is then said in that unit's terms (levels, points).
+UNIT_OF_KIND = {"amount": "tkr", "percent": "%", "level": "level", "fte": "fte", "count": ""}
 
 
 def compare(submission: Submission, locale: str) -> tuple[list[ComparedValue], list[ComparedValue]]:
@@ -64,7 +61,6 @@ def compare(submission: Submission, locale: str) -> tuple[list[ComparedValue], l
             unit,
             value,
             before,
-            _change(value, before),
             spread.median,
             spread.q1,
             spread.q3,
@@ -78,7 +74,7 @@ def compare(submission: Submission, locale: str) -> tuple[list[ComparedValue], l
         compared(
             item.code,
             item.label(locale),
-            "tkr" if item.kind == "amount" else "",
+            UNIT_OF_KIND.get(item.kind, ""),
             answers.get((item.code, OUTCOME)),
             last_year.get((item.code, OUTCOME)),
             peers.item(item.code),

@@ -51,12 +51,41 @@ def test_values_beside_last_year_and_the_peer_groups_median_and_quartiles(client
     users = _row(page, "users")
     # The agency itself (1 200) and three handed-in peers: 800, 1 000, 1 600.
     # Median of 800, 1 000, 1 200, 1 600 = 1 100; inclusive quartiles 950 and 1 300.
-    for text in ("1 200", "1 000", "+20 %", "1 100", "950–1 300"):
+    for text in ("1 200", "1 000", "+20,0 %", "1 100", "950–1 300"):
         assert text in users, (text, users)
     share = _row(page, "it_cost_share")
-    # 60 000 / 500 000 = 12 %; last year 40 000 / 400 000 = 10 %; change +20 %; every peer 10 %.
-    for text in (">12</td>", ">10</td>", "+20 %"):
+    # 60 000 / 500 000 = 12 %; last year 40 000 / 400 000 = 10 %: a share moves in percentage
+    # points (+2), not in per cent (+20); one decimal in every cell of a share.
+    for text in (">12,0</td>", ">10,0</td>", ">+2,0 procentenheter</td>", ">10,0–10,5"):
         assert text in share, (text, share)
+
+
+def test_levels_points_and_zero_in_both_languages(client, login):
+    last_cycle = factories.make_cycle(year=2025, status="closed", questionnaire=True)
+    cycle = factories.make_cycle(year=2026, questionnaire=True)
+    agency = factories.make_agency(group="esam")
+    last = factories.make_submission(last_cycle, agency, "approved")
+    _values(last, maturity_sourcing_current=2, maturity_sourcing_target=6, users=1000)
+    _values(last, it_cost_total=40000, operating_cost=400000)
+    factories.freeze(last_cycle)
+    submission = factories.make_submission(cycle, agency, "in_review")
+    _values(submission, maturity_sourcing_current=5, maturity_sourcing_target=5, users=1000)
+    _values(submission, it_cost_total=39990, operating_cost=400000)
+    login("reviewer")
+    url = f"/review/submissions/{submission.id}/compare"
+    page = client.get(url).get_data(as_text=True)
+    assert ">+3 nivåer</td>" in _row(page, "maturity_sourcing_current")
+    assert ">-1 nivå</td>" in _row(page, "maturity_sourcing_target")
+    assert ">±0 %</td>" in _row(page, "users")
+    # 39 990 against 40 000 is -0,025 %: it rounds to nothing, so it reads ±0, never "-0,0".
+    assert ">±0 %</td>" in _row(page, "it_cost_total")
+    assert ">±0 procentenheter</td>" in _row(page, "it_cost_share")
+    client.post("/language", {"lang": "en"})
+    page = client.get(url).get_data(as_text=True)
+    assert ">+3 levels</td>" in _row(page, "maturity_sourcing_current")
+    assert ">-1 level</td>" in _row(page, "maturity_sourcing_target")
+    assert ">±0 percentage points</td>" in _row(page, "it_cost_share")
+    assert ">39,990</td>" in _row(page, "it_cost_total")
 
 
 def test_warnings_and_explanations_are_highlighted(client, login):

@@ -74,10 +74,10 @@ def test_key_figures_per_peer_group_match_the_hand_computed_ones(client, login, 
     page = _text(client.get("/cycles/2026/analysis"))
     block = page[page.index('id="figure-it_cost_share"') :]
     block = block[: block.index("</table>")]
-    assert '<td class="numeric">4</td><td class="numeric">25 %</td>' in block  # esam
-    assert "17,5 %–32,5 %" in block and "10 %–40 %" in block
-    assert '<td class="numeric">6</td><td class="numeric">35 %</td>' in block  # all six
-    assert "22,5 %–47,5 %" in block and "10 %–60 %" in block
+    assert '<td class="numeric">4</td><td class="numeric">25,0 %</td>' in block  # esam
+    assert "17,5 %–32,5 %" in block and "10,0 %–40,0 %" in block
+    assert '<td class="numeric">6</td><td class="numeric">35,0 %</td>' in block  # all six
+    assert "22,5 %–47,5 %" in block and "10,0 %–60,0 %" in block
 
 
 def test_an_agency_sees_its_place_among_its_peers(client, login, cycle):
@@ -86,7 +86,8 @@ def test_an_agency_sees_its_place_among_its_peers(client, login, cycle):
     page = _text(client.get(f"/cycles/2026/analysis/{gamma.org_number}"))
     row = page[page.index("It-kostnad som andel av verksamhetskostnaden") :]
     row = row[: row.index("</tr>")]
-    assert "30 %" in row and "25 %" in row and "17,5 %–32,5 %" in row and "2 av 4" in row
+    assert "30,0 %" in row and "25,0 %" in row and "17,5 %–32,5 %" in row
+    assert "2 av 4 (1 = högst)" in row
 
 
 def test_the_feedback_report_names_the_agency_its_figures_and_the_digest(client, login, cycle):
@@ -97,7 +98,7 @@ def test_the_feedback_report_names_the_agency_its_figures_and_the_digest(client,
     text = _pdf_text(response.data)
     digest = db.session.scalar(select(DatasetSnapshot.digest))
     assert "Gammaverket" in text and "Återkoppling om it-kostnader" in text
-    assert "30 %" in text and "2 av 4" in text
+    assert "30,0 %" in text and "2 av 4 (1 = högst)" in text
     assert digest in text.replace("\n", "").replace(" ", "")
     english = _pdf_text(
         client.get(f"/cycles/2026/reports/agencies/{gamma.org_number}.pdf?lang=en").data
@@ -232,7 +233,7 @@ def test_live_results_follow_a_save_and_a_transition_at_the_next_view(client, lo
     db.session.commit()
     block = _text(client.get("/cycles/2027/analysis"))
     block = block[block.index('id="figure-it_cost_share"') :]
-    assert "30 %" in block[: block.index("</table>")]
+    assert "30,0 %" in block[: block.index("</table>")]
     factories.make_submission(
         db.session.merge(submission.cycle), factories.make_agency(group="esam"), "submitted"
     )
@@ -269,7 +270,7 @@ def test_the_trend_shows_every_frozen_year_from_the_figures_kept_at_freezing(cli
     assert ">2026</th>" in trend and ">2027</th>" in trend
     row = trend[trend.index("It-kostnad som andel av verksamhetskostnaden") :]
     row = row[: row.index("</tr>")]
-    assert row.index("30 %") < row.index("45 %")  # 2026, then 2027
+    assert row.index("30,0 %") < row.index("45,0 %")  # 2026, then 2027
 
 
 def test_an_agencys_results_take_the_same_queries_for_more_frozen_years(

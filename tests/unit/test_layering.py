@@ -16,7 +16,13 @@ LAYERS: list[set[str]] = [
     # foundation: no domain knowledge
     {"app.extensions", "app.database", "app.timeutil", "app.pagination", "app.logs"},
     # words and helpers the pages share
-    {"app.labels", "app.workflow_messages", "app.forms_support", "app.navigation"},
+    {
+        "app.labels",
+        "app.workflow_messages",
+        "app.forms_support",
+        "app.navigation",
+        "app.figure_words",
+    },
     {"app.accounts"},
     {"app.audit"},
     {"app.cycles"},

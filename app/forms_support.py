@@ -2,9 +2,9 @@
 
 from wtforms import StringField
 
-from app.accounts.errors import FieldErrors
-from app.submissions.findings_text import NOT_A_NUMBER_TEXT
-from app.submissions.swedish_numbers import (
+from app.errors import FieldErrors
+from app.swedish_numbers import (
+    NOT_A_NUMBER_TEXT,
     NotANumber,
     format_swedish_number,
     parse_swedish_number,

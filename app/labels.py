@@ -3,8 +3,7 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.accounts.forms import ROLE_LABELS
-from app.accounts.models import Role
+from app.roles import ROLE_LABELS, Role
 from app.timeutil import utcnow
 from workflows.cycle import CycleStatus
 from workflows.submission import SubmissionStatus

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import url_for
 
-from app.accounts.models import Role
+from app.roles import Role
 
 
 def landing_url(user) -> str:

@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 import click
 from sqlalchemy import func, select, update
 
-from app.accounts.models import Agency, PeerGroup, Role, User
+from app.accounts.models import Agency, PeerGroup, User
 from app.accounts.org_number import with_check_digit
 from app.accounts.passwords import hash_password
 from app.cycles.models import Cycle
@@ -17,6 +17,7 @@ from app.extensions import db
 from app.notifications.models import OutboxMessage, OutboxState
 from app.review.models import QuestionStatus
 from app.review.questions import answer_question, questions_of, raise_question, resolve_question
+from app.roles import Role
 from app.submissions.answers import can_prefill, prefill_from_last_year, save_section
 from app.submissions.models import Submission
 from app.submissions.projects import ProjectData, create_project

@@ -42,7 +42,7 @@ from app.labels import (
     waiting_text,
 )
 from app.submissions.labels import SECTION_STATUS_LABELS
-from app.submissions.swedish_numbers import format_swedish_number
+from app.swedish_numbers import format_swedish_number
 from workflows.submission import SUBMISSION_WORKFLOW
 
 CSP = (

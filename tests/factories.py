@@ -5,13 +5,14 @@ from datetime import date
 
 from sqlalchemy import select
 
-from app.accounts.models import Agency, PeerGroup, Role, User
+from app.accounts.models import Agency, PeerGroup, User
 from app.accounts.org_number import with_check_digit
 from app.accounts.passwords import hash_password
 from app.cycles.models import Cycle
 from app.cycles.questionnaire_service import load_questionnaire
 from app.database import begin_write
 from app.extensions import db
+from app.roles import Role
 from app.submissions.models import Submission
 from app.timeutil import utcnow
 
@@ -129,7 +130,7 @@ def complete_answers(submission: Submission, **overrides) -> None:
 
     from app.demo_values import demo_answers
     from app.submissions.models import SubmissionValue
-    from app.submissions.swedish_numbers import NotANumber, parse_swedish_number
+    from app.swedish_numbers import NotANumber, parse_swedish_number
 
     begin_write(db.session)
     agency = db.session.get(Agency, submission.agency_id)

@@ -10,9 +10,8 @@ from wtforms.fields.choices import SelectChoice
 from app.accounts import admin_bp
 from app.accounts.access import roles_required
 from app.accounts.agency_import import COLUMNS, REQUIRED, default_peer_group, import_agencies
-from app.accounts.errors import FieldErrors
 from app.accounts.forms import AgencyForm, AgencyImportForm, UserForm
-from app.accounts.models import Agency, Role, User
+from app.accounts.models import Agency, User
 from app.accounts.operations import (
     AgencyData,
     UserData,
@@ -25,9 +24,11 @@ from app.accounts.operations import (
     update_user,
 )
 from app.accounts.password_links import INVITE, send_password_link
+from app.errors import FieldErrors
 from app.extensions import db
 from app.forms_support import apply_field_errors
 from app.pagination import paginate
+from app.roles import Role
 
 admin_only = roles_required(Role.ADMIN)
 

@@ -5,11 +5,12 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from app.accounts.agency_import import import_agencies
-from app.accounts.errors import FieldErrors
-from app.accounts.models import Agency, Role, User
+from app.accounts.models import Agency, User
 from app.accounts.operations import UserData, create_user, password_problem
 from app.accounts.org_number import InvalidOrgNumber, normalise_org_number
+from app.errors import FieldErrors
 from app.extensions import db
+from app.roles import Role
 
 
 def _fail(message: str) -> None:

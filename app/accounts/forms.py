@@ -5,14 +5,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, Regexp
 
-from app.accounts.models import Role
-
-ROLE_LABELS = {
-    Role.ADMIN: _l("Administrator"),
-    Role.REVIEWER: _l("Reviewer"),
-    Role.AGENCY_EDITOR: _l("Agency editor"),
-    Role.AGENCY_VIEWER: _l("Agency viewer"),
-}
+from app.roles import ROLE_LABELS
 
 
 def _email_field(label):

@@ -1,27 +1,13 @@
 import secrets
 from datetime import datetime
-from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.roles import Role
 from app.timeutil import utcnow
-
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    REVIEWER = "reviewer"
-    AGENCY_EDITOR = "agency_editor"
-    AGENCY_VIEWER = "agency_viewer"
-
-    @property
-    def is_agency_role(self) -> bool:
-        return self in (Role.AGENCY_EDITOR, Role.AGENCY_VIEWER)
-
-
-AGENCY_ROLES = tuple(role.value for role in Role if role.is_agency_role)
 
 
 class PeerGroup(db.Model):

@@ -7,11 +7,12 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from app.accounts.errors import FieldErrors
-from app.accounts.models import Agency, PeerGroup, Role, User
+from app.accounts.models import Agency, PeerGroup, User
 from app.accounts.org_number import InvalidOrgNumber, normalise_org_number
 from app.accounts.passwords import hash_password, needs_rehash, verify_password
+from app.errors import FieldErrors
 from app.extensions import db
+from app.roles import Role
 from app.timeutil import utcnow
 
 

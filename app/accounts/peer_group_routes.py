@@ -6,12 +6,13 @@ from sqlalchemy import func, select
 
 from app.accounts import admin_bp
 from app.accounts.access import roles_required
-from app.accounts.errors import FieldErrors
 from app.accounts.forms import PeerGroupForm
-from app.accounts.models import Agency, PeerGroup, Role
+from app.accounts.models import Agency, PeerGroup
 from app.accounts.operations import PeerGroupData, save_peer_group
+from app.errors import FieldErrors
 from app.extensions import db
 from app.forms_support import apply_field_errors
+from app.roles import Role
 
 admin_only = roles_required(Role.ADMIN)
 

@@ -1,6 +1,6 @@
 """Who may see and do what: pure predicates over a user and an object."""
 
-from app.accounts.models import Role
+from app.roles import Role
 
 
 def is_admin(user) -> bool:

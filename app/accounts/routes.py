@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.accounts import bp
-from app.accounts.errors import FieldErrors
 from app.accounts.forms import (
     LoginForm,
     PasswordChangeForm,
@@ -27,6 +26,7 @@ from app.accounts.operations import authenticate, change_password, set_password
 from app.accounts.password_links import RESET, send_password_link, user_for_password_link
 from app.accounts.two_factor import second_factor_ok
 from app.audit.operations import record_event, typed
+from app.errors import FieldErrors
 from app.extensions import db, limiter
 from app.forms_support import apply_field_errors
 from app.navigation import landing_url, safe_next

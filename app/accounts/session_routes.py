@@ -3,7 +3,7 @@ from the last one, see app/web.py), so this one does nothing else."""
 
 from app.accounts import bp
 from app.accounts.access import roles_required
-from app.accounts.models import Role
+from app.roles import Role
 
 
 @bp.get("/session/keep-alive")

@@ -15,9 +15,9 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select, update
 
-from app.accounts.errors import FieldErrors
 from app.accounts.models import RecoveryCode, User
 from app.audit.operations import record_event
+from app.errors import FieldErrors
 from app.extensions import db
 from app.timeutil import utcnow
 

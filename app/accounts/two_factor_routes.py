@@ -3,7 +3,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.accounts import bp
-from app.accounts.errors import FieldErrors
 from app.accounts.policies import is_authority_staff
 from app.accounts.two_factor import (
     disable,
@@ -17,6 +16,7 @@ from app.accounts.two_factor import (
     unused_recovery_codes,
 )
 from app.audit.operations import record_event
+from app.errors import FieldErrors
 from app.extensions import db
 
 

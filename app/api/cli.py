@@ -3,9 +3,9 @@
 import click
 from sqlalchemy import func, select
 
-from app.accounts.errors import FieldErrors
 from app.accounts.models import User
 from app.api.tokens import DEFAULT_DAYS, create_token
+from app.errors import FieldErrors
 from app.extensions import db
 
 

@@ -7,7 +7,6 @@ from functools import wraps
 from flask import g, request
 from flask_babel import gettext as _
 
-from app.accounts.errors import FieldErrors
 from app.api import bp
 from app.api.problems import ApiProblem, problem_response
 from app.api.spec import OPERATIONS, Operation, flask_rule
@@ -15,6 +14,7 @@ from app.api.tokens import note_use, user_for
 from app.api.validation import check_body
 from app.audit.operations import record_event
 from app.database import begin_write
+from app.errors import FieldErrors
 from app.extensions import db, limiter
 from app.pagination import MAX_ID, small_int
 

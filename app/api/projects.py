@@ -6,11 +6,11 @@ from decimal import Decimal, InvalidOperation
 from flask import Response, jsonify, url_for
 from flask_babel import gettext as _
 
-from app.accounts.errors import FieldErrors
 from app.api import schemas
 from app.api.etags import digest_etag, require_if_match
 from app.api.loaders import check_editable, visible_submission
 from app.api.operation import IF_MATCH, body, field_problem, not_found, operation
+from app.errors import FieldErrors
 from app.extensions import db
 from app.submissions.models import Project, Submission
 from app.submissions.projects import (

@@ -6,13 +6,12 @@ from decimal import Decimal, InvalidOperation
 from flask import Response, g, jsonify, url_for
 from flask_babel import gettext as _
 
-from app.accounts.errors import FieldErrors
-from app.accounts.models import Role
 from app.accounts.policies import is_own_agency_editor
 from app.api import schemas
 from app.api.loaders import visible_submission
 from app.api.operation import body, field_problem, forbidden, moment, not_found, operation
 from app.api.problems import ApiProblem
+from app.errors import FieldErrors
 from app.extensions import db
 from app.review.models import Question
 from app.review.questions import (
@@ -26,6 +25,7 @@ from app.review.questions import (
     visible_questions,
     withdraw_question,
 )
+from app.roles import Role
 from app.submissions.models import Submission
 
 

@@ -3,13 +3,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.accounts.access import roles_required
-from app.accounts.errors import FieldErrors
-from app.accounts.models import Role
 from app.api import tokens_bp
 from app.api.models import ApiToken
 from app.api.tokens import DEFAULT_DAYS, all_tokens, create_token, revoke, tokens_of
+from app.errors import FieldErrors
 from app.extensions import db
 from app.pagination import small_int
+from app.roles import Role
 
 
 @tokens_bp.route("/account/tokens", methods=["GET", "POST"])

@@ -11,10 +11,10 @@ from sqlalchemy import event, inspect, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from app.accounts.errors import FieldErrors
 from app.accounts.models import User
 from app.api.models import ApiToken
 from app.audit.operations import record_event
+from app.errors import FieldErrors
 from app.extensions import db
 from app.timeutil import utcnow
 

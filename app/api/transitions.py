@@ -3,12 +3,12 @@
 from flask import jsonify
 from flask_babel import gettext as _
 
-from app.accounts.models import Role
 from app.api import schemas
 from app.api.loaders import visible_cycle, visible_submission
 from app.api.operation import body, forbidden, not_found, operation
 from app.api.problems import ApiProblem
 from app.cycles.operations import CycleTransitionRefused, fire_cycle_transition
+from app.roles import Role
 from app.submissions.transitions import SubmissionNotFound, TransitionRefused, fire_transition
 from app.workflow_messages import refusal_message
 

@@ -8,14 +8,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.accounts.errors import FieldErrors
-from app.accounts.models import Agency, Role, User
+from app.accounts.models import Agency, User
 from app.audit.operations import record_submission_event
 from app.cycles.models import Cycle
+from app.errors import FieldErrors
 from app.extensions import db
 from app.labels import submission_status_label
 from app.notifications.outbox import recipients_of_agencies
 from app.notifications.reminders import remind_now
+from app.roles import Role
 from app.submissions.locking import lock_submission
 from app.submissions.models import Submission
 from app.submissions.transitions import fire_transition

@@ -8,8 +8,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.accounts.access import roles_required
-from app.accounts.errors import FieldErrors
-from app.accounts.models import Role
 from app.cycles import bp
 from app.cycles.bulk import (
     ACTIONS,
@@ -21,8 +19,10 @@ from app.cycles.bulk import (
     select_submissions,
 )
 from app.cycles.models import Cycle
+from app.errors import FieldErrors
 from app.extensions import db
 from app.pagination import small_int
+from app.roles import Role
 from app.submissions.transitions import TransitionRefused
 from app.workflow_messages import refusal_message
 

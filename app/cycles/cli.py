@@ -6,8 +6,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from app.accounts.errors import FieldErrors
-from app.accounts.models import Role, User
+from app.accounts.models import User
 from app.cycles.models import Cycle
 from app.cycles.operations import (
     CycleData,
@@ -16,7 +15,9 @@ from app.cycles.operations import (
     fire_cycle_transition,
     participant_ids,
 )
+from app.errors import FieldErrors
 from app.extensions import db
+from app.roles import Role
 from app.workflow_messages import refusal_message
 from workflows import docs
 

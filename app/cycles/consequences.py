@@ -8,12 +8,13 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from app.accounts.models import Agency, Role, User
+from app.accounts.models import Agency, User
 from app.cycles.models import Cycle, CycleParticipant
 from app.cycles.services import progress_of
 from app.extensions import db
 from app.labels import submission_status_label
 from app.notifications.outbox import agency_addresses
+from app.roles import Role
 from app.timeutil import today_in_stockholm
 from workflows.submission import SETTLED_STATES, SubmissionStatus
 

@@ -7,13 +7,13 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select
 
-from app.accounts.errors import FieldErrors
 from app.accounts.models import Agency
 from app.audit.operations import record_event
 from app.cycles.models import Cycle, CycleParticipant
 from app.cycles.questionnaire_service import load_questionnaire
 from app.database import begin_write, lock_row
 from app.datasets.freezing import freeze
+from app.errors import FieldErrors
 from app.extensions import db
 from app.notifications.inbox import agency_user_ids_by_agency, notify_many
 from app.notifications.outbox import queue_invitations

@@ -8,14 +8,14 @@ from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.accounts.access import roles_required
-from app.accounts.errors import FieldErrors
-from app.accounts.models import Role
 from app.cycles import bp
 from app.cycles.questionnaire import QuestionnaireItem
 from app.cycles.questionnaire_service import ItemWording, items_of, rules_of, update_item
 from app.cycles.routes import cycle_or_404
+from app.errors import FieldErrors
 from app.extensions import db
 from app.forms_support import SwedishDecimalField, apply_field_errors
+from app.roles import Role
 from workflows.cycle import CycleStatus
 
 admin_only = roles_required(Role.ADMIN)

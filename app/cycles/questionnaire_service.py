@@ -6,11 +6,11 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.accounts.errors import FieldErrors
 from app.cycles import default_questionnaire
 from app.cycles.models import Cycle
 from app.cycles.questionnaire import QuestionnaireItem, QuestionnaireRule
 from app.database import lock_row
+from app.errors import FieldErrors
 from app.extensions import db
 from workflows.cycle import CycleStatus
 

@@ -6,8 +6,6 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from app.accounts.access import roles_required
-from app.accounts.errors import FieldErrors
-from app.accounts.models import Role
 from app.cycles import bp
 from app.cycles.bulk import ACTIONS as BULK_ACTIONS
 from app.cycles.consequences import cycle_consequences
@@ -34,9 +32,11 @@ from app.cycles.services import (
     progress_of,
 )
 from app.datasets.freezing import snapshot_of
+from app.errors import FieldErrors
 from app.extensions import db
 from app.forms_support import apply_field_errors
 from app.pagination import paginate, small_int
+from app.roles import Role
 from app.workflow_messages import done_message, refusal_message, trigger_label
 from workflows.cycle import CYCLE_WORKFLOW
 

@@ -3,7 +3,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.access import roles_required
-from app.accounts.models import Role
 from app.accounts.policies import is_authority_staff
 from app.cycles.routes import cycle_or_404
 from app.database import begin_write
@@ -13,6 +12,7 @@ from app.datasets.exports import FORMATS
 from app.datasets.exports import download as export_download
 from app.datasets.freezing import last_verification, record_verification, snapshot_of
 from app.extensions import db
+from app.roles import Role
 
 EVERYONE = tuple(role.value for role in Role)
 

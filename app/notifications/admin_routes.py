@@ -3,7 +3,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.access import roles_required
-from app.accounts.models import Role
 from app.extensions import db
 from app.notifications.models import OutboxMessage, OutboxState
 from app.notifications.outbox_admin import (
@@ -16,6 +15,7 @@ from app.notifications.outbox_admin import (
 )
 from app.notifications.reminders import upcoming_reminders
 from app.pagination import paginate
+from app.roles import Role
 from app.timeutil import today_in_stockholm
 
 outbox_bp = Blueprint("outbox", __name__, url_prefix="/admin/outbox")

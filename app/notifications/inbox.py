@@ -6,12 +6,13 @@ from collections import defaultdict
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
-from app.accounts.models import AGENCY_ROLES, User
+from app.accounts.models import User
 from app.database import insert_new
 from app.extensions import db
 from app.notifications.messages import MessageFacts, notice_sentence
 from app.notifications.models import Notification
 from app.notifications.outbox import TO_AGENCY, TO_REVIEWER, insert_all_new
+from app.roles import AGENCY_ROLES
 from app.timeutil import stockholm_date, utcnow
 
 

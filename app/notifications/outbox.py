@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import select
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
 from app.database import insert_new
 from app.extensions import db
 from app.notifications.messages import REQUIRED_KINDS, MessageFacts, compose
 from app.notifications.models import OutboxMessage, OutboxState
+from app.roles import Role
 from app.timeutil import utcnow
 
 # Who hears of which transition: the agency, or the reviewer who holds the submission.

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
 from app.cycles.models import Cycle
 from app.database import begin_write
 from app.extensions import db
@@ -20,6 +20,7 @@ from app.notifications.inbox import agency_user_ids, notify
 from app.notifications.messages import MessageFacts
 from app.notifications.models import OutboxMessage
 from app.notifications.outbox import agency_recipients, link_to, queue, staff_recipients
+from app.roles import Role
 from app.submissions.models import Submission
 from app.timeutil import today_in_stockholm
 from workflows.calendar import parse_days, subtract_working_days

@@ -4,10 +4,9 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from app.accounts.access import roles_required
-from app.accounts.errors import FieldErrors
-from app.accounts.models import Role
 from app.accounts.policies import can_view_agency_data, is_own_agency_editor
 from app.database import begin_write
+from app.errors import FieldErrors
 from app.extensions import db
 from app.notifications import bp
 from app.notifications.inbox import (
@@ -21,6 +20,7 @@ from app.notifications.inbox import (
 from app.notifications.outbox import agency_recipients, configured_addresses
 from app.notifications.settings import set_agency_addresses, set_mail_preference
 from app.pagination import paginate
+from app.roles import Role
 
 EVERYONE = tuple(role.value for role in Role)
 

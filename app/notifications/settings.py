@@ -4,8 +4,8 @@ notices only. Operations flush, never commit."""
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
-from app.accounts.errors import FieldErrors
 from app.audit.operations import record_event
+from app.errors import FieldErrors
 from app.extensions import db
 
 MAX_ADDRESSES = 20

@@ -17,7 +17,7 @@ from itertools import accumulate
 from markupsafe import Markup, escape
 
 from app.reports.text_width import fit_text, text_width
-from app.submissions.swedish_numbers import format_swedish_number
+from app.swedish_numbers import format_swedish_number
 
 # At least 4.5:1 against white, so they serve for text and for shapes alike (WCAG 1.4.3, 1.4.11).
 BLUE, ORANGE, GREEN, GREY, PURPLE = "#1d70b8", "#b35c00", "#00703c", "#505a5f", "#6f2a8f"

@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from app.reports.analysis import RISK_LEVELS, RISKS, Dataset, MaturityArea, Portfolio
 from app.reports.charts import RISK_COLOURS, box_plot, radar_chart, stacked_share_bar
-from app.submissions.swedish_numbers import format_swedish_number
+from app.swedish_numbers import format_swedish_number
 
 RISK_LABELS = {
     "risk_benefits": lambda: _("Risk to the benefits"),

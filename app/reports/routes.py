@@ -5,7 +5,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.accounts.access import roles_required
-from app.accounts.models import Role
 from app.accounts.policies import is_authority_staff
 from app.cycles.models import Cycle
 from app.datasets.routes import readable_cycle
@@ -32,6 +31,7 @@ from app.reports.figures import (
     risk_bars,
 )
 from app.reports.models import BatchState, ReportBatch
+from app.roles import Role
 
 EVERYONE = tuple(role.value for role in Role)
 

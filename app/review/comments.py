@@ -7,8 +7,8 @@ not the authority's staff: there is no other way to read comments.
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.accounts.errors import FieldErrors
 from app.accounts.policies import is_authority_staff
+from app.errors import FieldErrors
 from app.extensions import db
 from app.review.models import Comment, CommentKind
 from app.submissions.models import Submission

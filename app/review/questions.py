@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
-from app.accounts.errors import FieldErrors
 from app.accounts.policies import is_authority_staff
 from app.audit.operations import record_submission_event
 from app.cycles.questionnaire_service import items_of
+from app.errors import FieldErrors
 from app.extensions import db
 from app.review.models import Question, QuestionEntry, QuestionStatus, QuestionStep
 from app.submissions.answers import correct_value, stored_values

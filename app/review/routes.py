@@ -4,9 +4,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.access import roles_required
-from app.accounts.errors import FieldErrors
-from app.accounts.models import Role
 from app.accounts.operations import peer_groups
+from app.errors import FieldErrors
 from app.extensions import db
 from app.labels import question_status_label
 from app.pagination import paginate, small_int
@@ -38,6 +37,7 @@ from app.review.services import (
     status_counts,
     submissions_for_review,
 )
+from app.roles import Role
 from app.submissions.changes import answer_changes
 from app.submissions.labels import SECTION_LABELS
 from app.submissions.models import Submission

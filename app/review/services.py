@@ -3,10 +3,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
 
-from app.accounts.models import Agency, Role, User
+from app.accounts.models import Agency, User
 from app.cycles.models import Cycle
 from app.extensions import db
 from app.review.models import Question, QuestionStatus
+from app.roles import Role
 from app.submissions.models import Submission
 
 

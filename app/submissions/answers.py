@@ -18,7 +18,7 @@ from app.cycles.questionnaire_service import items_of, rules_of
 from app.extensions import db
 from app.submissions.models import Submission, SubmissionValue, WarningExplanation
 from app.submissions.peers import answers_by_submission
-from app.submissions.swedish_numbers import NotANumber, parse_swedish_number
+from app.swedish_numbers import NotANumber, parse_swedish_number
 from app.timeutil import utcnow
 from workflows.answers import (
     OUTCOME,

@@ -12,8 +12,8 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 
 from app.accounts.access import roles_required
-from app.accounts.models import Role
 from app.extensions import db
+from app.roles import Role
 from app.submissions import bp
 from app.submissions.answers import reason_missing
 from app.submissions.excel import (

@@ -4,6 +4,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.swedish_numbers import NOT_A_NUMBER_TEXT
 from workflows.answers import Finding
 
 KEY_FIGURES = {
@@ -17,16 +18,6 @@ KEY_FIGURES = {
     "run_share": (_l("Keep running, share of IT cost"), "%"),
     "improve_share": (_l("Improve, share of IT cost"), "%"),
     "new_share": (_l("New development, share of IT cost"), "%"),
-}
-
-NOT_A_NUMBER_TEXT = {
-    "words": _l(
-        "Enter the figure in digits, for example 480 000, without words such as “milj” or “ca”."
-    ),
-    "grouping": _l("Group thousands in threes, as in 1 234 567, or leave out the spaces."),
-    "ambiguous_dot": _l("Use a decimal comma, as in 1234,5: a dot could also group thousands."),
-    "characters": _l("Enter a number, for example 1 234 567 or 1234,5."),
-    "empty": _l("Enter a number."),
 }
 
 

@@ -10,8 +10,8 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
-from app.accounts.errors import FieldErrors
 from app.audit.operations import record_submission_event
+from app.errors import FieldErrors
 from app.extensions import db
 from app.review.models import Question
 from app.submissions.models import Project, ProjectBaselineChange, ProjectStatus, Submission

@@ -4,14 +4,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.access import roles_required
-from app.accounts.errors import FieldErrors
-from app.accounts.models import AGENCY_ROLES, Role
 from app.accounts.policies import can_view_agency_data, is_own_agency_editor
 from app.audit.services import submission_history
+from app.errors import FieldErrors
 from app.extensions import db
 from app.review.comments import add_comment
 from app.review.models import Question
 from app.review.questions import answer_question
+from app.roles import AGENCY_ROLES, Role
 from app.submissions import bp
 from app.submissions.answers import blocking_error_count, can_prefill, prefill_from_last_year
 from app.submissions.changes import item_labels

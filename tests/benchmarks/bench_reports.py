@@ -10,11 +10,12 @@ import time
 
 from sqlalchemy import select
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
 from app.cycles.models import Cycle
 from app.extensions import db
 from app.reports.batches import request_batch, run_queued_batches
 from app.reports.documents import feedback_report, summary_report
+from app.roles import Role
 from tests.benchmarks.scale_data import landmarks, prepared_app
 
 REPEAT = 3

@@ -23,9 +23,10 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, select, text
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
 from app.cycles.models import Cycle
 from app.extensions import db
+from app.roles import Role
 from app.seed import DEMO_PASSWORD, OPEN_YEAR, seed_demo
 from app.submissions.models import Submission
 from tests.benchmarks.scale_data import REVIEWER, bench_app, bench_dir, prepared_app

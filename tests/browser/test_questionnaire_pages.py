@@ -13,7 +13,7 @@ from app.cycles.default_questionnaire import IT_COST_ITEMS, MATURITY_AREAS
 from app.demo_values import demo_answers
 from app.extensions import db
 from app.submissions.answers import save_section
-from app.submissions.swedish_numbers import format_swedish_number, parse_swedish_number
+from app.swedish_numbers import format_swedish_number, parse_swedish_number
 from tests import factories
 from tests.browser import support
 from tests.browser.support import assert_accessible

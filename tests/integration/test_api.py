@@ -33,8 +33,8 @@ from app.review.questions import answer_question, questions_of, raise_question
 from app.submissions.answers import blocking_error_count, set_values
 from app.submissions.models import Submission
 from app.submissions.projects import ProjectData, create_project
-from app.submissions.swedish_numbers import NotANumber, parse_swedish_number
 from app.submissions.transitions import fire_transition
+from app.swedish_numbers import NotANumber, parse_swedish_number
 from tests import factories
 
 API = "/api/v1"

@@ -20,11 +20,11 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import func, select
 
-from app.accounts.errors import FieldErrors
 from app.accounts.models import User
 from app.audit.models import AuditEvent
 from app.cycles.models import Cycle
 from app.cycles.operations import CycleTransitionRefused, fire_cycle_transition, set_participants
+from app.errors import FieldErrors
 from app.extensions import db
 from app.review.models import Question, QuestionStatus
 from app.review.questions import answer_question, raise_question, resolve_question

@@ -4,11 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.submissions.swedish_numbers import (
-    NotANumber,
-    format_swedish_number,
-    parse_swedish_number,
-)
+from app.swedish_numbers import NotANumber, format_swedish_number, parse_swedish_number
 
 
 @pytest.mark.parametrize(

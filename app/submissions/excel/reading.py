@@ -40,10 +40,10 @@ from app.submissions.excel.workbook import (
     _scan,
     _text,
 )
-from app.submissions.findings_text import NOT_A_NUMBER_TEXT, finding_text
+from app.submissions.findings_text import finding_text
 from app.submissions.models import Submission
 from app.submissions.projects import ProjectData, projects_of
-from app.submissions.swedish_numbers import NotANumber, parse_swedish_number
+from app.swedish_numbers import NOT_A_NUMBER_TEXT, NotANumber, parse_swedish_number
 from workflows.answers import check_value
 
 

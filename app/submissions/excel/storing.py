@@ -5,8 +5,8 @@ from decimal import Decimal
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
-from app.accounts.errors import FieldErrors
 from app.cycles.questionnaire_service import items_of
+from app.errors import FieldErrors
 from app.submissions.answers import field_name, parse_input, save_section
 from app.submissions.answers import stored_values as stored_answers
 from app.submissions.excel.layout import (

@@ -8,10 +8,23 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import format_decimal
+from flask_babel import lazy_gettext as _l
 
 _SPACES = "\u00a0\u202f\u2009 "
 _UNIT = re.compile(r"\s*(kr|tkr|sek|kkr|%)\.?$", re.IGNORECASE)
 _GROUPED = re.compile(r"^\d{1,3}( \d{3})+$")
+
+
+# What each reason of NotANumber says next to the field.
+NOT_A_NUMBER_TEXT = {
+    "words": _l(
+        "Enter the figure in digits, for example 480 000, without words such as “milj” or “ca”."
+    ),
+    "grouping": _l("Group thousands in threes, as in 1 234 567, or leave out the spaces."),
+    "ambiguous_dot": _l("Use a decimal comma, as in 1234,5: a dot could also group thousands."),
+    "characters": _l("Enter a number, for example 1 234 567 or 1234,5."),
+    "empty": _l("Enter a number."),
+}
 
 
 class NotANumber(ValueError):

@@ -110,9 +110,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.reports import routes as report_routes  # noqa: F401
     from app.review import bp as review_bp
     from app.review import routes as review_routes  # noqa: F401
+    from app.submissions import (  # noqa: F401
+        benefit_routes,
+        project_routes,
+        section_routes,
+        summary_routes,
+    )
     from app.submissions import bp as submissions_bp
     from app.submissions import excel_routes as excel_views  # noqa: F401
-    from app.submissions import project_routes, section_routes, summary_routes  # noqa: F401
     from app.submissions import routes as submission_routes  # noqa: F401
 
     for blueprint in (

@@ -189,3 +189,20 @@ def project_status_label(status: str):
 
 def risk_label(risk: str):
     return RISK.get(risk, risk)
+
+
+BENEFIT_KIND = {"economic": _l("Economic"), "qualitative": _l("Qualitative")}
+BENEFIT_STATUS = {
+    "on_track": _l("On track"),
+    "at_risk": _l("At risk"),
+    "realised": _l("Realised"),
+    "abandoned": _l("Abandoned"),
+}
+
+
+def benefit_kind_label(kind: str):
+    return BENEFIT_KIND.get(kind, kind)
+
+
+def benefit_status_label(status: str):
+    return BENEFIT_STATUS.get(status, status)

@@ -28,6 +28,8 @@ from app.datasets.guard import CycleFrozen
 from app.extensions import db, limiter
 from app.figure_words import difference, figure, number, place_among
 from app.labels import (
+    benefit_kind_label,
+    benefit_status_label,
     cycle_status_label,
     event_label,
     message_kind_label,
@@ -140,6 +142,8 @@ def register(app):
         waiting_text=waiting_text,
         project_status_label=project_status_label,
         risk_label=risk_label,
+        benefit_kind_label=benefit_kind_label,
+        benefit_status_label=benefit_status_label,
         section_status_label=lambda state: SECTION_STATUS_LABELS.get(state, state),
         figure=figure,
         figure_number=number,

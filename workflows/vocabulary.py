@@ -43,3 +43,23 @@ class RiskLevel(StrEnum):
     LOW = "low"
     MEDIUM = "medium"
     HIGH = "high"
+
+
+class BenefitKind(StrEnum):
+    """Whether a project's benefit shows in money or not."""
+
+    ECONOMIC = "economic"  # carries an amount, tkr a year (cost savings, freed working time)
+    QUALITATIVE = "qualitative"
+
+
+class BenefitStatus(StrEnum):
+    """Where a benefit's realisation stands, as the agency reports it each year."""
+
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    REALISED = "realised"
+    ABANDONED = "abandoned"  # with a reason
+
+
+# A benefit in one of these is no longer followed: it is not carried into the next cycle.
+CLOSED_BENEFIT_STATUSES = frozenset({BenefitStatus.REALISED, BenefitStatus.ABANDONED})

@@ -22,6 +22,7 @@ FROZEN_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     "comment": SUBMISSION,
     "project_baseline_change": (("project_id", "project"), *SUBMISSION),
     "question_entry": (("question_id", "question"), *SUBMISSION),
+    "benefit": (("project_id", "project"), *SUBMISSION),
 }
 
 NOT_FROZEN: dict[str, str] = {

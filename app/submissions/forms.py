@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import TextInput
@@ -84,3 +84,62 @@ class ProjectForm(FlaskForm):
     benefit_measure = _text(_l("How the benefits are measured"))
     benefit_target = _text(_l("Target value"))
     realised_benefits = _text(_l("Benefits realised so far"))
+
+
+def _line(label, missing=None, limit=200):
+    required = [InputRequired(missing)] if missing else [Optional()]
+    too_long = Length(max=limit, message=_l("Enter at most %(max)d characters."))
+    return StringField(label, validators=[*required, too_long])
+
+
+def _number(label, missing=None):
+    required = InputRequired(missing) if missing else Optional()
+    return SwedishDecimalField(label, validators=[required])
+
+
+class BenefitForm(FlaskForm):
+    name = _line(_l("Name of the benefit"), _l("Enter the benefit's name."))
+    stakeholder = _line(_l("Stakeholder"), _l("Enter who perceives the benefit."))
+    kind = RadioField(
+        _l("Kind of benefit"),
+        choices=[
+            SelectChoice("economic", _l("Economic (affects costs or freed working time)")),
+            SelectChoice("qualitative", _l("Qualitative")),
+        ],
+        validators=[InputRequired(_l("Choose economic or qualitative."))],
+    )
+    goal = TextAreaField(
+        _l("Goal of the organisation it contributes to"),
+        validators=[
+            InputRequired(_l("Enter the goal of the organisation the benefit contributes to.")),
+            Length(max=5000, message=_l("The text is too long.")),
+        ],
+    )
+    indicator = _line(_l("Indicator (what is measured)"), _l("Enter what is measured."))
+    unit = _line(_l("Unit"), _l("Enter the unit of the indicator."), limit=60)
+    baseline_value = _number(_l("Baseline value"), _l("Enter the baseline value."))
+    baseline_date = _date(_l("Baseline date"), _l("Enter the date the baseline was measured."))
+    target_value = _number(_l("Target value"), _l("Enter the target value."))
+    target_year = IntegerField(
+        _l("Target year"),
+        validators=[InputRequired(_l("Enter the year the target is to be reached."))],
+        widget=TextInput(),
+    )
+    owner = _line(_l("Benefit owner (a role in the line organisation)"))
+    is_main = BooleanField(_l("This is the project's main benefit"))
+    amount = _number(_l("Amount (tkr a year)"))
+    budget_affecting = BooleanField(_l("Affects the budget (the saving is actually taken out)"))
+    realised_value = _number(_l("Realised value this year"))
+    realised_amount = _number(_l("Realised amount this year (tkr)"))
+    status = RadioField(
+        _l("Status of the realisation"),
+        choices=[
+            SelectChoice("on_track", _l("On track")),
+            SelectChoice("at_risk", _l("At risk")),
+            SelectChoice("realised", _l("Realised")),
+            SelectChoice("abandoned", _l("Abandoned")),
+        ],
+        default="on_track",
+        validators=[InputRequired(_l("Choose the benefit's status."))],
+    )
+    status_reason = _text(_l("Why was the benefit abandoned, or what puts it at risk?"))

@@ -10,7 +10,7 @@ from app.cycles.models import Cycle
 from app.extensions import db
 from app.timeutil import utcnow
 from workflows.submission import SubmissionStatus
-from workflows.vocabulary import ProjectStatus
+from workflows.vocabulary import BenefitStatus, ProjectStatus
 
 
 class Submission(db.Model):
@@ -125,6 +125,9 @@ class Project(db.Model):
     baseline_changes: Mapped[list["ProjectBaselineChange"]] = relationship(
         order_by="ProjectBaselineChange.id", lazy="selectin", cascade="all, delete-orphan"
     )
+    benefits: Mapped[list["Benefit"]] = relationship(
+        order_by="Benefit.id", lazy="selectin", cascade="all, delete-orphan"
+    )
 
 
 class ProjectBaselineChange(db.Model):
@@ -140,3 +143,36 @@ class ProjectBaselineChange(db.Model):
     reason: Mapped[str] = mapped_column(Text)
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Benefit(db.Model):
+    """A benefit of a project: "a measurable change perceived as positive by a stakeholder that
+    contributes to the organisation's goals". One row per cycle, like its project: the row of
+    each year holds that year's realisation (value, amount, status), and `carried_from_id`
+    links it to last year's row, so a benefit keeps one identity across cycles."""
+
+    __tablename__ = "benefit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("benefit.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    stakeholder: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))  # economic | qualitative
+    goal: Mapped[str] = mapped_column(Text)  # the organisation's goal it contributes to
+    indicator: Mapped[str] = mapped_column(String(200))  # what is measured
+    unit: Mapped[str] = mapped_column(String(60))
+    baseline_value: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    baseline_date: Mapped[date]
+    target_value: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    target_year: Mapped[int]
+    owner: Mapped[str] = mapped_column(String(200), default="")  # a role in the line organisation
+    is_main: Mapped[bool] = mapped_column(default=False)
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))  # economic: tkr a year
+    budget_affecting: Mapped[bool] = mapped_column(default=False)
+    # This cycle's realisation.
+    realised_value: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    realised_amount: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    status: Mapped[str] = mapped_column(String(20), default=BenefitStatus.ON_TRACK.value)
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -142,7 +142,7 @@ def create_project(submission: Submission, data: ProjectData, actor) -> Project:
         setattr(project, name, getattr(data, name))
     db.session.add(project)
     db.session.flush()
-    _touch(submission, actor, "add_project", project.name)
+    touch_submission(submission, actor, "add_project", project.name)
     return project
 
 
@@ -160,7 +160,7 @@ def update_project(submission: Submission, project: Project, data: ProjectData, 
     for name in _PLAIN_FIELDS:
         setattr(project, name, getattr(data, name))
     db.session.flush()
-    _touch(submission, actor, "change_project", project.name, reason)
+    touch_submission(submission, actor, "change_project", project.name, reason)
 
 
 def _record_rebaselines(project: Project, data: ProjectData, reason: str, actor) -> None:
@@ -192,10 +192,12 @@ def delete_project(submission: Submission, project: Project, actor) -> None:
     )
     db.session.delete(project)
     db.session.flush()
-    _touch(submission, actor, "remove_project", name)
+    touch_submission(submission, actor, "remove_project", name)
 
 
-def _touch(submission: Submission, actor, event: str, name: str, reason: str = "") -> None:
+def touch_submission(
+    submission: Submission, actor, event: str, name: str, reason: str = ""
+) -> None:
     submission.updated_at = utcnow()  # steps the version: projects are part of the answers
     if submission.status != "draft":
         record_submission_event(

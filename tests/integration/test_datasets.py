@@ -28,6 +28,7 @@ from app.datasets.models import DatasetSnapshot
 from app.extensions import db
 from app.review.models import Comment, Question, QuestionEntry
 from app.submissions.models import (
+    Benefit,
     Project,
     ProjectBaselineChange,
     Submission,
@@ -101,6 +102,43 @@ PROJECT = {
     "benefits_analysed": True,
     "benefits_plan": True,
 }
+BENEFITS = (
+    {
+        "name": "Kortare handläggningstid",
+        "stakeholder": "Sökande företag",
+        "kind": "economic",
+        "goal": "En effektiv förvaltning",
+        "indicator": "Handläggningstid",
+        "unit": "dagar",
+        "baseline_value": Decimal(30),
+        "baseline_date": date(2025, 1, 15),
+        "target_value": Decimal(12),
+        "target_year": 2028,
+        "owner": "Chef för tillståndsenheten",
+        "is_main": True,
+        "amount": Decimal(4500),
+        "budget_affecting": True,
+        "realised_value": Decimal(24),
+        "realised_amount": Decimal(1200),
+        "status": "on_track",
+        "status_reason": "",
+    },
+    {
+        "name": "Nöjdare kunder",
+        "stakeholder": "Företag",
+        "kind": "qualitative",
+        "goal": "Hög förtroende",
+        "indicator": "Nöjd kund-index",
+        "unit": "index",
+        "baseline_value": Decimal(61),
+        "baseline_date": date(2024, 11, 1),
+        "target_value": Decimal(75),
+        "target_year": 2027,
+        "owner": "",
+        "status": "at_risk",
+        "status_reason": "Mätningen är försenad",
+    },
+)
 REBASELINES = (
     ("budget", "45000", "60000", "Utökat uppdrag från regeringen"),
     ("end_date", "2027-06-30", "2027-12-31", "Upphandlingen överprövades"),
@@ -151,6 +189,7 @@ def _dataset(reverse: bool = False) -> Dataset:
         ProjectBaselineChange(field=f, old_value=o, new_value=n, reason=r, changed_by_id=admin.id)
         for f, o, n, r in REBASELINES
     ]
+    project.benefits = [Benefit(**benefit) for benefit in BENEFITS]
     db.session.add(project)
     _conversation(submissions["Bolagsverket"], admin.id)
     db.session.commit()

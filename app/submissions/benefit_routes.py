@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.access import roles_required
-from app.accounts.errors import FieldErrors
+from app.errors import FieldErrors
 from app.extensions import db
 from app.forms_support import apply_field_errors
 from app.submissions import bp

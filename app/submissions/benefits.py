@@ -11,7 +11,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.accounts.errors import FieldErrors
+from app.errors import FieldErrors
 from app.extensions import db
 from app.submissions.models import Benefit, Project, Submission
 from app.submissions.projects import touch_submission

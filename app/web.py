@@ -1,5 +1,6 @@
 """Cross-cutting web concerns: locale, security headers, error pages, template helpers."""
 
+import re
 import time
 import uuid
 from decimal import Decimal, InvalidOperation
@@ -160,7 +161,13 @@ def register(app):
     # A stored value as text ("2400.00") shown as a Swedish number, or as it is if not one.
     app.jinja_env.filters["as_number"] = _as_number
     app.jinja_env.filters["percent"] = _percent
+    app.jinja_env.filters["paragraphs"] = _paragraphs
     _register_error_pages(app)
+
+
+def _paragraphs(text: str | None) -> list[str]:
+    """Free text as its paragraphs, split at blank lines (a single line break stays inside)."""
+    return [part.strip() for part in re.split(r"\n\s*\n", text or "") if part.strip()]
 
 
 def _date(value) -> str:

@@ -14,14 +14,15 @@ from app.review.questions import (
     threads_of,
     visible_questions,
 )
-from app.submissions.answers import can_prefill, errors_of, section_statuses
+from app.submissions.answers import answers_of, can_prefill, errors_of, section_statuses
 from app.submissions.changes import answer_changes
 from app.submissions.error_list import described_errors
 from app.submissions.labels import SECTION_LABELS
+from app.submissions.progress import progress_of
 from app.submissions.projects import projects_of
 from app.submissions.services import deadline_of
 from app.submissions.transitions import available_actions
-from app.workflow_messages import refusal_message, trigger_label
+from app.workflow_messages import trigger_label
 from workflows.submission import SubmissionStatus
 
 
@@ -57,6 +58,7 @@ _RULE_BREAKS_SHOWN = frozenset(
 def render_submission_page(submission, status=200, errors=None, form_values=None):
     findings = errors_of(submission)  # once, for the guards and the list of rule breaks
     allowed, blocked = available_actions(submission, current_user, len(findings))
+    progress = progress_of(items_of(submission.cycle_id), answers_of(submission.id), findings)
     locale = str(get_locale())
     questions = visible_questions(submission, current_user)
     return render_template(
@@ -64,7 +66,7 @@ def render_submission_page(submission, status=200, errors=None, form_values=None
         submission=submission,
         deadline=deadline_of(submission.cycle),
         allowed=allowed,
-        blocked={trigger: refusal_message(refusal) for trigger, refusal in blocked.items()},
+        blocked={trigger: progress.refusal_text(refusal) for trigger, refusal in blocked.items()},
         questions=questions,
         question_groups=_grouped(submission, questions),
         threads=threads_of(questions),

@@ -22,11 +22,14 @@ from app.submissions.answers import (
 from app.submissions.comparison import last_year_submission_id
 from app.submissions.findings_text import KEY_FIGURES, finding_text, key_figure_label
 from app.submissions.labels import SECTION_LABELS
+from app.submissions.progress import progress_of
+from app.submissions.projects import figures_of, projects_of
 from app.submissions.routes import ANYONE_SIGNED_IN
 from app.submissions.section_routes import can_edit, load_submission
 from app.submissions.transitions import available_actions
-from app.workflow_messages import refusal_message, trigger_label
+from app.workflow_messages import trigger_label
 from workflows.answers import key_figures
+from workflows.vocabulary import ItemKind
 
 
 def _link(submission, finding, section_of) -> str | None:
@@ -41,6 +44,16 @@ def _link(submission, finding, section_of) -> str | None:
     )
 
 
+def _comments(items, values) -> dict[str, str]:
+    """The written comments, by item code (an empty one is no comment)."""
+    comments = {}
+    for item in items:
+        row = values.get((item.code, "outcome"))
+        if item.kind == ItemKind.TEXT and row is not None and (row.text or "").strip():
+            comments[item.code] = row.text
+    return comments
+
+
 @bp.get("/submissions/<int:submission_id>/summary")
 @roles_required(*ANYONE_SIGNED_IN)
 def summary(submission_id):
@@ -52,7 +65,11 @@ def summary(submission_id):
     labels.update({code: key_figure_label(code) for code in KEY_FIGURES})
     rule_labels = {rule.code: rule.label(locale) for rule in rules_of(submission.cycle_id)}
     values = stored_values(submission.id)
-    allowed, blocked = available_actions(submission, current_user)
+    answers = as_answers(values)
+    findings = errors_of(submission)
+    progress = progress_of(items, answers, findings)
+    allowed, blocked = available_actions(submission, current_user, len(findings))
+    submit_blocked = blocked.get("submit")
     return render_template(
         "submissions/summary.html",
         submission=submission,
@@ -61,19 +78,22 @@ def summary(submission_id):
         sections=SECTION_LABELS,
         labels=labels,
         has_last_year=last_year_submission_id(submission) is not None,
+        progress=progress,
         errors=[
             (f, finding_text(f, rule_labels), _link(submission, f, section_of))
-            for f in errors_of(submission)
+            for f in progress.errors
         ],
         warnings=[
             (f, finding_text(f), _link(submission, f, section_of)) for f in warnings_of(submission)
         ],
         explanations=explanations_of(submission.id),
-        figures=key_figures(as_answers(values)),
+        comments=_comments(items, values),
+        figures=key_figures(answers),
+        projects=[(project, figures_of(project)) for project in projects_of(submission.id)],
         key_figure_labels=KEY_FIGURES,
         editable=can_edit(submission),
         can_submit="submit" in allowed,
-        submit_blocked=refusal_message(blocked["submit"]) if "submit" in blocked else None,
+        submit_blocked=progress.refusal_text(submit_blocked) if submit_blocked else None,
         trigger_label=trigger_label,
     )
 

@@ -331,3 +331,45 @@ def test_no_warnings_claims_no_match_with_a_last_year_that_does_not_exist(client
     page = " ".join(client.get(f"/submissions/{submission.id}/summary").text.split())
     assert "Det finns ingen godkänd inlämning från förra året att jämföra med" in page
     assert "stämmer med förra året" not in page
+
+
+def test_a_new_draft_says_which_sections_are_left_not_every_empty_field(client, login):
+    agency, submission = _draft()
+    login("agency_editor", agency=agency)
+    page = " ".join(client.get(f"/submissions/{submission.id}/summary").text.split())
+    assert "2 avsnitt kvar" in page
+    assert (
+        f'href="/submissions/{submission.id}/sections/it_costs">It-kostnader</a>: inte påbörjat'
+        in page
+    )
+    assert "svar måste rättas" not in page  # the empty fields are not listed as errors
+    assert "”Lämna in” går inte än:</strong> 2 avsnitt återstår att fylla i." in page
+    show = " ".join(client.get(f"/submissions/{submission.id}").text.split())
+    assert "2 avsnitt återstår att fylla i." in show and "fel måste rättas" not in show
+
+    # Once a section is started, what it still lacks is listed answer by answer.
+    _save(client, submission, {"users--outcome": "2 400"})
+    page = " ".join(client.get(f"/submissions/{submission.id}/summary").text.split())
+    assert "It-kostnader</a>: " in page and "obligatoriska svar saknas" in page
+    assert "Mognad</a>: inte påbörjat" in page
+    assert f'href="/submissions/{submission.id}/sections/it_costs#operating_cost--outcome"' in page
+
+
+def test_check_your_answers_shows_comments_as_paragraphs_and_every_project(client, login):
+    from tests.integration.test_projects_http import FORM
+
+    agency, submission = _draft()
+    login("agency_editor", agency=agency)
+    comment = "Ny styrmodell under året.\r\n\r\nFöljs upp kvartalsvis.\r\nNästa steg: portföljen."
+    _fill_everything(client, submission, **{"maturity_governance_comment--outcome": comment})
+    project = {**FORM, "description": "Ersätter tre system.\r\n\r\nFörsta etappen klar 2026."}
+    assert client.post(f"/submissions/{submission.id}/projects/new", project).status_code == 302
+    page = client.get(f"/submissions/{submission.id}/summary").text
+    assert '<p class="text">Ny styrmodell under året.</p>' in page
+    assert '<p class="text">Följs upp kvartalsvis.\r\nNästa steg: portföljen.</p>' in page
+    assert "Nytt ärendehanteringssystem</h3>" in page
+    assert '<p class="text">Första etappen klar 2026.</p>' in page
+    assert "Dagar per ärende" in page and "Effektivisera verksamheten" in page
+    # The comment is prose under its own heading, not a cell of the number table.
+    table_cells = page.split("<table")[2].split("</table>")[0]
+    assert "Ny styrmodell" not in table_cells

@@ -7,8 +7,9 @@ Parsing is strict where a mistake would be silent: spaces must group thousands, 
 import re
 from decimal import Decimal, InvalidOperation
 
-from babel.numbers import format_decimal
 from flask_babel import lazy_gettext as _l
+
+from app.number_format import format_number
 
 _SPACES = "\u00a0\u202f\u2009 "
 _UNIT = re.compile(r"\s*(kr|tkr|sek|kkr|%)\.?$", re.IGNORECASE)
@@ -78,8 +79,7 @@ def format_swedish_number(value: Decimal | int | float | None, decimals: int = 2
     """Swedish grouping and decimal comma, at most `decimals` decimals, trailing zeros dropped."""
     if value is None:
         return ""
-    pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
     try:
-        return format_decimal(Decimal(value), pattern, locale="sv_SE")
+        return format_number(Decimal(value), "sv_SE", decimals)
     except InvalidOperation:  # more digits than the decimal context holds: shown as they are
         return str(value)

@@ -18,7 +18,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
@@ -44,6 +44,7 @@ from app.labels import (
     submission_status_label,
     waiting_text,
 )
+from app.number_format import format_for_reader
 from app.submissions.labels import SECTION_STATUS_LABELS
 from app.swedish_numbers import format_swedish_number
 from workflows.submission import SUBMISSION_WORKFLOW
@@ -181,11 +182,11 @@ def _datetime(value) -> str:
 
 def _one_decimal(value) -> str:
     # A figure such as a median: always one decimal, so 4 reads "4,0" beside "8,2".
-    return format_decimal(value, "#,##0.0") if value is not None else "–"
+    return format_for_reader(value, 1, 1) if value is not None else "–"
 
 
 def _number(value) -> str:
-    return format_decimal(value) if value is not None else "–"
+    return format_for_reader(value) if value is not None else "–"
 
 
 def _as_number(text: str) -> str:
@@ -197,7 +198,7 @@ def _as_number(text: str) -> str:
 
 def _percent(share) -> str:
     # A no-break space keeps "20 %" together, as Swedish typography wants.
-    return f"{format_decimal(share * 100, '#,##0.#')}\u00a0%"
+    return f"{format_for_reader(share * 100, 1)}\u00a0%"
 
 
 def _error_page(status: int, title, message):

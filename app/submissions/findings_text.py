@@ -4,6 +4,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.number_format import format_for_reader
 from app.swedish_numbers import NOT_A_NUMBER_TEXT
 from workflows.answers import Finding
 
@@ -22,15 +23,15 @@ KEY_FIGURES = {
 
 
 def _number(value) -> str:
-    return format_decimal(value, "#,##0.##")
+    return format_for_reader(value, 2)
 
 
 def _figure(code: str, value) -> str:
     """A key figure as the key figure tables show it: one decimal and % for a share."""
     unit = KEY_FIGURES.get(code, ("", ""))[1]
     if unit == "%":
-        return f"{format_decimal(value, '#,##0.0')}\u00a0%"
-    return f"{format_decimal(value, '#,##0')}\u00a0{unit}".rstrip()
+        return f"{format_for_reader(value, 1, 1)}\u00a0%"
+    return f"{format_for_reader(value, 0)}\u00a0{unit}".rstrip()
 
 
 def finding_text(finding: Finding, rule_labels: dict[str, str] | None = None) -> str:

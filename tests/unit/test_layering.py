@@ -23,6 +23,7 @@ LAYERS: list[set[str]] = [
         "app.errors",
         "app.roles",
         "app.swedish_numbers",
+        "app.number_format",
     },
     # words and helpers the pages share
     {

@@ -2,11 +2,11 @@
 
 from decimal import Decimal
 
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from app.cycles.questionnaire_service import items_of
 from app.errors import FieldErrors
+from app.number_format import format_for_reader
 from app.submissions.answers import field_name, parse_input, save_section
 from app.submissions.answers import stored_values as stored_answers
 from app.submissions.excel.layout import (
@@ -120,7 +120,7 @@ def _shown(value) -> str:
     if value is None or value == "":
         return "–"
     if isinstance(value, Decimal):
-        return format_decimal(value, "#,##0.##")
+        return format_for_reader(value, 2)
     return f"”{value}”"
 
 

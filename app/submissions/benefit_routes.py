@@ -22,6 +22,7 @@ from app.submissions.forms import BenefitForm
 from app.submissions.models import Benefit, Project, Submission
 from app.submissions.routes import ANYONE_SIGNED_IN
 from app.submissions.section_routes import can_edit, load_submission
+from app.submissions.timeline import timeline_of
 
 BASE = "/submissions/<int:submission_id>/projects/<int:project_id>/benefits"
 
@@ -132,3 +133,16 @@ def _form_page(submission_id, project_id, form, benefit_id):
         benefit=benefit,
         form=form,
     ), 422 if form.errors else 200
+
+
+@bp.get("/submissions/<int:submission_id>/projects/<int:project_id>/timeline")
+@roles_required(*ANYONE_SIGNED_IN)
+def project_timeline(submission_id, project_id):
+    submission = load_submission(submission_id)
+    project = _project_of(submission, project_id)
+    return render_template(
+        "submissions/project_timeline.html",
+        submission=submission,
+        project=project,
+        timeline=timeline_of(project, submission.agency_id),
+    )

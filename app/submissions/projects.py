@@ -14,10 +14,16 @@ from app.audit.operations import record_submission_event
 from app.errors import FieldErrors
 from app.extensions import db
 from app.review.models import Question
-from app.submissions.models import Project, ProjectBaselineChange, ProjectStatus, Submission
+from app.submissions.models import (
+    Benefit,
+    Project,
+    ProjectBaselineChange,
+    ProjectStatus,
+    Submission,
+)
 from app.timeutil import utcnow
 from workflows.answers import LARGEST
-from workflows.vocabulary import Orientation, RiskLevel
+from workflows.vocabulary import CLOSED_BENEFIT_STATUSES, Orientation, RiskLevel
 
 RISKS = tuple(RiskLevel)
 EARLIEST, LATEST = date(1990, 1, 1), date(2100, 12, 31)
@@ -237,11 +243,22 @@ def figures_of(project: Project) -> ProjectFigures:
     return ProjectFigures(variance, share, slip)
 
 
+def benefit_still_followed(benefit: Benefit, year: int) -> bool:
+    """Whether a benefit is still reported on in the cycle of `year`: until it is realised,
+    abandoned or past its target year, whether or not its project has ended."""
+    return benefit.status not in CLOSED_BENEFIT_STATUSES and benefit.target_year >= year
+
+
 def carry_over_projects(source_submission_id: int, target: Submission) -> int:
-    """Copy last year's ongoing projects into a new draft, baseline and history included."""
+    """Copy last year's projects into a new draft, baseline and history included: the ongoing
+    ones with all their benefits, the ended ones while a benefit of theirs is still followed
+    (realisation happens after the project, in the line organisation), with those benefits."""
     carried = 0
+    year = target.cycle.year
     for old in projects_of(source_submission_id):
-        if old.status not in (ProjectStatus.ONGOING, ProjectStatus.REORIENTING):
+        running = old.status in (ProjectStatus.ONGOING, ProjectStatus.REORIENTING)
+        followed = [b for b in old.benefits if running or benefit_still_followed(b, year)]
+        if not running and not followed:
             continue
         copy = Project(submission_id=target.id, carried_from_id=old.id)
         for column in (c.key for c in Project.__table__.columns):
@@ -258,7 +275,18 @@ def carry_over_projects(source_submission_id: int, target: Submission) -> int:
             )
             for c in old.baseline_changes
         ]
+        copy.benefits = [_carried_benefit(b) for b in followed]
         db.session.add(copy)
         carried += 1
     db.session.flush()
     return carried
+
+
+def _carried_benefit(old: Benefit) -> Benefit:
+    """This year's row of a benefit: last year's register and realisation as the starting
+    point, which the agency brings up to date."""
+    copy = Benefit(carried_from_id=old.id)
+    for column in (c.key for c in Benefit.__table__.columns):
+        if column not in ("id", "project_id", "carried_from_id", "updated_at"):
+            setattr(copy, column, getattr(old, column))
+    return copy

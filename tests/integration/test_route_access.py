@@ -63,6 +63,7 @@ ROLES = {
     "submissions.new_benefit": {"admin", "reviewer", "agency_editor", "agency_viewer"},
     "submissions.edit_benefit": {"admin", "reviewer", "agency_editor", "agency_viewer"},
     "submissions.remove_benefit": {"admin", "reviewer", "agency_editor", "agency_viewer"},
+    "submissions.project_timeline": {"admin", "reviewer", "agency_editor", "agency_viewer"},
     "submissions.prefill": {"agency_editor"},
     "submissions.comment": {"admin", "reviewer", "agency_editor"},
     # Everyone who may see the submission downloads the Excel template; only the agency's

@@ -58,6 +58,11 @@ class Config:
     # Links in e-mails are built from this, never from the request's Host header.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
 
+    # The authority that publishes the open data, as the DCAT-AP-SE catalogue names it.
+    PUBLISHER_NAME = os.environ.get("PUBLISHER_NAME", "Ekonomistyrningsverket")
+    PUBLISHER_URI = os.environ.get("PUBLISHER_URI", "https://www.esv.se/")
+    PUBLISHER_EMAIL = os.environ.get("PUBLISHER_EMAIL", "registrator@esv.se")
+
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     # A password reset request is answered no sooner than this, whether or not the account
     # exists, so the time the link takes to mail does not tell (ASVS V6.3.8).

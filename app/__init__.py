@@ -103,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.cycles import routes as cycle_routes  # noqa: F401
     from app.datasets import bp as datasets_bp
     from app.datasets import routes as dataset_routes  # noqa: F401
+    from app.datasets.open_data_routes import open_data_bp
     from app.notifications import bp as notifications_bp
     from app.notifications import routes as notification_routes  # noqa: F401
     from app.notifications.admin_routes import outbox_bp
@@ -129,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
         notifications_bp,
         outbox_bp,
         datasets_bp,
+        open_data_bp,
         reports_bp,
         api_bp,
         tokens_bp,

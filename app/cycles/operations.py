@@ -13,6 +13,7 @@ from app.cycles.models import Cycle, CycleParticipant
 from app.cycles.questionnaire_service import load_questionnaire
 from app.database import begin_write, lock_row
 from app.datasets.freezing import freeze
+from app.datasets.open_data import publish as publish_open_data
 from app.errors import FieldErrors
 from app.extensions import db
 from app.notifications.inbox import agency_user_ids_by_agency, notify_many
@@ -237,6 +238,8 @@ def fire_cycle_transition(year: int, trigger: str, actor, reason: str = "") -> C
         _invite_participants(cycle)
     elif trigger == "approve":
         freeze(cycle, actor)  # the snapshot exists if and only if the approval does
+    elif trigger == "publish":
+        publish_open_data(cycle)  # published is open data: its files exist from that moment
     record_event(
         "cycle_transition",
         trigger,

@@ -89,6 +89,14 @@ def _csv_cell(value, decimals: int, swedish: bool) -> str:
     return f'"{text.replace(chr(34), chr(34) * 2)}"' if _NEEDS_QUOTES.search(text) else text
 
 
+def data_export(data: dict, digest: str, kind: str) -> bytes:
+    """A table export of a dataset's data (the snapshot's, or its open version) naming the
+    digest given."""
+    if kind == "xlsx":
+        return workbook_bytes(data, digest)
+    return _csv(data, digest, kind)
+
+
 def download(snapshot: DatasetSnapshot, year: int, kind: str) -> Response:
     """An export as a file to save, its digest in a header as well."""
     content, media_type, name = export(snapshot, year, kind)
@@ -109,6 +117,4 @@ def export(snapshot: DatasetSnapshot, year: int, kind: str) -> tuple[bytes, str,
     if kind == "json":
         return snapshot.content.encode("utf-8"), export_format.media_type, name
     data = json.loads(snapshot.content)
-    if kind == "xlsx":
-        return workbook_bytes(data, snapshot.digest), export_format.media_type, name
-    return _csv(data, snapshot.digest, kind), export_format.media_type, name
+    return data_export(data, snapshot.digest, kind), export_format.media_type, name

@@ -35,4 +35,8 @@ NOT_FROZEN: dict[str, str] = {
     "frozen_key_figure": "written once with the snapshot at freezing (in the approval's "
     "transaction, after the cycle's status changes); triggers of its own refuse any UPDATE or "
     "DELETE (migration 0019)",
+    "open_data_release": "how a published dataset is offered (licence, description, parts "
+    "withheld), chosen by an administrator after publication; the data stays the snapshot's",
+    "open_data_file": "the open version's files, built from the frozen snapshot and rebuilt "
+    "when the administrator changes what is withheld; never the frozen data itself",
 }

@@ -1,7 +1,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, LargeBinary, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -35,3 +35,39 @@ class FrozenKeyFigure(db.Model):
     org_number: Mapped[str] = mapped_column(String(11), index=True)
     code: Mapped[str] = mapped_column(String(60))
     value: Mapped[Decimal | None] = mapped_column(Numeric(24, 4))
+
+
+class OpenDataRelease(db.Model):
+    """How a cycle's dataset is offered as open data: its licence, description and the parts
+    withheld from the open version, chosen by an administrator. The files themselves are built
+    once from the frozen snapshot when the cycle is published (and again when the settings
+    change), so a download and its checksum in the catalogue are the same bytes."""
+
+    __tablename__ = "open_data_release"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id"), unique=True)
+    licence: Mapped[str] = mapped_column(String(20), default="cc0")
+    description_sv: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    withheld: Mapped[str] = mapped_column(String(200), default="")  # part codes, comma separated
+    built_at: Mapped[datetime | None]  # when the files were last built; None: not yet
+    digest: Mapped[str | None] = mapped_column(String(64))  # of the open JSON
+
+    @property
+    def withheld_parts(self) -> list[str]:
+        return [part for part in self.withheld.split(",") if part]
+
+
+class OpenDataFile(db.Model):
+    """One download of a published cycle's open data: its bytes, SHA-256 and size."""
+
+    __tablename__ = "open_data_file"
+    __table_args__ = (UniqueConstraint("release_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(ForeignKey("open_data_release.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    byte_size: Mapped[int]

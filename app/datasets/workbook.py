@@ -51,11 +51,15 @@ def _sheet(workbook, title: str, table: Table) -> None:
     formats = [
         _number_format(c.kind, d) for c, d in zip(table.columns, decimals_of(table), strict=True)
     ]
-    for row in table.rows:
+    # The row's own number, counted here: openpyxl's max_row scans every cell written so
+    # far, which made a sheet quadratic in its rows.
+    for number, row in enumerate(table.rows, start=2):
         sheet.append([_xlsx_cell(c, v) for c, v in zip(table.columns, row, strict=True)])
-        for cell, number_format in zip(sheet[sheet.max_row], formats, strict=True):
-            if number_format and cell.value is not None and not isinstance(cell.value, str):
-                cell.number_format = number_format
+        for column, number_format in enumerate(formats, start=1):
+            if number_format:
+                cell = sheet.cell(row=number, column=column)
+                if cell.value is not None and not isinstance(cell.value, str):
+                    cell.number_format = number_format
     sheet.freeze_panes = "A2"
 
 

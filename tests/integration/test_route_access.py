@@ -22,6 +22,11 @@ PUBLIC = {
     # The API's description and its page; the API itself takes tokens, not sessions (below).
     "api.openapi_json",
     "api.docs",
+    # Open data: published cycles only (anything else is 404, tested in test_open_data.py).
+    "open_data.index",
+    "open_data.cycle",
+    "open_data.download",
+    "open_data.catalog",
 }
 
 # The API's operations answer a missing or bad token with 401 (tested in test_api.py).
@@ -89,6 +94,7 @@ ROLES = {
     "datasets.show": {"admin", "reviewer", "agency_editor", "agency_viewer"},
     "datasets.download": {"admin", "reviewer", "agency_editor", "agency_viewer"},
     "datasets.verify_now": {"admin", "reviewer"},
+    "open_data.settings": {"admin"},
     # Results and an agency's feedback report: staff always, agency users once published
     # (and the feedback report only their own agency's; checked per object).
     "reports.overview": {"admin", "reviewer", "agency_editor", "agency_viewer"},

@@ -9,8 +9,10 @@ is the first ("3 av 12 (1 = högst)").
 
 from decimal import Decimal
 
-from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from app.number_format import format_for_reader
 
 # Units of the figures shown: "tkr" and "kr" amounts, "%" shares, maturity "level",
 # "fte" (full-time equivalents) and "" for a plain count.
@@ -20,15 +22,12 @@ SUFFIX = {"tkr": "tkr", "kr": "kr", "%": "%"}
 NBSP = "\u00a0"
 
 
-def _pattern(decimals: int) -> str:
-    return "#,##0" + ("." + "0" * decimals if decimals else "")
-
-
 def number(value, unit: str = "") -> str:
     """The number alone, with the unit's fixed decimals: "4,0", "5 830", "12,3"."""
     if value is None:
         return "–"
-    text = format_decimal(Decimal(value), _pattern(DECIMALS.get(unit, 0)))
+    decimals = DECIMALS.get(unit, 0)
+    text = format_for_reader(Decimal(value), decimals, decimals)
     # A value that rounds to zero is zero, whichever side it came from.
     return text.lstrip("-\u2212") if _rounds_to_zero(value, unit) else text
 

@@ -12,6 +12,7 @@ from app.cycles.questionnaire import QuestionnaireItem, QuestionnaireRule
 from app.database import lock_row
 from app.errors import FieldErrors
 from app.extensions import db
+from app.session_memo import memoised
 from workflows.cycle import CycleStatus
 
 _ITEM_FIELDS = (
@@ -48,12 +49,18 @@ def load_questionnaire(cycle: Cycle, source: Cycle | None) -> None:
 
 
 def items_of(cycle_id: int, section: str | None = None) -> list[QuestionnaireItem]:
+    """The cycle's questions in order (of one section), read once per request."""
+    items = _items_of(cycle_id)
+    return [item for item in items if item.section == section] if section else items
+
+
+@memoised
+def _items_of(cycle_id: int) -> list[QuestionnaireItem]:
     statement = select(QuestionnaireItem).where(QuestionnaireItem.cycle_id == cycle_id)
-    if section:
-        statement = statement.where(QuestionnaireItem.section == section)
     return list(db.session.scalars(statement.order_by(QuestionnaireItem.position)))
 
 
+@memoised
 def rules_of(cycle_id: int) -> list[QuestionnaireRule]:
     return list(
         db.session.scalars(

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from app.cycles.questionnaire import NUMERIC_KINDS
 from app.cycles.questionnaire_service import items_of
-from app.submissions.answers import as_answers, explanations_of, stored_values, warnings_of
+from app.submissions.answers import answers_of, explanations_of, warnings_of
 from app.submissions.comparison import last_year_answers
 from app.submissions.findings_text import KEY_FIGURES, finding_text, key_figure_label
 from app.submissions.models import Submission
@@ -46,7 +46,7 @@ UNIT_OF_KIND = {"amount": "tkr", "percent": "%", "level": "level", "fte": "fte",
 
 def compare(submission: Submission, locale: str) -> tuple[list[ComparedValue], list[ComparedValue]]:
     """(the numeric items, the key figures), each compared."""
-    answers = as_answers(stored_values(submission.id))
+    answers = answers_of(submission.id)
     last_year = last_year_answers(submission)
     peers = peer_statistics(submission.cycle_id, submission.agency.peer_group_id, COMPARABLE)
     warnings = {w.item: finding_text(w) for w in warnings_of(submission)}

@@ -16,6 +16,7 @@ from app.audit.operations import record_submission_event
 from app.cycles.questionnaire import NUMERIC_KINDS, QuestionnaireItem
 from app.cycles.questionnaire_service import items_of, rules_of
 from app.extensions import db
+from app.session_memo import memoised
 from app.submissions.models import Submission, SubmissionValue, WarningExplanation
 from app.submissions.peers import answers_by_submission
 from app.swedish_numbers import NotANumber, parse_swedish_number
@@ -63,6 +64,13 @@ def item_spec(item: QuestionnaireItem) -> ItemSpec:
     )
 
 
+@memoised
+def item_specs(cycle_id: int) -> list[ItemSpec]:
+    """What the checks need of each question, once per request."""
+    return [item_spec(item) for item in items_of(cycle_id)]
+
+
+@memoised
 def rule_specs(cycle_id: int) -> list[RuleSpec]:
     return [RuleSpec(r.code, r.kind, r.target, tuple(r.operands)) for r in rules_of(cycle_id)]
 
@@ -74,6 +82,7 @@ def stored_values(submission_id: int) -> dict[tuple[str, str], SubmissionValue]:
     return {(row.item_code, row.period): row for row in rows}
 
 
+@memoised
 def answers_of(submission_id: int) -> Answers:
     """The submission's answers, reading only the value columns (for the checks)."""
     return answers_by_submission([submission_id]).get(submission_id, {})
@@ -275,7 +284,7 @@ def _text(number: Decimal | None, text: str | None) -> str | None:
 
 
 def errors_of(submission: Submission, complete: bool = True) -> list[Finding]:
-    items = [item_spec(item) for item in items_of(submission.cycle_id)]
+    items = item_specs(submission.cycle_id)
     answers = answers_of(submission.id)
     return check_answers(items, rule_specs(submission.cycle_id), answers, complete)
 
@@ -289,7 +298,7 @@ def submissions_breaking_rules(cycle_id: int, statuses: frozenset[str]) -> list[
     cross-field rule, checked in three queries whatever their number (for the cycle's approval).
     Completeness is not asked again: submit, answer_clarification and approve have each
     required it, and no step after them can empty an answer."""
-    items = [item_spec(item) for item in items_of(cycle_id)]
+    items = item_specs(cycle_id)
     rules = rule_specs(cycle_id)
     ids = list(
         db.session.scalars(
@@ -314,7 +323,7 @@ def section_statuses(submission: Submission) -> dict[str, str]:
     items = items_of(submission.cycle_id)
     answers = answers_of(submission.id)
     findings = check_answers(
-        [item_spec(i) for i in items], rule_specs(submission.cycle_id), answers, complete=True
+        item_specs(submission.cycle_id), rule_specs(submission.cycle_id), answers, complete=True
     )
     section_of = {item.code: item.section for item in items}
     statuses = {}
@@ -346,7 +355,7 @@ def warnings_of(submission: Submission) -> list[Finding]:
     """Plausibility warnings: never blocking, each can be explained by the agency."""
     from app.submissions.comparison import last_year_answers, peer_ranges
 
-    items = [item_spec(item) for item in items_of(submission.cycle_id)]
+    items = item_specs(submission.cycle_id)
     answers = answers_of(submission.id)
     threshold = Decimal(str(current_app.config["PLAUSIBILITY_CHANGE_THRESHOLD"]))
     return plausibility(

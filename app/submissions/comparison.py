@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app.cycles.models import Cycle
 from app.extensions import db
+from app.session_memo import memoised
 from app.submissions.models import Submission
 from app.submissions.peers import answers_by_submission, peer_statistics
 from workflows.answers import Answers
@@ -15,8 +16,13 @@ from workflows.submission import SubmissionStatus
 
 
 def previous_cycle(cycle: Cycle) -> Cycle | None:
+    return _cycle_before(cycle.year)
+
+
+@memoised
+def _cycle_before(year: int) -> Cycle | None:
     return db.session.scalar(
-        select(Cycle).where(Cycle.year < cycle.year).order_by(Cycle.year.desc()).limit(1)
+        select(Cycle).where(Cycle.year < year).order_by(Cycle.year.desc()).limit(1)
     )
 
 
@@ -25,10 +31,15 @@ def last_year_submission_id(submission: Submission) -> int | None:
     previous = previous_cycle(submission.cycle)
     if previous is None:
         return None
+    return _approved_submission_id(previous.id, submission.agency_id)
+
+
+@memoised
+def _approved_submission_id(cycle_id: int, agency_id: int) -> int | None:
     return db.session.scalar(
         select(Submission.id).where(
-            Submission.cycle_id == previous.id,
-            Submission.agency_id == submission.agency_id,
+            Submission.cycle_id == cycle_id,
+            Submission.agency_id == agency_id,
             Submission.status == SubmissionStatus.APPROVED,
         )
     )
@@ -36,7 +47,12 @@ def last_year_submission_id(submission: Submission) -> int | None:
 
 def last_year_answers(submission: Submission) -> Answers:
     last = last_year_submission_id(submission)
-    return answers_by_submission([last])[last] if last else {}
+    return _answers_of(last) if last else {}
+
+
+@memoised
+def _answers_of(submission_id: int) -> Answers:
+    return answers_by_submission([submission_id])[submission_id]
 
 
 def peer_ranges(submission: Submission) -> dict[str, tuple[Decimal, Decimal]]:

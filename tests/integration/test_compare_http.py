@@ -180,3 +180,20 @@ def test_a_question_from_the_comparison_records_the_value_and_shows_a_correction
     assert "Värde när frågan ställdes: 1\u00a0200" in page
     assert "nu 1\u00a0150" in page
     assert reviewer.id
+
+
+def test_a_view_reads_the_questionnaire_and_last_year_once(client, login, count_queries):
+    # The comparison asks for the questionnaire, last year's cycle, submission and answers
+    # from several places (the rows, the warnings, the peer ranges): each is read once.
+    submission = _setup()
+    login("reviewer")
+    for path in (f"/review/submissions/{submission.id}/compare", f"/submissions/{submission.id}"):
+        client.get(path)
+        with count_queries() as counter:
+            assert client.get(path).status_code == 200
+        reads = [" ".join(s.split()) for s in counter.statements]
+        for table in ("FROM questionnaire_item", "FROM cycle WHERE cycle.year <"):
+            assert sum(table in s for s in reads) <= 1, (path, table, reads)
+        # This year's answers and last year's, the value columns only: one statement each.
+        values = [s for s in reads if "FROM submission_value" in s]
+        assert len(values) <= 2, (path, values)

@@ -24,6 +24,7 @@ LAYERS: list[set[str]] = [
         "app.roles",
         "app.swedish_numbers",
         "app.number_format",
+        "app.session_memo",
     },
     # words and helpers the pages share
     {

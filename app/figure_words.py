@@ -32,6 +32,15 @@ def number(value, unit: str = "") -> str:
     return text.lstrip("-\u2212") if _rounds_to_zero(value, unit) else text
 
 
+def plain(value, decimals: int = 2) -> str:
+    """A stored number as read in the page's language, at most `decimals` decimals:
+    "1 234,5" in Swedish, "1,234.5" in English. A form field keeps the Swedish way, which is
+    what its parser reads."""
+    if value is None:
+        return "–"
+    return format_decimal(Decimal(value), "#,##0" + ("." + "#" * decimals if decimals else ""))
+
+
 def figure(value, unit: str = "") -> str:
     """The number with its unit: "12,3 %", "5 830 kr", "4,0" (a level), "–" when missing."""
     if value is None:

@@ -27,7 +27,7 @@ from werkzeug.exceptions import SecurityError
 from app.accounts.two_factor_routes import must_use_two_factor
 from app.datasets.guard import CycleFrozen
 from app.extensions import db, limiter
-from app.figure_words import difference, figure, number, place_among
+from app.figure_words import difference, figure, number, place_among, plain
 from app.labels import (
     benefit_kind_label,
     benefit_status_label,
@@ -158,7 +158,10 @@ def register(app):
     app.jinja_env.filters["datetime"] = _datetime
     app.jinja_env.filters["number"] = _number
     app.jinja_env.filters["one_decimal"] = _one_decimal
+    # The Swedish way, for a form field's value (what the parser reads back).
     app.jinja_env.filters["number_sv"] = format_swedish_number
+    # The page's language, for a number only read.
+    app.jinja_env.filters["num"] = plain
     # A stored value as text ("2400.00") shown as a Swedish number, or as it is if not one.
     app.jinja_env.filters["as_number"] = _as_number
     app.jinja_env.filters["percent"] = _percent
@@ -191,7 +194,7 @@ def _number(value) -> str:
 
 def _as_number(text: str) -> str:
     try:
-        return format_swedish_number(Decimal(text))
+        return plain(Decimal(text))
     except (InvalidOperation, ValueError, TypeError):
         return text
 

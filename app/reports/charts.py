@@ -16,8 +16,8 @@ from itertools import accumulate
 
 from markupsafe import Markup, escape
 
+from app.figure_words import plain
 from app.reports.text_width import fit_text, text_width
-from app.swedish_numbers import format_swedish_number
 
 # At least 4.5:1 against white, so they serve for text and for shapes alike (WCAG 1.4.3, 1.4.11).
 BLUE, ORANGE, GREEN, GREY, PURPLE = "#1d70b8", "#b35c00", "#00703c", "#505a5f", "#6f2a8f"
@@ -38,7 +38,7 @@ _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def default_number_format(value: float) -> str:
-    return format_swedish_number(value, decimals=1)
+    return plain(value, decimals=1)
 
 
 def _n(x: float) -> str:

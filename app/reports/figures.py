@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from app.figure_words import plain
 from app.reports.analysis import RISK_LEVELS, RISKS, Dataset, MaturityArea, Portfolio
 from app.reports.charts import RISK_COLOURS, box_plot, radar_chart, stacked_share_bar
-from app.swedish_numbers import format_swedish_number
 
 RISK_LABELS = {
     "risk_benefits": lambda: _("Risk to the benefits"),
@@ -72,7 +72,7 @@ peers_bar_chart = peer_distribution_chart
 def whole_or_one_decimal(unit: str):
     """Shares with one decimal, amounts in whole kronor."""
     decimals = 1 if unit == "%" else 0
-    return lambda value: format_swedish_number(value, decimals=decimals)
+    return lambda value: plain(value, decimals=decimals)
 
 
 def maturity_radar(areas: list[MaturityArea], agency_name: str):

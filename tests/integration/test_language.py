@@ -29,3 +29,21 @@ def test_dates_and_numbers_follow_the_language(client, login):
     assert "29 januari 2027" in client.get("/agency/").get_data(as_text=True)
     client.post("/language", {"lang": "en"})
     assert "January 29, 2027" in client.get("/agency/").get_data(as_text=True)
+
+
+def test_the_summary_reads_in_english_while_form_fields_keep_the_swedish_numbers(client, login):
+    from tests import factories
+
+    cycle = factories.make_cycle(year=2026, questionnaire=True)
+    agency = factories.make_agency()
+    submission = factories.make_submission(cycle, agency)
+    factories.complete_answers(submission, operating_cost=1250000)
+    login("agency_editor", agency=agency)
+    client.post("/language", {"lang": "en"})
+    summary = client.get(f"/submissions/{submission.id}/summary").get_data(as_text=True)
+    # Item labels come from an imported macro: English, not "Verksamhetskostnad".
+    assert "Operating cost" in summary and "Verksamhetskostnad" not in summary
+    assert "1,250,000" in summary and "1\u00a0250\u00a0000" not in summary
+    form = client.get(f"/submissions/{submission.id}/sections/it_costs").get_data(as_text=True)
+    # What a field holds is read back by the Swedish parser, whatever the page's language.
+    assert 'value="1\u00a0250\u00a0000"' in form

@@ -51,3 +51,17 @@ def _forms(value) -> tuple:
 
 def _first(value) -> str:
     return _forms(value)[0]
+
+
+IMPORT = re.compile(r'{%-?\s*from\s+"([^"]+)"\s+import\s+([^%]*?)-?%}')
+
+
+def test_macros_that_read_the_page_language_are_imported_with_it():
+    # An imported macro sees only globals: without "with context" `current_locale` is
+    # undefined there and the English page shows the Swedish item labels.
+    templates = ROOT / "templates"
+    for page in templates.rglob("*.html"):
+        for macro_file, names in IMPORT.findall(page.read_text(encoding="utf-8")):
+            source = (templates / macro_file).read_text(encoding="utf-8")
+            if "current_locale" in source:
+                assert names.strip().endswith("with context"), (page.name, macro_file)

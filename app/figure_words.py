@@ -27,7 +27,7 @@ def number(value, unit: str = "") -> str:
     if value is None:
         return "–"
     decimals = DECIMALS.get(unit, 0)
-    text = format_for_reader(Decimal(value), decimals, decimals)
+    text = format_for_reader(value, decimals, decimals)
     # A value that rounds to zero is zero, whichever side it came from.
     return text.lstrip("-\u2212") if _rounds_to_zero(value, unit) else text
 
@@ -38,7 +38,7 @@ def plain(value, decimals: int = 2) -> str:
     what its parser reads."""
     if value is None:
         return "–"
-    return format_decimal(Decimal(value), "#,##0" + ("." + "#" * decimals if decimals else ""))
+    return format_for_reader(value, decimals)
 
 
 def figure(value, unit: str = "") -> str:

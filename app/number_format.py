@@ -60,13 +60,16 @@ def _pattern(max_decimals: int, min_decimals: int) -> str:
 
 
 def request_locale() -> str:
-    """The language of this request's pages ("sv" or "en"), looked up once per request."""
+    """The language of this request's pages ("sv" or "en"), its name worked out once per
+    request and again only under `force_locale` (an English PDF asked for from a Swedish
+    page): flask-babel hands back the same Locale object until the locale changes."""
+    locale = get_locale()
     if not has_request_context():
-        return str(get_locale() or "sv")
-    language = g.get("_number_locale")
-    if language is None:
-        language = g._number_locale = str(get_locale() or "sv")
-    return language
+        return str(locale or "sv")
+    cached = g.get("_number_locale")
+    if cached is None or cached[0] is not locale:
+        cached = g._number_locale = (locale, str(locale or "sv"))
+    return cached[1]
 
 
 def format_for_reader(value, max_decimals: int = 3, min_decimals: int = 0) -> str:

@@ -104,6 +104,8 @@ def test_the_feedback_report_names_the_agency_its_figures_and_the_digest(client,
         client.get(f"/cycles/2026/reports/agencies/{gamma.org_number}.pdf?lang=en").data
     )
     assert "Key figures against the peer group and last year" in english
+    # Asked for from a Swedish page, the English report still writes its numbers the English way.
+    assert "30.0 %" in english and "2 of 4 (1 = highest)" in english and "30,0 %" not in english
 
 
 def test_the_cycle_summary_counts_participation_and_groups(client, login, cycle):

@@ -4,7 +4,12 @@ from app.accounts.models import Agency, PeerGroup, RecoveryCode, User  # noqa: F
 from app.api.models import ApiToken  # noqa: F401
 from app.audit.models import AuditChainHead, AuditEvent  # noqa: F401
 from app.cycles.models import Cycle, CycleParticipant  # noqa: F401
-from app.cycles.questionnaire import QuestionnaireItem, QuestionnaireRule  # noqa: F401
+from app.cycles.questionnaire import (  # noqa: F401
+    QuestionnaireItem,
+    QuestionnaireKeyFigure,
+    QuestionnaireRule,
+    QuestionnaireSection,
+)
 from app.datasets import guard  # noqa: F401 - the frozen-cycle guard on every flush
 from app.datasets.models import DatasetSnapshot, OpenDataFile, OpenDataRelease  # noqa: F401
 from app.notifications.models import Notification, OutboxMessage  # noqa: F401

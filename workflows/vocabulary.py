@@ -3,6 +3,7 @@ forms, API schemas, exports and reports take their members from here (their labe
 and English, sit with the pages that show them; tests/unit/test_vocabulary.py checks that
 every list of labels names exactly these members). Pure Python, no Flask."""
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -18,9 +19,32 @@ class ItemKind(StrEnum):
     LEVEL = "level"  # a maturity level on the 1–7 scale
 
 
-NUMERIC_KINDS = frozenset(
-    {ItemKind.AMOUNT, ItemKind.COUNT, ItemKind.FTE, ItemKind.PERCENT, ItemKind.LEVEL}
-)
+@dataclass(frozen=True)
+class KindSpec:
+    """What the rest of the system needs to know of a kind: whether its answer is a number
+    (parsed the Swedish way, with limits), a whole one, its unit, whether it has options."""
+
+    numeric: bool
+    whole: bool = False
+    unit: str = ""
+    choices: bool = False
+    # A number whose change against last year is worth a warning (a level is a judgement).
+    compared: bool = True
+
+
+# The one registry of item kinds: a new kind is an entry here plus its tests (and its words in
+# app/cycles/questionnaire_words.py).
+ITEM_KINDS: dict[str, KindSpec] = {
+    ItemKind.AMOUNT: KindSpec(numeric=True, unit="tkr"),
+    ItemKind.COUNT: KindSpec(numeric=True, whole=True),
+    ItemKind.FTE: KindSpec(numeric=True, unit="årsarbetskrafter"),
+    ItemKind.PERCENT: KindSpec(numeric=True, unit="%"),
+    ItemKind.CHOICE: KindSpec(numeric=False, choices=True, compared=False),
+    ItemKind.TEXT: KindSpec(numeric=False, compared=False),
+    ItemKind.LEVEL: KindSpec(numeric=True, whole=True, compared=False),
+}
+
+NUMERIC_KINDS = frozenset(kind for kind, spec in ITEM_KINDS.items() if spec.numeric)
 
 
 class ProjectStatus(StrEnum):

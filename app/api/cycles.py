@@ -11,10 +11,7 @@ from app.cycles.models import Cycle
 from app.cycles.questionnaire_service import items_of, rules_of
 from app.extensions import db
 from workflows.cycle import CycleStatus
-from workflows.vocabulary import ItemKind
-
-# The unit the API names for an item of each kind (none for the others).
-UNITS = {ItemKind.AMOUNT: "tkr", ItemKind.FTE: "årsarbetskrafter", ItemKind.PERCENT: "%"}
+from workflows.vocabulary import ITEM_KINDS
 
 
 def cycle_json(cycle: Cycle) -> dict:
@@ -36,7 +33,7 @@ def item_json(item) -> dict:
         "label": {"sv": item.label_sv, "en": item.label_en},
         "definition": {"sv": item.definition_sv, "en": item.definition_en},
         "type": item.kind,
-        "unit": UNITS.get(item.kind),
+        "unit": ITEM_KINDS[item.kind].unit or None,
         "required": item.required,
         "has_forecast": item.has_forecast,
         "min": number(item.min_value),

@@ -11,6 +11,7 @@ from app.api import schemas
 from app.api.loaders import check_editable, visible_cycle, visible_submission
 from app.api.operation import IF_MATCH, body, if_match, moment, number, operation
 from app.api.problems import ApiProblem
+from app.cycles.questionnaire_service import key_figure_specs
 from app.extensions import db
 from app.pagination import small_int
 from app.review.models import Question
@@ -86,7 +87,10 @@ def _submission_response(submission: Submission, status: int = 200):
     body = {
         **_summary(submission, _open_questions([submission.id]).get(submission.id, 0)),
         "values": _values_json(submission),
-        "key_figures": {k: number(v) for k, v in key_figures(answers).items()},
+        "key_figures": {
+            k: number(v)
+            for k, v in key_figures(answers, key_figure_specs(submission.cycle_id)).items()
+        },
         "errors": [_finding(f) for f in errors_of(submission)],
         "warnings_list": [_finding(f) for f in warnings_of(submission)],
         "projects": [project_json(p) for p in projects_of(submission.id)],

@@ -433,3 +433,88 @@ RULES = [
 ]
 
 ITEMS = IT_COST_ITEMS + _maturity_items()
+
+SECTIONS = [
+    {"code": "it_costs", "label_sv": "It-kostnader", "label_en": "IT costs"},
+    {"code": "maturity", "label_sv": "Mognad", "label_en": "Maturity"},
+]
+
+_SPLIT = "(it_cost_run + it_cost_improve + it_cost_new)"
+
+
+def _figure(code, sv, en, unit, formula):
+    return {"code": code, "label_sv": sv, "label_en": en, "unit": unit, "formula": formula}
+
+
+KEY_FIGURES = [
+    _figure(
+        "it_cost_share",
+        "It-kostnad som andel av verksamhetskostnaden",
+        "IT cost as a share of operating cost",
+        "%",
+        "it_cost_total * 100 / operating_cost",
+    ),
+    _figure(
+        "it_investment_share",
+        "It-investeringar som andel av verksamhetskostnaden",
+        "IT investments as a share of operating cost",
+        "%",
+        "it_investments * 100 / operating_cost",
+    ),
+    _figure(
+        "hired_staff_share",
+        "Inhyrd it-personal som andel av all it-personal",
+        "Hired IT staff as a share of all IT staff",
+        "%",
+        "hired_it_staff * 100 / (internal_it_staff + hired_it_staff)",
+    ),
+    _figure(
+        "it_cost_per_user",
+        "It-kostnad per användare",
+        "IT cost per user",
+        "kr",
+        "it_cost_total * 1000 / users",
+    ),
+    _figure(
+        "outsourced_share",
+        "Utkontrakterad it som andel av it-kostnaden",
+        "Outsourced IT as a share of IT cost",
+        "%",
+        "it_cost_outsourced * 100 / it_cost_total",
+    ),
+    _figure(
+        "cost_per_workstation",
+        "It-kostnad per arbetsplats",
+        "IT cost per workstation",
+        "kr",
+        "it_cost_total * 1000 / workstations",
+    ),
+    _figure(
+        "telephony_per_user",
+        "Telefonikostnad per användare",
+        "Telephony cost per user",
+        "kr",
+        "it_cost_telephony * 1000 / users",
+    ),
+    _figure(
+        "run_share",
+        "Säkerställa, andel av it-kostnaden",
+        "Keep running, share of IT cost",
+        "%",
+        f"it_cost_run * 100 / {_SPLIT}",
+    ),
+    _figure(
+        "improve_share",
+        "Förbättra, andel av it-kostnaden",
+        "Improve, share of IT cost",
+        "%",
+        f"it_cost_improve * 100 / {_SPLIT}",
+    ),
+    _figure(
+        "new_share",
+        "Nyutveckla, andel av it-kostnaden",
+        "New development, share of IT cost",
+        "%",
+        f"it_cost_new * 100 / {_SPLIT}",
+    ),
+]

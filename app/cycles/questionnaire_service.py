@@ -2,18 +2,27 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.cycles import default_questionnaire
 from app.cycles.models import Cycle
-from app.cycles.questionnaire import QuestionnaireItem, QuestionnaireRule
+from app.cycles.questionnaire import (
+    QuestionnaireItem,
+    QuestionnaireKeyFigure,
+    QuestionnaireRule,
+    QuestionnaireSection,
+)
 from app.database import lock_row
 from app.errors import FieldErrors
 from app.extensions import db
 from app.session_memo import memoised
+from workflows.answers import KeyFigureSpec
 from workflows.cycle import CycleStatus
+from workflows.formulas import Node, parse
 
 _ITEM_FIELDS = (
     "code",
@@ -31,21 +40,88 @@ _ITEM_FIELDS = (
     "choices",
 )
 _RULE_FIELDS = ("code", "kind", "target", "operands", "label_sv", "label_en")
+_SECTION_FIELDS = ("code", "label_sv", "label_en")
+_FIGURE_FIELDS = (
+    "code",
+    "label_sv",
+    "label_en",
+    "definition_sv",
+    "definition_en",
+    "unit",
+    "formula",
+)
+
+
+def _rows(rows, fields) -> list[dict]:
+    return [{name: getattr(row, name) for name in fields} for row in rows]
 
 
 def load_questionnaire(cycle: Cycle, source: Cycle | None) -> None:
     """Give a new cycle the questionnaire of `source`, or the default when there is none."""
     if source is not None and items_of(source.id):
-        items = [{f: getattr(i, f) for f in _ITEM_FIELDS} for i in items_of(source.id)]
-        rules = [{f: getattr(r, f) for f in _RULE_FIELDS} for r in rules_of(source.id)]
+        items = _rows(items_of(source.id), _ITEM_FIELDS)
+        rules = _rows(rules_of(source.id), _RULE_FIELDS)
+        sections = _rows(sections_of(source.id), _SECTION_FIELDS)
+        figures = _rows(key_figures_of(source.id), _FIGURE_FIELDS)
     else:
         items, rules = default_questionnaire.ITEMS, default_questionnaire.RULES
+        sections, figures = default_questionnaire.SECTIONS, default_questionnaire.KEY_FIGURES
+    db.session.add_all(
+        QuestionnaireSection(cycle_id=cycle.id, position=position, **section)
+        for position, section in enumerate(sections, start=1)
+    )
     db.session.add_all(
         QuestionnaireItem(cycle_id=cycle.id, position=position, **{"required": True, **item})
         for position, item in enumerate(items, start=1)
     )
     db.session.add_all(QuestionnaireRule(cycle_id=cycle.id, **rule) for rule in rules)
+    db.session.add_all(
+        QuestionnaireKeyFigure(cycle_id=cycle.id, position=position, **figure)
+        for position, figure in enumerate(figures, start=1)
+    )
     db.session.flush()
+
+
+@memoised
+def sections_of(cycle_id: int) -> list[QuestionnaireSection]:
+    return list(
+        db.session.scalars(
+            select(QuestionnaireSection)
+            .where(QuestionnaireSection.cycle_id == cycle_id)
+            .order_by(QuestionnaireSection.position)
+        )
+    )
+
+
+@memoised
+def key_figures_of(cycle_id: int) -> list[QuestionnaireKeyFigure]:
+    return list(
+        db.session.scalars(
+            select(QuestionnaireKeyFigure)
+            .where(QuestionnaireKeyFigure.cycle_id == cycle_id)
+            .order_by(QuestionnaireKeyFigure.position)
+        )
+    )
+
+
+@lru_cache(maxsize=1024)
+def parsed_formula(text: str) -> Node:
+    """A stored formula's tree; stored formulas were checked when written, and parsing is
+    pure, so each text is parsed once per process."""
+    return parse(text)
+
+
+def key_figure_specs(cycle_id: int) -> list[KeyFigureSpec]:
+    return [
+        KeyFigureSpec(figure.code, parsed_formula(figure.formula))
+        for figure in key_figures_of(cycle_id)
+    ]
+
+
+def key_figure_units(cycle_id: int) -> dict[str, tuple[str, str]]:
+    """Each key figure's label in the reader's language and its unit, in the cycle's order."""
+    locale = str(get_locale() or "sv")
+    return {f.code: (f.label(locale), f.unit) for f in key_figures_of(cycle_id)}
 
 
 def items_of(cycle_id: int, section: str | None = None) -> list[QuestionnaireItem]:
@@ -96,3 +172,23 @@ def update_item(cycle: Cycle, item: QuestionnaireItem, wording: ItemWording) -> 
     for name, value in vars(wording).items():
         setattr(item, name, value.strip() if isinstance(value, str) else value)
     db.session.flush()
+
+
+def figures_in(questionnaire: dict) -> dict[str, tuple[str, str]]:
+    """The key figures of a dataset's questionnaire (its JSON form): label in the reader's
+    language and unit, in order. A dataset frozen before key figures were data has none
+    listed; it was computed with the default ones."""
+    locale = str(get_locale() or "sv")
+    listed = questionnaire.get("key_figures")
+    if listed is None:
+        listed = [
+            {"code": f["code"], "label": {"sv": f["label_sv"], "en": f["label_en"]}, **f}
+            for f in default_questionnaire.KEY_FIGURES
+        ]
+    return {f["code"]: (f["label"].get(locale) or f["label"]["sv"], f["unit"]) for f in listed}
+
+
+def section_labels(cycle_id: int) -> dict[str, str]:
+    """The cycle's sections of items, code → label in the reader's language, in order."""
+    locale = str(get_locale() or "sv")
+    return {section.code: section.label(locale) for section in sections_of(cycle_id)}

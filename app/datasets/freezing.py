@@ -10,7 +10,13 @@ from sqlalchemy import insert, select
 from app.audit.models import AuditEvent
 from app.audit.operations import record_event
 from app.cycles.models import Cycle
-from app.cycles.questionnaire_service import items_of, rules_of
+from app.cycles.questionnaire_service import (
+    items_of,
+    key_figure_specs,
+    key_figures_of,
+    rules_of,
+    sections_of,
+)
 from app.datasets.canonical import FORMAT, FOUR, canonical_bytes, digest_of, moment, number
 from app.datasets.models import DatasetSnapshot, FrozenKeyFigure
 from app.extensions import db
@@ -18,7 +24,7 @@ from app.submissions.answers import as_answers
 from app.submissions.models import Project, Submission, SubmissionValue
 from app.submissions.projects import figures_of
 from app.timeutil import utcnow
-from workflows.answers import key_figures
+from workflows.answers import KeyFigureSpec, key_figures
 from workflows.submission import SubmissionStatus
 
 PROJECT_FIELDS = (
@@ -64,7 +70,22 @@ def _questionnaire(cycle: Cycle) -> dict:
         }
         for rule in rules_of(cycle.id)
     ]
-    return {"items": items, "rules": rules}
+    # Each key figure as the agencies agreed it: the formula is part of the record.
+    figures = [
+        {
+            "code": figure.code,
+            "label": {"sv": figure.label_sv, "en": figure.label_en},
+            "definition": {"sv": figure.definition_sv, "en": figure.definition_en},
+            "unit": figure.unit,
+            "formula": figure.formula,
+        }
+        for figure in key_figures_of(cycle.id)
+    ]
+    sections = [
+        {"code": s.code, "label": {"sv": s.label_sv, "en": s.label_en}}
+        for s in sections_of(cycle.id)
+    ]
+    return {"items": items, "rules": rules, "sections": sections, "key_figures": figures}
 
 
 def _project(project: Project) -> dict:
@@ -93,7 +114,7 @@ def _agency(submission: Submission) -> dict:
     }
 
 
-def _submissions(approved: list[Submission]) -> list[dict]:
+def _submissions(approved: list[Submission], figures: list[KeyFigureSpec]) -> list[dict]:
     ids = [s.id for s in approved]
     rows = db.session.scalars(select(SubmissionValue).where(SubmissionValue.submission_id.in_(ids)))
     values: dict[int, dict] = {i: {} for i in ids}
@@ -112,7 +133,7 @@ def _submissions(approved: list[Submission]) -> list[dict]:
         for (code, period), row in sorted(stored.items()):
             value = number(row.number) if row.number is not None else row.text
             reported.setdefault(code, {})[period] = value
-        figures = key_figures(as_answers(stored))
+        computed = key_figures(as_answers(stored), figures)
         result.append(
             {
                 "agency": _agency(submission),
@@ -120,7 +141,7 @@ def _submissions(approved: list[Submission]) -> list[dict]:
                 "approved_at": moment(submission.approved_at),
                 "late": submission.submitted_late,
                 "values": reported,
-                "key_figures": {code: number(v, FOUR) for code, v in figures.items()},
+                "key_figures": {code: number(v, FOUR) for code, v in computed.items()},
                 "projects": projects[submission.id],
             }
         )
@@ -176,7 +197,7 @@ def build_snapshot(
         },
         "frozen": {"at": moment(frozen_at), "by": frozen_by},
         "questionnaire": _questionnaire(cycle),
-        "submissions": _submissions(by_status["counted"]),
+        "submissions": _submissions(by_status["counted"], key_figure_specs(cycle.id)),
         "exempted": _exempted(by_status[SubmissionStatus.EXEMPTED]),
     }
 
@@ -248,6 +269,7 @@ def verify(cycle: Cycle) -> Verification | None:
     stored = json.loads(snapshot.content)
     live = build_snapshot(cycle, snapshot.frozen_at, stored["frozen"]["by"])
     _as_agencies_stood(live, stored)
+    _as_questionnaire_stood(live, stored)
     return Verification(
         cycle.year,
         snapshot.digest,
@@ -305,3 +327,11 @@ def _as_agencies_stood(live: dict, stored: dict) -> None:
             live["exempted"][index] = {**before, "reason": entry["reason"]}
     live["submissions"].sort(key=lambda s: s["agency"]["org_number"])
     live["exempted"].sort(key=lambda e: e["org_number"])
+
+
+def _as_questionnaire_stood(live: dict, stored: dict) -> None:
+    """A snapshot frozen before sections and key figures were data (migration 0021) lists
+    neither: its rows are compared in the form it was made in."""
+    for part in ("sections", "key_figures"):
+        if part not in stored["questionnaire"]:
+            live["questionnaire"].pop(part, None)

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
-from app.submissions.findings_text import KEY_FIGURES, key_figure_label
+from app.cycles.questionnaire_service import figures_in
 
 # Kinds of column: how a cell is typed, and how many decimals a number column shows.
 TEXT, CHOICE, DATE, NUMBER, INTEGER, FLAG = "text", "choice", "date", "number", "integer", "flag"
@@ -147,9 +147,10 @@ def answers_table(data: dict, section: str | None = None) -> Table:
 
 
 def key_figures_table(data: dict, prefix: str = "") -> Table:
-    columns = [TableColumn(prefix + code, key_figure_label(code), NUMBER) for code in KEY_FIGURES]
+    figures = figures_in(data["questionnaire"])
+    columns = [TableColumn(prefix + code, label, NUMBER) for code, (label, _) in figures.items()]
     rows = [
-        [*_agency_cells(s), *(_number(s["key_figures"].get(code)) for code in KEY_FIGURES)]
+        [*_agency_cells(s), *(_number(s["key_figures"].get(code)) for code in figures)]
         for s in data["submissions"]
     ]
     return Table([*AGENCY_COLUMNS, *columns], rows)

@@ -21,11 +21,11 @@ from sqlalchemy import select
 from app.accounts.models import PeerGroup
 from app.caching import cache, cycle_version
 from app.cycles.models import Cycle
+from app.cycles.questionnaire_service import figures_in
 from app.datasets.freezing import LIVE_STATUSES, build_snapshot
 from app.datasets.models import DatasetSnapshot, FrozenKeyFigure
 from app.extensions import db
 from app.reports.statistics import Stats, describe
-from app.submissions.findings_text import KEY_FIGURES, key_figure_label
 from workflows.submission import SubmissionStatus
 
 RISKS = ("risk_benefits", "risk_budget", "risk_time")
@@ -49,6 +49,11 @@ class Dataset:
     @property
     def submissions(self) -> list[dict]:
         return self.data["submissions"]
+
+    @property
+    def key_figures(self) -> dict[str, tuple[str, str]]:
+        """Its questionnaire's key figures: code → (label in the reader's language, unit)."""
+        return figures_in(self.data["questionnaire"])
 
     @cached_property
     def _by_org(self) -> dict[str, dict]:
@@ -123,11 +128,10 @@ class FigureStats:
     groups: list[tuple[str, Stats | None]] = field(default_factory=list)
 
 
-def _figures_of(submissions: list[dict]) -> dict[str, list[Decimal]]:
+def _figures_of(submissions: list[dict], codes) -> dict[str, list[Decimal]]:
     """Per key figure, the values present, ascending."""
     return {
-        code: sorted(v for s in submissions if (v := figure(s, code)) is not None)
-        for code in KEY_FIGURES
+        code: sorted(v for s in submissions if (v := figure(s, code)) is not None) for code in codes
     }
 
 
@@ -136,20 +140,24 @@ def _spread(dataset: Dataset, group_code: str | None) -> dict[str, Stats | None]
 
     def compute():
         chosen = dataset.submissions if group_code is None else dataset.in_group(group_code)
-        return {code: describe(values) for code, values in _figures_of(chosen).items()}
+        figures = _figures_of(chosen, dataset.key_figures)
+        return {code: describe(values) for code, values in figures.items()}
 
     return dataset.memo(("spread", group_code), compute)
 
 
 def _ordered(dataset: Dataset, group_code: str) -> dict[str, list[Decimal]]:
-    return dataset.memo(("ordered", group_code), lambda: _figures_of(dataset.in_group(group_code)))
+    return dataset.memo(
+        ("ordered", group_code),
+        lambda: _figures_of(dataset.in_group(group_code), dataset.key_figures),
+    )
 
 
 def key_figure_stats(dataset: Dataset, groups: dict[str, str]) -> list[FigureStats]:
     overall = _spread(dataset, None)
     rows = []
-    for code, (_label, unit) in KEY_FIGURES.items():
-        row = FigureStats(code, key_figure_label(code), unit, overall[code])
+    for code, (label, unit) in dataset.key_figures.items():
+        row = FigureStats(code, label, unit, overall[code])
         for group_code, name in groups.items():
             row.groups.append((name, _spread(dataset, group_code)[code]))
         rows.append(row)
@@ -180,12 +188,12 @@ def agency_position(dataset: Dataset, org_number: str, last_year: Dataset | None
     group = own["agency"]["peer_group"]
     spread, ordered = _spread(dataset, group), _ordered(dataset, group)
     positions = []
-    for code, (_label, unit) in KEY_FIGURES.items():
+    for code, (label, unit) in dataset.key_figures.items():
         value = figure(own, code)
         positions.append(
             Position(
                 code,
-                key_figure_label(code),
+                label,
                 unit,
                 value,
                 spread[code],
@@ -196,9 +204,10 @@ def agency_position(dataset: Dataset, org_number: str, last_year: Dataset | None
     return positions
 
 
-def trend(org_number: str, up_to_year: int) -> dict[str, list[tuple[int, Decimal | None]]]:
-    """Each key figure of the agency in every frozen cycle up to the year, from the figures
-    written beside each snapshot (a few rows per year, whatever the number of agencies)."""
+def trend(org_number: str, up_to_year: int, codes) -> dict[str, list[tuple[int, Decimal | None]]]:
+    """Each of these key figures of the agency in every frozen cycle up to the year, from the
+    figures written beside each snapshot (a few rows per year, whatever the number of
+    agencies)."""
     years = list(
         db.session.scalars(
             select(Cycle.year)
@@ -213,7 +222,7 @@ def trend(org_number: str, up_to_year: int) -> dict[str, list[tuple[int, Decimal
         .where(FrozenKeyFigure.org_number == org_number, Cycle.year <= up_to_year)
     )
     reported = {(year, code): value for year, code, value in rows}
-    return {code: [(year, reported.get((year, code))) for year in years] for code in KEY_FIGURES}
+    return {code: [(year, reported.get((year, code))) for year in years] for code in codes}
 
 
 @dataclass

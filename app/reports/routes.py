@@ -88,7 +88,7 @@ def agency(year, org_number):
             for p in positions
             if p.value is not None
         },
-        trend=trend(org_number, cycle.year),
+        trend=trend(org_number, cycle.year, dataset.key_figures),
         areas=areas,
         radar=maturity_radar(areas, own["agency"]["name"]),
         portfolio=portfolio(own["projects"]),

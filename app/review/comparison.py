@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from app.cycles.questionnaire import NUMERIC_KINDS
-from app.cycles.questionnaire_service import items_of
+from app.cycles.questionnaire_service import items_of, key_figure_specs, key_figure_units
 from app.submissions.answers import answers_of, explanations_of, warnings_of
 from app.submissions.comparison import last_year_answers
-from app.submissions.findings_text import KEY_FIGURES, finding_text, key_figure_label
+from app.submissions.findings_text import finding_text
 from app.submissions.models import Submission
 from app.submissions.peers import Spread, peer_statistics
 from workflows.answers import OUTCOME, key_figures
@@ -81,16 +81,10 @@ def compare(submission: Submission, locale: str) -> tuple[list[ComparedValue], l
         )
         for item in items
     ]
-    figures, before = key_figures(answers), key_figures(last_year)
+    specs = key_figure_specs(submission.cycle_id)
+    figures, before = key_figures(answers, specs), key_figures(last_year, specs)
     figure_rows = [
-        compared(
-            code,
-            key_figure_label(code),
-            KEY_FIGURES[code][1],
-            figures[code],
-            before[code],
-            peers.figure(code),
-        )
-        for code in KEY_FIGURES
+        compared(code, label, unit, figures[code], before[code], peers.figure(code))
+        for code, (label, unit) in key_figure_units(submission.cycle_id).items()
     ]
     return rows, figure_rows

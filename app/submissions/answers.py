@@ -6,7 +6,7 @@ values that changed meanwhile, and by whom.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from flask import current_app
@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app.audit.operations import record_submission_event
 from app.cycles.questionnaire import NUMERIC_KINDS, QuestionnaireItem
-from app.cycles.questionnaire_service import items_of, rules_of
+from app.cycles.questionnaire_service import items_of, key_figure_specs, key_figures_of, rules_of
 from app.extensions import db
 from app.session_memo import memoised
 from app.submissions.models import Submission, SubmissionValue, WarningExplanation
@@ -27,6 +27,7 @@ from workflows.answers import (
     Finding,
     ItemSpec,
     RuleSpec,
+    change_thresholds,
     check_answers,
     check_value,
     key_figures,
@@ -358,14 +359,21 @@ def warnings_of(submission: Submission) -> list[Finding]:
     items = item_specs(submission.cycle_id)
     answers = answers_of(submission.id)
     threshold = Decimal(str(current_app.config["PLAUSIBILITY_CHANGE_THRESHOLD"]))
-    return plausibility(
+    units = {f.code: f.unit for f in key_figures_of(submission.cycle_id)}
+    findings = plausibility(
         items,
         answers,
         last_year_answers(submission),
-        key_figures(answers),
+        key_figures(answers, key_figure_specs(submission.cycle_id)),
         peer_ranges(submission),
         threshold,
+        change_thresholds(rule_specs(submission.cycle_id)),
     )
+    # A key figure's range is written in its unit, which only the questionnaire knows.
+    return [
+        replace(f, params={**f.params, "unit": units[f.item]}) if f.item in units else f
+        for f in findings
+    ]
 
 
 def explanations_of(submission_id: int) -> dict[str, WarningExplanation]:

@@ -2,33 +2,18 @@
 
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from app.number_format import format_for_reader
 from app.swedish_numbers import NOT_A_NUMBER_TEXT
 from workflows.answers import Finding
-
-KEY_FIGURES = {
-    "it_cost_share": (_l("IT cost as a share of operating cost"), "%"),
-    "it_investment_share": (_l("IT investments as a share of operating cost"), "%"),
-    "hired_staff_share": (_l("Hired IT staff as a share of all IT staff"), "%"),
-    "it_cost_per_user": (_l("IT cost per user"), "kr"),
-    "outsourced_share": (_l("Outsourced IT as a share of IT cost"), "%"),
-    "cost_per_workstation": (_l("IT cost per workstation"), "kr"),
-    "telephony_per_user": (_l("Telephony cost per user"), "kr"),
-    "run_share": (_l("Keep running, share of IT cost"), "%"),
-    "improve_share": (_l("Improve, share of IT cost"), "%"),
-    "new_share": (_l("New development, share of IT cost"), "%"),
-}
 
 
 def _number(value) -> str:
     return format_for_reader(value, 2)
 
 
-def _figure(code: str, value) -> str:
+def _figure(unit: str, value) -> str:
     """A key figure as the key figure tables show it: one decimal and % for a share."""
-    unit = KEY_FIGURES.get(code, ("", ""))[1]
     if unit == "%":
         return f"{format_for_reader(value, 1, 1)}\u00a0%"
     return f"{format_for_reader(value, 0)}\u00a0{unit}".rstrip()
@@ -63,12 +48,8 @@ def finding_text(finding: Finding, rule_labels: dict[str, str] | None = None) ->
         ),
         "outside_peers": lambda: _(
             "Outside the usual range of your peer group last year (%(low)s–%(high)s). Explain why.",
-            low=_figure(finding.item, p["low"]),
-            high=_figure(finding.item, p["high"]),
+            low=_figure(p.get("unit", ""), p["low"]),
+            high=_figure(p.get("unit", ""), p["high"]),
         ),
     }
     return texts[finding.code]()
-
-
-def key_figure_label(code: str) -> str:
-    return str(KEY_FIGURES[code][0]) if code in KEY_FIGURES else code

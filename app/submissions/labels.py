@@ -1,5 +1,7 @@
 from flask_babel import lazy_gettext as _l
 
+from app.cycles.questionnaire_service import section_labels
+
 SECTION_LABELS = {
     "it_costs": _l("IT costs"),
     "maturity": _l("Maturity"),
@@ -22,3 +24,8 @@ HEADING_LABELS = {
     "people": _l("Users and staff"),
     "assessment": _l("Your assessment"),
 }
+
+
+def section_names(cycle_id: int) -> dict[str, str]:
+    """Every part of a cycle's submission by name: its sections of items, then the projects."""
+    return {**section_labels(cycle_id), "projects": str(SECTION_LABELS["projects"])}

@@ -17,7 +17,7 @@ from app.review.questions import (
 from app.submissions.answers import answers_of, can_prefill, errors_of, section_statuses
 from app.submissions.changes import answer_changes
 from app.submissions.error_list import described_errors
-from app.submissions.labels import SECTION_LABELS
+from app.submissions.labels import section_names
 from app.submissions.progress import progress_of
 from app.submissions.projects import projects_of
 from app.submissions.services import deadline_of
@@ -39,11 +39,12 @@ def _grouped(submission, questions) -> list[tuple[str, list]]:
     """The questions by questionnaire section, in the questionnaire's order; questions on the
     submission as a whole last."""
     order = [*dict.fromkeys(item.section for item in items_of(submission.cycle_id)), "projects"]
+    names = section_names(submission.cycle_id)
     groups = []
     for section in [*order, None]:
         in_section = [q for q in questions if q.section == section]
         if in_section:
-            label = SECTION_LABELS.get(section, section) if section else _("The submission")
+            label = names.get(section, section) if section else _("The submission")
             groups.append((str(label), in_section))
     return groups
 
@@ -81,7 +82,7 @@ def render_submission_page(submission, status=200, errors=None, form_values=None
         errors=errors or {},
         form_values=form_values or {},
         sections=section_statuses(submission),
-        section_labels=SECTION_LABELS,
+        section_labels=section_names(submission.cycle_id),
         project_count=len(projects_of(submission.id)),
         current_values=current_values(submission.id),
         comments=comments_for(submission.id, current_user),

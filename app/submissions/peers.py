@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.accounts.models import Agency
 from app.caching import cache, cycle_version
+from app.cycles.questionnaire_service import key_figure_specs
 from app.extensions import db
 from app.submissions.models import Submission, SubmissionValue
 from workflows.answers import OUTCOME, Answers, key_figures
@@ -98,11 +99,12 @@ def _compute(cycle_id: int, peer_group_id: int, statuses: tuple) -> PeerStatisti
     )
     items: dict[str, list[Decimal]] = defaultdict(list)
     figures: dict[str, list[Decimal]] = defaultdict(list)
+    specs = key_figure_specs(cycle_id)
     for answers in answers_by_submission(peer_ids).values():
         for (code, period), value in answers.items():
             if period == OUTCOME and isinstance(value, Decimal):
                 items[code].append(value)
-        for code, value in key_figures(answers).items():
+        for code, value in key_figures(answers, specs).items():
             if value is not None:
                 figures[code].append(value)
     return PeerStatistics(

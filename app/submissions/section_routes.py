@@ -9,7 +9,13 @@ from flask_login import current_user
 
 from app.accounts.access import roles_required
 from app.accounts.policies import can_view_agency_data, is_own_agency_editor
-from app.cycles.questionnaire_service import items_of, rules_of
+from app.cycles.questionnaire_service import (
+    items_of,
+    key_figure_specs,
+    key_figure_units,
+    rules_of,
+    section_labels,
+)
 from app.extensions import db
 from app.submissions import bp
 from app.submissions.answers import (
@@ -22,14 +28,14 @@ from app.submissions.answers import (
     stored_values,
 )
 from app.submissions.comparison import last_year_answers
-from app.submissions.findings_text import KEY_FIGURES, finding_text
-from app.submissions.labels import HEADING_LABELS, SECTION_LABELS
+from app.submissions.findings_text import finding_text
+from app.submissions.labels import HEADING_LABELS
 from app.submissions.locking import lock_submission
 from app.submissions.models import Submission
 from app.submissions.routes import ANYONE_SIGNED_IN
 from workflows.answers import key_figures
+from workflows.formulas import names
 
-SECTIONS = {code: label for code, label in SECTION_LABELS.items() if code != "projects"}
 # The groups of a section page a save button may return to (see macros/answers.save_here).
 _GROUP_ANCHOR = re.compile(r"(heading|area)-[a-z0-9_]{1,60}")
 
@@ -45,6 +51,11 @@ def load_submission(submission_id: int, lock: bool = False) -> Submission:
     return submission
 
 
+def _known_section(submission: Submission, section: str) -> None:
+    if section not in section_labels(submission.cycle_id):
+        abort(404)
+
+
 def can_edit(submission: Submission) -> bool:
     return is_own_agency_editor(current_user, submission.agency_id) and is_editable(submission)
 
@@ -52,11 +63,10 @@ def can_edit(submission: Submission) -> bool:
 @bp.route("/submissions/<int:submission_id>/sections/<section>", methods=["GET", "POST"])
 @roles_required(*ANYONE_SIGNED_IN)
 def section(submission_id, section):
-    if section not in SECTIONS:
-        abort(404)
     if request.method == "GET":
         return _render(load_submission(submission_id), section)
     submission = load_submission(submission_id, lock=True)
+    _known_section(submission, section)
     if not can_edit(submission):
         abort(403)
     reason = request.form.get("reason", "")
@@ -111,6 +121,7 @@ def _return_anchor(value: str) -> str | None:
 def _render(
     submission, section, typed=None, errors=None, status=200, conflicts=None, reason_error=None
 ):
+    _known_section(submission, section)
     items = items_of(submission.cycle_id, section)
     values = stored_values(submission.id)
     answers = as_answers(values)
@@ -121,11 +132,20 @@ def _render(
         for f in errors_of(submission, complete=False)
         if f.code in ("sum_mismatch", "below_reference") and f.item in on_this_page
     ]
+    # The key figures computed from this page's items; the maturity scale has a layout of its
+    # own, any other section the layout of groups of items.
+    figures = [
+        figure
+        for figure in key_figure_specs(submission.cycle_id)
+        if names(figure.formula) & on_this_page
+    ]
+    units = key_figure_units(submission.cycle_id)
+    levels = any(item.kind == "level" for item in items)
     return render_template(
-        f"submissions/section_{section}.html",
+        f"submissions/section_{'maturity' if levels else 'items'}.html",
         submission=submission,
         section=section,
-        sections=SECTIONS,
+        sections=section_labels(submission.cycle_id),
         items=items,
         headings=_by_heading(items),
         values=values,
@@ -135,8 +155,8 @@ def _render(
             field_name(f.item, f.period): finding_text(f, rule_labels) for f in cross_field
         },
         last_year=last_year_answers(submission),
-        figures=key_figures(answers),
-        key_figure_labels=KEY_FIGURES,
+        figures=key_figures(answers, figures),
+        key_figure_labels={figure.code: units[figure.code] for figure in figures},
         editable=can_edit(submission),
         conflicts=conflicts,
         field_name=field_name,

@@ -7,7 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.access import roles_required
-from app.cycles.questionnaire_service import items_of, rules_of
+from app.cycles.questionnaire_service import (
+    items_of,
+    key_figure_specs,
+    key_figure_units,
+    rules_of,
+    section_labels,
+)
 from app.extensions import db
 from app.submissions import bp
 from app.submissions.answers import (
@@ -20,8 +26,7 @@ from app.submissions.answers import (
     warnings_of,
 )
 from app.submissions.comparison import last_year_submission_id
-from app.submissions.findings_text import KEY_FIGURES, finding_text, key_figure_label
-from app.submissions.labels import SECTION_LABELS
+from app.submissions.findings_text import finding_text
 from app.submissions.progress import progress_of
 from app.submissions.projects import figures_of, projects_of
 from app.submissions.routes import ANYONE_SIGNED_IN
@@ -62,7 +67,8 @@ def summary(submission_id):
     items = items_of(submission.cycle_id)
     section_of = {item.code: item.section for item in items}
     labels = {item.code: item.label(locale) for item in items}
-    labels.update({code: key_figure_label(code) for code in KEY_FIGURES})
+    units = key_figure_units(submission.cycle_id)
+    labels.update({code: label for code, (label, _unit) in units.items()})
     rule_labels = {rule.code: rule.label(locale) for rule in rules_of(submission.cycle_id)}
     values = stored_values(submission.id)
     answers = as_answers(values)
@@ -75,7 +81,7 @@ def summary(submission_id):
         submission=submission,
         items=items,
         values=values,
-        sections=SECTION_LABELS,
+        sections=section_labels(submission.cycle_id),
         labels=labels,
         has_last_year=last_year_submission_id(submission) is not None,
         progress=progress,
@@ -88,9 +94,9 @@ def summary(submission_id):
         ],
         explanations=explanations_of(submission.id),
         comments=_comments(items, values),
-        figures=key_figures(answers),
+        figures=key_figures(answers, key_figure_specs(submission.cycle_id)),
         projects=[(project, figures_of(project)) for project in projects_of(submission.id)],
-        key_figure_labels=KEY_FIGURES,
+        key_figure_labels=units,
         editable=can_edit(submission),
         can_submit="submit" in allowed,
         submit_blocked=progress.refusal_text(submit_blocked) if submit_blocked else None,

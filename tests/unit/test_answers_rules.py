@@ -2,15 +2,19 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from app.cycles.default_questionnaire import KEY_FIGURES
 from workflows.answers import (
     FORECAST,
     OUTCOME,
     ItemSpec,
+    KeyFigureSpec,
     RuleSpec,
+    change_thresholds,
     check_answers,
     key_figures,
     plausibility,
 )
+from workflows.formulas import parse
 
 D = Decimal
 PARTS = (
@@ -47,6 +51,10 @@ WORKED = {
 }
 
 
+# The default questionnaire's key figures, as every cycle gets them: data, not code.
+DEFAULT_FIGURES = [KeyFigureSpec(f["code"], parse(f["formula"])) for f in KEY_FIGURES]
+
+
 def _answers(values=WORKED, period=OUTCOME):
     return {(code, period): D(value) for code, value in values.items()}
 
@@ -56,7 +64,9 @@ def _öre(value):
 
 
 def test_key_figures_of_the_worked_example_to_the_öre():
-    figures = {code: _öre(value) for code, value in key_figures(_answers()).items()}
+    figures = {
+        code: _öre(value) for code, value in key_figures(_answers(), DEFAULT_FIGURES).items()
+    }
     assert figures == {
         "it_cost_share": D("15.00"),  # 187 500 / 1 250 000
         "it_investment_share": D("1.50"),  # 18 750 / 1 250 000
@@ -72,7 +82,9 @@ def test_key_figures_of_the_worked_example_to_the_öre():
 
 
 def test_a_ratio_over_zero_is_not_computable():
-    figures = key_figures(_answers({**WORKED, "operating_cost": "0", "users": "0"}))
+    figures = key_figures(
+        _answers({**WORKED, "operating_cost": "0", "users": "0"}), DEFAULT_FIGURES
+    )
     assert figures["it_cost_share"] is None and figures["it_cost_per_user"] is None
     assert figures["outsourced_share"] == D(24)
 
@@ -143,7 +155,7 @@ def test_plausibility_warns_on_large_changes_and_outlying_key_figures():
     last_year = _answers({**WORKED, "it_cost_total": "100000", "operating_cost": "1200000"})
     items = [ItemSpec("it_cost_total", "amount"), ItemSpec("operating_cost", "amount")]
     warnings = plausibility(
-        items, now, last_year, key_figures(now), {"it_cost_share": (D(2), D(12))}
+        items, now, last_year, key_figures(now, DEFAULT_FIGURES), {"it_cost_share": (D(2), D(12))}
     )
     assert [(w.code, w.item) for w in warnings] == [
         ("large_change", "it_cost_total"),
@@ -151,3 +163,17 @@ def test_plausibility_warns_on_large_changes_and_outlying_key_figures():
     ]
     assert warnings[0].params["change"] == D("87.5")
     assert all(w.level == "warning" for w in warnings)
+
+
+def test_a_change_threshold_rule_gives_an_item_its_own_limit_of_change():
+    now = _answers({**WORKED, "it_cost_total": "187500", "operating_cost": "1250000"})
+    last_year = _answers({**WORKED, "it_cost_total": "100000", "operating_cost": "1000000"})
+    items = [ItemSpec("it_cost_total", "amount"), ItemSpec("operating_cost", "amount")]
+    rules = [
+        RuleSpec("total_moves", "change_threshold", "it_cost_total", ("100",)),
+        RuleSpec("operating_is_steady", "change_threshold", "operating_cost", ("10",)),
+    ]
+    warnings = plausibility(items, now, last_year, {}, {}, D("0.30"), change_thresholds(rules))
+    # +87.5 % is within its own 100 %; +25 % is beyond its own 10 % (the general 30 % is not).
+    assert [(w.code, w.item) for w in warnings] == [("large_change", "operating_cost")]
+    assert check_answers(items, rules, now) == []

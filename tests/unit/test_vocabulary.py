@@ -6,7 +6,8 @@ added there and forgotten anywhere fails here rather than as a blank label or a 
 import pytest
 
 from app.api import schemas
-from app.cycles.default_questionnaire import ITEMS
+from app.cycles.default_questionnaire import ITEMS, RULES
+from app.cycles.questionnaire_words import ITEM_KIND_LABELS, RULE_KIND_LABELS, RULE_OPERAND_HINTS
 from app.datasets import tables
 from app.labels import PROJECT_STATUS, RISK
 from app.reports import analysis, figures
@@ -15,7 +16,14 @@ from app.submissions import forms
 from app.submissions.excel import layout
 from app.submissions.models import Project
 from workflows import answers
-from workflows.vocabulary import NUMERIC_KINDS, ItemKind, Orientation, ProjectStatus, RiskLevel
+from workflows.vocabulary import (
+    ITEM_KINDS,
+    NUMERIC_KINDS,
+    ItemKind,
+    Orientation,
+    ProjectStatus,
+    RiskLevel,
+)
 
 
 def members(vocabulary) -> set[str]:
@@ -84,5 +92,23 @@ def test_the_project_model_defaults_to_a_project_status():
 
 def test_the_default_questionnaire_and_the_rules_use_only_item_kinds():
     assert {item["kind"] for item in ITEMS} <= members(ItemKind)
-    assert answers.WHOLE_KINDS <= NUMERIC_KINDS
     assert answers.NUMERIC_KINDS is NUMERIC_KINDS
+
+
+def test_every_item_kind_has_one_entry_in_the_registry():
+    assert set(ITEM_KINDS) == members(ItemKind)
+    # A whole number is a number; an option is not one.
+    assert all(spec.numeric for spec in ITEM_KINDS.values() if spec.whole)
+    assert not any(spec.numeric for spec in ITEM_KINDS.values() if spec.choices)
+
+
+def test_the_default_rules_are_of_registered_kinds_and_sound():
+    kinds = {item["code"]: item["kind"] for item in ITEMS}
+    for rule in RULES:
+        spec = answers.RuleSpec(rule["code"], rule["kind"], rule["target"], tuple(rule["operands"]))
+        assert answers.rule_problems(spec, kinds) == [], rule["code"]
+
+
+def test_the_admin_pages_name_every_item_and_rule_kind():
+    assert set(ITEM_KIND_LABELS) == set(ITEM_KINDS)
+    assert set(RULE_KIND_LABELS) == set(answers.RULE_KINDS) == set(RULE_OPERAND_HINTS)

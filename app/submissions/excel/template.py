@@ -38,6 +38,7 @@ from app.submissions.excel.layout import (
 from app.submissions.labels import HEADING_LABELS, SECTION_LABELS
 from app.submissions.models import Project, Submission
 from app.submissions.projects import projects_of
+from workflows.vocabulary import ITEM_KINDS
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF8DC")
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -132,7 +133,7 @@ def _item_rule(sheet, item: QuestionnaireItem, rules: dict) -> DataValidation:
 
 def _number_rule(sheet, item: QuestionnaireItem) -> DataValidation:
     low, high = (_plain(v) if v is not None else None for v in (item.min_value, item.max_value))
-    whole = item.kind in ("count", "level")
+    whole = ITEM_KINDS[item.kind].whole
     if low is not None and high is not None:
         bounds = {"operator": "between", "formula1": low, "formula2": high}
         error = (

@@ -1,0 +1,31 @@
+"""What the questionnaire's kinds are called on the pages, Swedish and English (from the
+app's translations). tests/unit/test_vocabulary.py checks that each list names exactly the
+members of its registry (workflows/vocabulary.ITEM_KINDS, workflows/answers.RULE_KINDS)."""
+
+from flask_babel import lazy_gettext as _l
+
+ITEM_KIND_LABELS = {
+    "amount": _l("Amount (tkr)"),
+    "count": _l("Count (whole number)"),
+    "fte": _l("Full-time equivalents"),
+    "percent": _l("Percentage"),
+    "choice": _l("Choice of options"),
+    "text": _l("Text"),
+    "level": _l("Maturity level (1–7)"),
+}
+
+RULE_KIND_LABELS = {
+    "sum": _l("Parts add up to a total"),
+    "at_least": _l("At least another item, unless explained"),
+    "change_threshold": _l("Own limit for the change against last year"),
+}
+
+# What each rule kind's operands are, for the form and the file format's documentation.
+RULE_OPERAND_HINTS = {
+    "sum": _l("The codes of the parts, separated by commas."),
+    "at_least": _l(
+        "The code of the item it must be at least, then (optionally) the code of a text item "
+        "whose answer explains an exception."
+    ),
+    "change_threshold": _l("The largest change in per cent that is not questioned, e.g. 50."),
+}

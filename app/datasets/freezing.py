@@ -330,7 +330,7 @@ def _as_agencies_stood(live: dict, stored: dict) -> None:
 
 
 def _as_questionnaire_stood(live: dict, stored: dict) -> None:
-    """A snapshot frozen before sections and key figures were data (migration 0021) lists
+    """A snapshot frozen before sections and key figures were data (migration 0022) lists
     neither: its rows are compared in the form it was made in."""
     for part in ("sections", "key_figures"):
         if part not in stored["questionnaire"]:

@@ -1,6 +1,6 @@
 """What a frozen cycle protects: one declaration, from which the application's guard
 (`guard.py`) traces rows to their cycle, the database triggers were generated (migrations 0011,
-0017, 0020 and 0021 hold the same paths, written out), and the tests walk the schema.
+0017, 0020 and 0022 hold the same paths, written out), and the tests walk the schema.
 
 Each protected table with the path from one of its rows to its cycle: the foreign keys to
 follow, each with the table it leads to. A table linked to a cycle that is not protected is

@@ -4,16 +4,16 @@ Every cycle gets the sections its items name and the key figures that were code 
 (written out here as they stood: a migration must not follow later code), and the triggers of
 0017 for both tables.
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-05 07:30:00
 
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0021'
-down_revision = '0020'
+revision = '0022'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 

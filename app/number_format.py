@@ -13,7 +13,6 @@ negative zero and numbers of more digits than the context holds included.
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
-from flask import g, has_request_context
 from flask_babel import get_locale
 
 _QUANTA = [Decimal(10) ** -places for places in range(10)]
@@ -60,16 +59,12 @@ def _pattern(max_decimals: int, min_decimals: int) -> str:
 
 
 def request_locale() -> str:
-    """The language of this request's pages ("sv" or "en"), its name worked out once per
-    request and again only under `force_locale` (an English PDF asked for from a Swedish
-    page): flask-babel hands back the same Locale object until the locale changes."""
+    """The language of the text being written: the request's, or the one `force_locale`
+    sets for a mail or a workbook in another language ("sv" outside a request)."""
     locale = get_locale()
-    if not has_request_context():
-        return str(locale or "sv")
-    cached = g.get("_number_locale")
-    if cached is None or cached[0] is not locale:
-        cached = g._number_locale = (locale, str(locale or "sv"))
-    return cached[1]
+    if locale is None:
+        return "sv"
+    return f"{locale.language}_{locale.territory}" if locale.territory else locale.language
 
 
 def format_for_reader(value, max_decimals: int = 3, min_decimals: int = 0) -> str:

@@ -106,3 +106,13 @@ def test_swedish_number_is_babels_sv_se():
 def test_outside_a_request_the_reader_reads_swedish():
     assert format_for_reader(Decimal("1234.5"), 1, 1) == "1\u00a0234,5"
     assert format_for_reader(Decimal("1" * 40)) == "1" * 40
+
+
+def test_a_forced_language_writes_its_own_numbers(app):
+    from flask_babel import force_locale
+
+    with app.test_request_context("/"):
+        assert format_for_reader(Decimal("1234.5"), 1, 1) == "1\u00a0234,5"
+        with force_locale("en"):
+            assert format_for_reader(Decimal("1234.5"), 1, 1) == "1,234.5"
+        assert format_for_reader(Decimal("1234.5"), 1, 1) == "1\u00a0234,5"

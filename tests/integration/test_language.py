@@ -47,3 +47,26 @@ def test_the_summary_reads_in_english_while_form_fields_keep_the_swedish_numbers
     form = client.get(f"/submissions/{submission.id}/sections/it_costs").get_data(as_text=True)
     # What a field holds is read back by the Swedish parser, whatever the page's language.
     assert 'value="1\u00a0250\u00a0000"' in form
+
+
+def test_each_language_keeps_its_own_words_when_switched_back_and_forth(client, app):
+    # The templates' catalogue is looked up once per language: switching must never show
+    # one language's words on the other's page, and a forced language inside a request
+    # (a workbook, a mail) translates in that language.
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    for _round in range(2):
+        client.post("/language", {"lang": "sv"})
+        page = client.get("/password/reset").get_data(as_text=True)
+        assert '<html lang="sv">' in page and "Forgot your password?" not in page
+        client.post("/language", {"lang": "en"})
+        assert "Forgot your password?" in client.get("/password/reset").get_data(as_text=True)
+    template = (
+        "{{ _('Forgot your password?') }}|{{ ngettext('%(num)d agency', '%(num)d agencies', 2) }}"
+    )
+    with app.test_request_context("/"):
+        swedish = render_template_string(template)
+        with force_locale("en"):
+            assert render_template_string(template) == "Forgot your password?|2 agencies"
+        assert render_template_string(template) == swedish != "Forgot your password?|2 agencies"

@@ -25,7 +25,7 @@ from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import SecurityError
 
-from app.accounts.two_factor_routes import must_use_two_factor
+from app.accounts.policies import must_use_two_factor
 from app.datasets.guard import CycleFrozen
 from app.extensions import db, limiter
 from app.figure_words import difference, figure, number, place_among, plain

@@ -1,5 +1,7 @@
 """Who may see and do what: pure predicates over a user and an object."""
 
+from flask import current_app
+
 from app.roles import Role
 
 
@@ -19,3 +21,7 @@ def can_view_agency_data(user, agency_id: int) -> bool:
 
 def is_own_agency_editor(user, agency_id: int) -> bool:
     return user.is_authenticated and user.role == Role.AGENCY_EDITOR and user.agency_id == agency_id
+
+
+def must_use_two_factor(user) -> bool:
+    return current_app.config["REQUIRE_2FA_FOR_STAFF"] and is_authority_staff(user)

@@ -1,9 +1,9 @@
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.accounts import bp
-from app.accounts.policies import is_authority_staff
+from app.accounts.policies import must_use_two_factor
 from app.accounts.two_factor import (
     disable,
     enable,
@@ -18,10 +18,6 @@ from app.accounts.two_factor import (
 from app.audit.operations import record_event
 from app.errors import FieldErrors
 from app.extensions import db
-
-
-def must_use_two_factor(user) -> bool:
-    return current_app.config["REQUIRE_2FA_FOR_STAFF"] and is_authority_staff(user)
 
 
 @bp.route("/account/two-factor", methods=["GET", "POST"])

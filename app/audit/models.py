@@ -1,11 +1,14 @@
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.accounts.models import User
 from app.extensions import db
 from app.timeutil import utcnow
+
+if TYPE_CHECKING:  # the actor's model lives above the audit trail; only its type is named
+    from app.accounts.models import User
 
 
 class AuditEvent(db.Model):
@@ -30,7 +33,7 @@ class AuditEvent(db.Model):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
-    actor: Mapped[User | None] = relationship(lazy="joined")
+    actor: Mapped["User | None"] = relationship("User", lazy="joined")
 
 
 class AuditChainHead(db.Model):

@@ -1,6 +1,5 @@
 from sqlalchemy import select
 
-from app.accounts.policies import is_authority_staff
 from app.audit.models import AuditEvent
 from app.extensions import db
 
@@ -9,8 +8,8 @@ from app.extensions import db
 STAFF_ONLY_EVENTS = ("raise_question", "send_back_question")
 
 
-def submission_history(submission_id: int, reader) -> list[AuditEvent]:
+def submission_history(submission_id: int, for_staff: bool) -> list[AuditEvent]:
     statement = select(AuditEvent).where(AuditEvent.submission_id == submission_id)
-    if not is_authority_staff(reader):
+    if not for_staff:
         statement = statement.where(AuditEvent.name.not_in(STAFF_ONLY_EVENTS))
     return list(db.session.scalars(statement.order_by(AuditEvent.created_at, AuditEvent.id)))

@@ -11,7 +11,7 @@ from app.accounts.access import roles_required
 from app.cycles import bp
 from app.cycles.questionnaire import QuestionnaireItem
 from app.cycles.questionnaire_service import ItemWording, items_of, rules_of, update_item
-from app.cycles.routes import cycle_or_404
+from app.cycles.services import cycle_or_404
 from app.errors import FieldErrors
 from app.extensions import db
 from app.forms_support import SwedishDecimalField, apply_field_errors

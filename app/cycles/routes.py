@@ -25,6 +25,7 @@ from app.cycles.services import (
     STATUS_ORDER,
     agencies_by_peer_group,
     agency_counts,
+    cycle_or_404,
     cycle_submissions_statement,
     cycles_with_progress,
     late_submissions,
@@ -41,13 +42,6 @@ from app.workflow_messages import done_message, refusal_message, trigger_label
 from workflows.cycle import CYCLE_WORKFLOW
 
 admin_only = roles_required(Role.ADMIN)
-
-
-def cycle_or_404(year: int) -> Cycle:
-    cycle = db.session.scalar(select(Cycle).where(Cycle.year == year))
-    if cycle is None:
-        abort(404)
-    return cycle
 
 
 @bp.get("/admin/")

@@ -3,6 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
+from flask import abort
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
@@ -142,3 +143,10 @@ def non_working_dates(cycle: Cycle, locale: str) -> list[str]:
                 )
             )
     return warnings
+
+
+def cycle_or_404(year: int) -> Cycle:
+    cycle = db.session.scalar(select(Cycle).where(Cycle.year == year))
+    if cycle is None:
+        abort(404)
+    return cycle

@@ -4,10 +4,9 @@ from flask_login import current_user
 
 from app.accounts.access import roles_required
 from app.accounts.policies import is_authority_staff
-from app.cycles.routes import cycle_or_404
 from app.database import begin_write
 from app.datasets import bp
-from app.datasets.access import can_read_results
+from app.datasets.access import readable_cycle
 from app.datasets.exports import FORMATS
 from app.datasets.exports import download as export_download
 from app.datasets.freezing import last_verification, record_verification, snapshot_of
@@ -15,13 +14,6 @@ from app.extensions import db
 from app.roles import Role
 
 EVERYONE = tuple(role.value for role in Role)
-
-
-def readable_cycle(year: int):
-    cycle = cycle_or_404(year)
-    if not can_read_results(current_user, cycle):
-        abort(404)  # an unpublished cycle is not confirmed to agency users
-    return cycle
 
 
 @bp.get("/cycles/<int:year>/dataset")

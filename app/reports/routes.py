@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.accounts.access import roles_required
 from app.accounts.policies import is_authority_staff
 from app.cycles.models import Cycle
-from app.datasets.routes import readable_cycle
+from app.datasets.access import readable_cycle
 from app.extensions import db
 from app.reports import bp
 from app.reports.analysis import (

@@ -10,6 +10,7 @@ from app.errors import FieldErrors
 from app.extensions import db
 from app.forms_support import apply_field_errors
 from app.submissions import bp
+from app.submissions.access import ANYONE_SIGNED_IN, can_edit, load_submission
 from app.submissions.benefits import (
     FIELDS,
     BenefitData,
@@ -20,8 +21,6 @@ from app.submissions.benefits import (
 )
 from app.submissions.forms import BenefitForm
 from app.submissions.models import Benefit, Project, Submission
-from app.submissions.routes import ANYONE_SIGNED_IN
-from app.submissions.section_routes import can_edit, load_submission
 from app.submissions.timeline import timeline_of
 
 BASE = "/submissions/<int:submission_id>/projects/<int:project_id>/benefits"

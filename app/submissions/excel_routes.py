@@ -15,6 +15,7 @@ from app.accounts.access import roles_required
 from app.extensions import db
 from app.roles import Role
 from app.submissions import bp
+from app.submissions.access import ANYONE_SIGNED_IN, can_edit, load_submission
 from app.submissions.answers import reason_missing
 from app.submissions.excel import (
     CONTENT_TYPE,
@@ -25,8 +26,6 @@ from app.submissions.excel import (
     read_upload,
     template_filename,
 )
-from app.submissions.routes import ANYONE_SIGNED_IN
-from app.submissions.section_routes import can_edit, load_submission
 
 
 class ExcelUploadForm(FlaskForm):

@@ -10,6 +10,7 @@ from app.errors import FieldErrors
 from app.extensions import db
 from app.forms_support import apply_field_errors
 from app.submissions import bp
+from app.submissions.access import ANYONE_SIGNED_IN, can_edit, load_submission
 from app.submissions.forms import ProjectForm
 from app.submissions.models import Project
 from app.submissions.projects import (
@@ -20,8 +21,6 @@ from app.submissions.projects import (
     projects_of,
     update_project,
 )
-from app.submissions.routes import ANYONE_SIGNED_IN
-from app.submissions.section_routes import can_edit, load_submission
 
 
 @bp.get("/submissions/<int:submission_id>/projects")

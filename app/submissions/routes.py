@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.access import roles_required
-from app.accounts.policies import can_view_agency_data, is_own_agency_editor
+from app.accounts.policies import is_authority_staff, is_own_agency_editor
 from app.audit.services import submission_history
 from app.errors import FieldErrors
 from app.extensions import db
@@ -13,10 +13,10 @@ from app.review.models import Question
 from app.review.questions import answer_question
 from app.roles import AGENCY_ROLES, Role
 from app.submissions import bp
+from app.submissions.access import ANYONE_SIGNED_IN, load_submission
 from app.submissions.answers import blocking_error_count, can_prefill, prefill_from_last_year
 from app.submissions.changes import item_labels
 from app.submissions.consequences import CONFIRMED_TRIGGERS, submission_consequences
-from app.submissions.models import Submission
 from app.submissions.pages import render_submission_page
 from app.submissions.services import agency_submissions, deadline_of
 from app.submissions.transitions import (
@@ -27,15 +27,6 @@ from app.submissions.transitions import (
 )
 from app.workflow_messages import done_message, refusal_message, trigger_label
 from workflows.submission import SUBMISSION_WORKFLOW
-
-ANYONE_SIGNED_IN = (*AGENCY_ROLES, Role.REVIEWER, Role.ADMIN)
-
-
-def _visible_submission(submission_id: int) -> Submission:
-    submission = db.get_or_404(Submission, submission_id)
-    if not can_view_agency_data(current_user, submission.agency_id):
-        abort(404)  # not 403: another agency's ids are not confirmed to exist
-    return submission
 
 
 @bp.get("/agency/")
@@ -52,14 +43,14 @@ def agency_overview():
 @bp.get("/submissions/<int:submission_id>")
 @roles_required(*ANYONE_SIGNED_IN)
 def show(submission_id):
-    return render_submission_page(_visible_submission(submission_id))
+    return render_submission_page(load_submission(submission_id))
 
 
 @bp.get("/submissions/<int:submission_id>/transitions/<trigger>")
 @roles_required(Role.ADMIN)
 def confirm_transition(submission_id, trigger, error=None, reason="", status=200):
     """Exempting and reopening are asked for here first, with what they will do."""
-    submission = _visible_submission(submission_id)
+    submission = load_submission(submission_id)
     if trigger not in CONFIRMED_TRIGGERS:
         abort(404)
     # The reason is asked for on this page: every other condition is checked before it.
@@ -80,7 +71,7 @@ def confirm_transition(submission_id, trigger, error=None, reason="", status=200
 @bp.post("/submissions/<int:submission_id>/transitions/<trigger>")
 @roles_required(*ANYONE_SIGNED_IN)
 def transition(submission_id, trigger):
-    _visible_submission(submission_id)
+    load_submission(submission_id)
     reason = request.form.get("reason", "")
     try:
         submission = fire_transition(submission_id, trigger, current_user, reason)
@@ -88,7 +79,7 @@ def transition(submission_id, trigger):
         abort(404)
     except TransitionRefused as refused:
         db.session.rollback()
-        submission = _visible_submission(submission_id)
+        submission = load_submission(submission_id)
         message = refusal_message(refused.refusal)
         if trigger in CONFIRMED_TRIGGERS and current_user.role == Role.ADMIN:
             return confirm_transition(submission_id, trigger, message, reason, 409)
@@ -106,7 +97,7 @@ def transition(submission_id, trigger):
 @bp.post("/submissions/<int:submission_id>/questions/<int:question_id>/answer")
 @roles_required(Role.AGENCY_EDITOR)
 def answer(submission_id, question_id):
-    submission = _visible_submission(submission_id)
+    submission = load_submission(submission_id)
     question = db.session.get(Question, question_id)
     if question is None or question.submission_id != submission.id or not question.rounds_sent:
         abort(404)  # a question no round has carried to the agency is not the agency's to see
@@ -116,7 +107,7 @@ def answer(submission_id, question_id):
     except FieldErrors as error:
         db.session.rollback()  # neither the answer nor the correction is kept half-way
         return render_submission_page(
-            _visible_submission(submission_id),
+            load_submission(submission_id),
             422,
             errors={f"{field}-{question_id}": message for field, message in error.errors.items()},
             form_values={f"answer-{question_id}": text, f"correction-{question_id}": correction},
@@ -139,11 +130,11 @@ def answer(submission_id, question_id):
 @bp.get("/submissions/<int:submission_id>/history")
 @roles_required(*ANYONE_SIGNED_IN)
 def history(submission_id):
-    submission = _visible_submission(submission_id)
+    submission = load_submission(submission_id)
     return render_template(
         "submissions/history.html",
         submission=submission,
-        events=submission_history(submission.id, current_user),
+        events=submission_history(submission.id, is_authority_staff(current_user)),
         trigger_label=trigger_label,
         item_labels=item_labels(submission, str(get_locale())),
     )
@@ -152,7 +143,7 @@ def history(submission_id):
 @bp.post("/submissions/<int:submission_id>/prefill")
 @roles_required(Role.AGENCY_EDITOR)
 def prefill(submission_id):
-    submission = _visible_submission(submission_id)
+    submission = load_submission(submission_id)
     if not is_own_agency_editor(current_user, submission.agency_id):
         abort(403)
     if not can_prefill(submission):
@@ -174,7 +165,7 @@ def prefill(submission_id):
 @bp.post("/submissions/<int:submission_id>/comments")
 @roles_required(Role.AGENCY_EDITOR, Role.REVIEWER, Role.ADMIN)
 def comment(submission_id):
-    submission = _visible_submission(submission_id)
+    submission = load_submission(submission_id)
     kind, text = request.form.get("kind", ""), request.form.get("text", "")
     try:
         add_comment(submission, kind, text, current_user)
@@ -184,7 +175,7 @@ def comment(submission_id):
         db.session.rollback()
         field = f"comment-{kind}"
         return render_submission_page(
-            _visible_submission(submission_id),
+            load_submission(submission_id),
             422,
             errors={field: error.errors["text"]},
             form_values={field: text},

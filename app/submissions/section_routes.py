@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.access import roles_required
-from app.accounts.policies import can_view_agency_data, is_own_agency_editor
 from app.cycles.questionnaire_service import (
     items_of,
     key_figure_specs,
@@ -18,11 +17,11 @@ from app.cycles.questionnaire_service import (
 )
 from app.extensions import db
 from app.submissions import bp
+from app.submissions.access import ANYONE_SIGNED_IN, can_edit, load_submission
 from app.submissions.answers import (
     as_answers,
     errors_of,
     field_name,
-    is_editable,
     reason_missing,
     save_section,
     stored_values,
@@ -30,9 +29,7 @@ from app.submissions.answers import (
 from app.submissions.comparison import last_year_answers
 from app.submissions.findings_text import finding_text
 from app.submissions.labels import HEADING_LABELS
-from app.submissions.locking import lock_submission
 from app.submissions.models import Submission
-from app.submissions.routes import ANYONE_SIGNED_IN
 from workflows.answers import key_figures
 from workflows.formulas import names
 
@@ -40,24 +37,9 @@ from workflows.formulas import names
 _GROUP_ANCHOR = re.compile(r"(heading|area)-[a-z0-9_]{1,60}")
 
 
-def load_submission(submission_id: int, lock: bool = False) -> Submission:
-    """The submission if this user may see it (404 otherwise); locked for a change if asked."""
-    if lock:
-        submission = lock_submission(submission_id)
-    else:
-        submission = db.session.get(Submission, submission_id)
-    if submission is None or not can_view_agency_data(current_user, submission.agency_id):
-        abort(404)
-    return submission
-
-
 def _known_section(submission: Submission, section: str) -> None:
     if section not in section_labels(submission.cycle_id):
         abort(404)
-
-
-def can_edit(submission: Submission) -> bool:
-    return is_own_agency_editor(current_user, submission.agency_id) and is_editable(submission)
 
 
 @bp.route("/submissions/<int:submission_id>/sections/<section>", methods=["GET", "POST"])

@@ -16,6 +16,7 @@ from app.cycles.questionnaire_service import (
 )
 from app.extensions import db
 from app.submissions import bp
+from app.submissions.access import ANYONE_SIGNED_IN, can_edit, load_submission
 from app.submissions.answers import (
     as_answers,
     errors_of,
@@ -29,8 +30,6 @@ from app.submissions.comparison import last_year_submission_id
 from app.submissions.findings_text import finding_text
 from app.submissions.progress import progress_of
 from app.submissions.projects import figures_of, projects_of
-from app.submissions.routes import ANYONE_SIGNED_IN
-from app.submissions.section_routes import can_edit, load_submission
 from app.submissions.transitions import available_actions
 from app.workflow_messages import trigger_label
 from workflows.answers import key_figures

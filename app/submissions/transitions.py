@@ -6,14 +6,13 @@ transition is allowed.
 
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.accounts.policies import can_view_agency_data
 from app.audit.operations import record_submission_event
 from app.extensions import db
 from app.notifications.inbox import notify_transition
 from app.notifications.outbox import queue_transition_notice
 from app.review.questions import question_counts, send_open_questions
+from app.submissions.access import readable_submission
 from app.submissions.answers import blocking_error_count
-from app.submissions.locking import lock_submission
 from app.submissions.models import Submission
 from app.submissions.projects import set_baselines
 from app.timeutil import today_in_stockholm, utcnow
@@ -52,8 +51,9 @@ def facts_for(
 
 def fire_transition(submission_id: int, trigger: str, actor, reason: str = "") -> Submission:
     """Move the submission along the workflow, or raise TransitionRefused with the reason."""
-    submission = lock_submission(submission_id)  # the state as it is now, under the lock
-    if submission is None or not can_view_agency_data(actor, submission.agency_id):
+    # The state as it is now, under the lock.
+    submission = readable_submission(actor, submission_id, lock=True)
+    if submission is None:
         raise SubmissionNotFound(submission_id)
     refusal = SUBMISSION_WORKFLOW.check(
         trigger, submission.status, facts_for(submission, actor, reason)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import undefer
 from app.accounts.access import roles_required
 from app.accounts.models import Role
 from app.cycles.models import Cycle
-from app.cycles.routes import cycle_or_404
+from app.cycles.services import cycle_or_404
 from app.database import begin_write
 from app.datasets.catalog import absolute, published_releases, summary_of
 from app.datasets.catalog import catalogue as build_catalogue

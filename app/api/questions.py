@@ -84,7 +84,7 @@ def list_questions(user, year, org_number):
 @operation(
     "/cycles/{year}/submissions/{org_number}/questions",
     "POST",
-    "Raise a question (target: general, section:CODE, item:CODE or project:ID)",
+    "Raise a question (target: general, section:CODE, item:CODE, project:ID or benefit:ID)",
     "reviewers, while the submission is in review",
     request=schemas.NEW_QUESTION,
     responses={201: ("The question", schemas.QUESTION)},

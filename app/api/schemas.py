@@ -275,7 +275,9 @@ NEW_QUESTION = request(
     {
         "target": {
             **STRING,
-            "description": "general (the default), section:CODE, item:CODE or project:ID",
+            "description": (
+                "general (the default), section:CODE, item:CODE, project:ID or benefit:ID"
+            ),
         },
         "text": TEXT,
     },

@@ -9,6 +9,7 @@ from decimal import Decimal
 from app.cycles.questionnaire import NUMERIC_KINDS
 from app.cycles.questionnaire_service import items_of, key_figure_specs, key_figure_units
 from app.submissions.answers import answers_of, explanations_of, warnings_of
+from app.submissions.benefits import benefit_labels, benefit_warnings_of
 from app.submissions.comparison import last_year_answers
 from app.submissions.findings_text import finding_text
 from app.submissions.models import Submission
@@ -88,3 +89,27 @@ def compare(submission: Submission, locale: str) -> tuple[list[ComparedValue], l
         for code, (label, unit) in key_figure_units(submission.cycle_id).items()
     ]
     return rows, figure_rows
+
+
+@dataclass
+class BenefitWarning:
+    item: str  # benefit:ID, what a question about it is raised on
+    label: str  # "Project: benefit"
+    text: str
+    explanation: str | None
+
+
+def benefit_warnings(submission: Submission) -> list[BenefitWarning]:
+    """The plausibility warnings on the submission's benefits, with the agency's explanations:
+    beside the values' warnings, since a benefit has no row among the items."""
+    labels = benefit_labels(submission.id)
+    explanations = explanations_of(submission.id)
+    return [
+        BenefitWarning(
+            finding.item,
+            labels[finding.item][0],
+            finding_text(finding),
+            row.text if (row := explanations.get(finding.target)) else None,
+        )
+        for finding in benefit_warnings_of(submission.id)
+    ]

@@ -24,6 +24,7 @@ class Question(db.Model):
     # section: a questionnaire section code, "projects", or None for the submission as a whole.
     section: Mapped[str | None] = mapped_column(String(40))
     project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id"))
+    benefit_id: Mapped[int | None] = mapped_column(ForeignKey("benefit.id"))
     # The questionnaire item asked about, if any, and its value when the question was raised:
     # if the agency corrects it, the thread shows both.
     item_code: Mapped[str | None] = mapped_column(String(60))

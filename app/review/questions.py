@@ -23,6 +23,7 @@ from app.submissions.projects import projects_of
 from app.timeutil import utcnow
 from app.workflow_messages import question_refusal_message
 from workflows.answers import OUTCOME, Finding
+from workflows.benefits import benefit_item
 from workflows.question import QUESTION_WORKFLOW, QuestionFacts
 from workflows.rules import Refusal
 from workflows.submission import SubmissionStatus
@@ -82,11 +83,12 @@ def _clean_texts(texts: dict[str, tuple[str, str, int]]) -> dict[str, str]:
 class Target:
     """A part of a submission a question can be about."""
 
-    value: str  # as posted by the form: general, section:CODE, item:CODE or project:ID
+    value: str  # as posted: general, section:CODE, item:CODE, project:ID or benefit:ID
     label: str
     section: str | None = None
     item_code: str | None = None
     project_id: int | None = None
+    benefit_id: int | None = None
 
 
 def question_targets(submission: Submission, locale: str) -> list[tuple[str, list[Target]]]:
@@ -103,10 +105,21 @@ def question_targets(submission: Submission, locale: str) -> list[tuple[str, lis
         ]
         groups.append((name, [whole, *parts]))
     name = str(SECTION_LABELS["projects"])
-    projects = [
-        Target(f"project:{project.id}", project.name, "projects", project_id=project.id)
-        for project in projects_of(submission.id)
-    ]
+    projects = []
+    for project in projects_of(submission.id):
+        projects.append(
+            Target(f"project:{project.id}", project.name, "projects", project_id=project.id)
+        )
+        projects.extend(
+            Target(
+                benefit_item(benefit.id),
+                _("%(project)s: benefit “%(benefit)s”", project=project.name, benefit=benefit.name),
+                "projects",
+                project_id=project.id,
+                benefit_id=benefit.id,
+            )
+            for benefit in project.benefits
+        )
     groups.append((name, [Target("section:projects", _("All projects"), "projects"), *projects]))
     return groups
 
@@ -180,6 +193,7 @@ def raise_question(
         subject=target.label[:200],
         section=target.section,
         project_id=target.project_id,
+        benefit_id=target.benefit_id,
         text=cleaned,
         raised_by_id=actor.id,
         status=QuestionStatus.OPEN.value,

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.labels import question_status_label
 from app.pagination import paginate, small_int
 from app.review import bp
-from app.review.comparison import compare
+from app.review.comparison import benefit_warnings, compare
 from app.review.dashboard import (
     STATUS_CHOICES,
     UNRESOLVED,
@@ -196,6 +196,7 @@ def compare_view(submission_id):
         values=values,
         figures=figures,
         changes=changes,
+        benefit_warnings=benefit_warnings(submission),
     )
 
 

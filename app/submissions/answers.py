@@ -357,6 +357,8 @@ def warnings_of(submission: Submission) -> list[Finding]:
     from app.submissions.comparison import last_year_answers, peer_ranges
 
     items = item_specs(submission.cycle_id)
+    from app.submissions.benefits import benefit_warnings_of
+
     answers = answers_of(submission.id)
     threshold = Decimal(str(current_app.config["PLAUSIBILITY_CHANGE_THRESHOLD"]))
     units = {f.code: f.unit for f in key_figures_of(submission.cycle_id)}
@@ -370,10 +372,11 @@ def warnings_of(submission: Submission) -> list[Finding]:
         change_thresholds(rule_specs(submission.cycle_id)),
     )
     # A key figure's range is written in its unit, which only the questionnaire knows.
-    return [
+    findings = [
         replace(f, params={**f.params, "unit": units[f.item]}) if f.item in units else f
         for f in findings
     ]
+    return findings + benefit_warnings_of(submission.id)
 
 
 def explanations_of(submission_id: int) -> dict[str, WarningExplanation]:

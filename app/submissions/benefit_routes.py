@@ -15,13 +15,16 @@ from app.submissions.benefits import (
     FIELDS,
     BenefitData,
     benefit_of,
+    benefit_warnings_of,
     create_benefit,
     delete_benefit,
     update_benefit,
 )
+from app.submissions.findings_text import finding_text
 from app.submissions.forms import BenefitForm
 from app.submissions.models import Benefit, Project, Submission
 from app.submissions.timeline import timeline_of
+from workflows.benefits import benefit_id_of
 
 BASE = "/submissions/<int:submission_id>/projects/<int:project_id>/benefits"
 
@@ -59,11 +62,17 @@ def _data(form: BenefitForm) -> BenefitData:
 def benefits(submission_id, project_id):
     submission = load_submission(submission_id)
     project = _project_of(submission, project_id)
+    warnings: dict[int, list[str]] = {}
+    for finding in benefit_warnings_of(submission.id):
+        benefit_id = benefit_id_of(finding.item)
+        if benefit_id is not None:
+            warnings.setdefault(benefit_id, []).append(finding_text(finding))
     return render_template(
         "submissions/benefits.html",
         submission=submission,
         project=project,
         editable=can_edit(submission),
+        warnings=warnings,
     )
 
 
@@ -144,4 +153,23 @@ def project_timeline(submission_id, project_id):
         submission=submission,
         project=project,
         timeline=timeline_of(project, submission.agency_id),
+    )
+
+
+@bp.get("/submissions/<int:submission_id>/benefits/<int:benefit_id>")
+@roles_required(*ANYONE_SIGNED_IN)
+def benefit_by_id(submission_id, benefit_id):
+    """A benefit named by a warning or a question: its project's register, at the benefit."""
+    submission = load_submission(submission_id)
+    benefit = db.session.get(Benefit, benefit_id)
+    project = db.session.get(Project, benefit.project_id) if benefit else None
+    if project is None or project.submission_id != submission.id:
+        abort(404)
+    return redirect(
+        url_for(
+            "submissions.benefits",
+            submission_id=submission_id,
+            project_id=project.id,
+            _anchor=f"benefit-{benefit_id}",
+        )
     )

@@ -14,9 +14,13 @@ from sqlalchemy import select
 from app.errors import FieldErrors
 from app.extensions import db
 from app.submissions.models import Benefit, Project, Submission
-from app.submissions.projects import touch_submission
-from workflows.answers import LARGEST
-from workflows.vocabulary import BenefitKind, BenefitStatus
+from app.submissions.projects import detach_benefit_questions, projects_of, touch_submission
+from app.timeutil import utcnow
+from workflows.answers import LARGEST, Finding
+from workflows.benefits import BenefitFacts, benefit_item, benefit_warnings
+from workflows.vocabulary import BenefitKind, BenefitStatus, ProjectStatus
+
+ENDED = (ProjectStatus.COMPLETED, ProjectStatus.CANCELLED)
 
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
 TEXT_LIMITS = {"name": 200, "stakeholder": 200, "indicator": 200, "unit": 60, "owner": 200}
@@ -159,6 +163,7 @@ def update_benefit(submission: Submission, benefit: Benefit, data: BenefitData, 
 def delete_benefit(submission: Submission, benefit: Benefit, actor) -> None:
     project = db.session.get_one(Project, benefit.project_id)
     name = f"{project.name}: {benefit.name}"
+    detach_benefit_questions(benefit.id)
     project.benefits.remove(benefit)
     db.session.flush()
     touch_submission(submission, actor, "remove_benefit", name)
@@ -183,3 +188,41 @@ def benefits_of_submission(submission_id: int) -> list[Benefit]:
             .order_by(Project.name, Benefit.id)
         )
     )
+
+
+def benefit_facts(benefits: list[Benefit], projects: dict[int, Project]) -> list[BenefitFacts]:
+    return [
+        BenefitFacts(
+            id=b.id,
+            kind=b.kind,
+            status=b.status,
+            baseline_value=b.baseline_value,
+            target_value=b.target_value,
+            realised_value=b.realised_value,
+            amount=b.amount,
+            owner=b.owner,
+            project_cost=projects[b.project_id].forecast_at_completion,
+            project_end=projects[b.project_id].current_end_date,
+            project_ended=projects[b.project_id].status in ENDED,
+        )
+        for b in benefits
+    ]
+
+
+def benefit_warnings_of(submission_id: int) -> list[Finding]:
+    """The plausibility warnings of a submission's benefits (its projects and their benefits:
+    a fixed number of queries)."""
+    projects = projects_of(submission_id)
+    benefits = [benefit for project in projects for benefit in project.benefits]
+    facts = benefit_facts(benefits, {project.id: project for project in projects})
+    return benefit_warnings(facts, utcnow().date())
+
+
+def benefit_labels(submission_id: int) -> dict[str, tuple[str, Benefit, Project]]:
+    """Each benefit of a submission as a finding names it: "Project: benefit", with its rows."""
+    projects = {p.id: p for p in projects_of(submission_id)}
+    return {
+        benefit_item(b.id): (f"{projects[p].name}: {b.name}", b, projects[p])
+        for p in projects
+        for b in projects[p].benefits
+    }

@@ -40,6 +40,22 @@ def finding_text(finding: Finding, rule_labels: dict[str, str] | None = None) ->
             difference=_number(p["difference"]),
             total=_number(p["total"]),
         ),
+        "beyond_target": lambda: _(
+            "The realised value %(realised)s is beyond the target %(target)s. Check the value, "
+            "or explain.",
+            realised=_number(p["realised"]),
+            target=_number(p["target"]),
+        ),
+        "benefit_above_cost": lambda: _(
+            "The benefit, %(amount)s tkr a year, is larger than the whole project costs "
+            "(%(cost)s tkr forecast at completion). Check the amount, or explain.",
+            amount=_number(p["amount"]),
+            cost=_number(p["cost"]),
+        ),
+        "no_owner_after_end": lambda: _(
+            "The project has ended but the benefit has no owner: name the role in the line "
+            "organisation that follows it up."
+        ),
         "below_reference": lambda: (rule_labels or {}).get(p["rule"], _("Check the value.")),
         "large_change": lambda: _(
             "Changed by %(change)s %% since last year (%(before)s). Explain the change.",

@@ -23,6 +23,7 @@ from app.submissions.projects import projects_of
 from app.submissions.services import deadline_of
 from app.submissions.transitions import available_actions
 from app.workflow_messages import trigger_label
+from workflows.benefits import BENEFIT_PREFIX
 from workflows.submission import SubmissionStatus
 
 
@@ -31,8 +32,12 @@ def _asked_about(submission):
     code = request.args.get("about")
     if not code:
         return None
+    if code.startswith(BENEFIT_PREFIX):  # a benefit's warning on the comparison page
+        return {"code": code, "target": code}
     item = next((i for i in items_of(submission.cycle_id) if i.code == code), None)
-    return {"code": item.code, "label": item.label(str(get_locale()))} if item else None
+    if item is None:
+        return None
+    return {"code": item.code, "label": item.label(str(get_locale())), "target": f"item:{code}"}
 
 
 def _grouped(submission, questions) -> list[tuple[str, list]]:

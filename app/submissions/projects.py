@@ -194,11 +194,20 @@ def delete_project(submission: Submission, project: Project, actor) -> None:
     name = project.name
     # Questions asked about the project stay, under its name, in the review record.
     db.session.execute(
-        update(Question).where(Question.project_id == project.id).values(project_id=None)
+        update(Question)
+        .where(Question.project_id == project.id)
+        .values(project_id=None, benefit_id=None)
     )
     db.session.delete(project)
     db.session.flush()
     touch_submission(submission, actor, "remove_project", name)
+
+
+def detach_benefit_questions(benefit_id: int) -> None:
+    """Questions asked about a removed benefit stay, under its name, in the review record."""
+    db.session.execute(
+        update(Question).where(Question.benefit_id == benefit_id).values(benefit_id=None)
+    )
 
 
 def touch_submission(

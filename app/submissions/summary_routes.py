@@ -26,6 +26,7 @@ from app.submissions.answers import (
     stored_values,
     warnings_of,
 )
+from app.submissions.benefits import benefit_labels
 from app.submissions.comparison import last_year_submission_id
 from app.submissions.findings_text import finding_text
 from app.submissions.progress import progress_of
@@ -33,10 +34,16 @@ from app.submissions.projects import figures_of, projects_of
 from app.submissions.transitions import available_actions
 from app.workflow_messages import trigger_label
 from workflows.answers import key_figures
+from workflows.benefits import benefit_id_of
 from workflows.vocabulary import ItemKind
 
 
 def _link(submission, finding, section_of) -> str | None:
+    benefit_id = benefit_id_of(finding.item)
+    if benefit_id is not None:
+        return url_for(
+            "submissions.benefit_by_id", submission_id=submission.id, benefit_id=benefit_id
+        )
     section = section_of.get(finding.item)
     if section is None:
         return None
@@ -68,6 +75,7 @@ def summary(submission_id):
     labels = {item.code: item.label(locale) for item in items}
     units = key_figure_units(submission.cycle_id)
     labels.update({code: label for code, (label, _unit) in units.items()})
+    labels.update({item: name for item, (name, *_rows) in benefit_labels(submission.id).items()})
     rule_labels = {rule.code: rule.label(locale) for rule in rules_of(submission.cycle_id)}
     values = stored_values(submission.id)
     answers = as_answers(values)

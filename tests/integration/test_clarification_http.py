@@ -20,7 +20,7 @@ from app.database import begin_write
 from app.extensions import db
 from app.notifications.models import Notification, OutboxMessage
 from app.review.models import Question, QuestionEntry
-from app.submissions.models import Project, Submission, SubmissionValue
+from app.submissions.models import Benefit, Project, Submission, SubmissionValue
 from tests import factories
 
 QUESTION = "Varför ökade antalet användare med 20 procent?"
@@ -45,6 +45,22 @@ def _values(submission, **values):
             SubmissionValue(submission_id=submission.id, item_code=code, number=Decimal(number))
             for code, number in values.items()
         )
+    )
+
+
+def _benefit(project: Project) -> Benefit:
+    return Benefit(
+        project_id=project.id,
+        name="Deras nytta",
+        stakeholder="Företag",
+        kind="qualitative",
+        goal="Mål",
+        indicator="Index",
+        unit="st",
+        baseline_value=Decimal(1),
+        baseline_date=date(2025, 1, 1),
+        target_value=Decimal(2),
+        target_year=2027,
     )
 
 
@@ -760,6 +776,7 @@ TABLES = (
     "submission_value",
     "project",
     "project_baseline_change",
+    "benefit",
     "warning_explanation",
     "notification",
     "outbox_message",
@@ -801,6 +818,14 @@ POSTED = {
     "risk_budget": "low",
     "risk_time": "low",
     "rebaseline_reason": "Inbrytning",
+    "stakeholder": "Inbrytning",
+    "goal": "Inbrytning",
+    "indicator": "Inbrytning",
+    "unit": "st",
+    "baseline_value": "1",
+    "baseline_date": "2025-01-01",
+    "target_value": "2",
+    "target_year": "2027",
 }
 
 
@@ -820,6 +845,7 @@ def _two_agencies(client):
     mine, ours = _setup("in_review", name=OURS, cycle=cycle, users=100)
     other, theirs = _setup("in_review", name=THEIRS, cycle=cycle, users=200)
     our_project, their_project = _project(ours), _project(theirs, THEIR_TEXTS[4])
+    (their_benefit,) = _commit(_benefit(their_project))
     their_editor = factories.make_user("agency_editor", agency=other)
     reviewer = factories.make_user("reviewer")
     client.login(reviewer)
@@ -843,6 +869,7 @@ def _two_agencies(client):
         "other": other,
         "our_project": our_project,
         "their_project": their_project,
+        "their_benefit": their_benefit,
         "their_editor": their_editor,
         "our_question": _questions(ours)[0],
         "their_question": _questions(theirs)[0],
@@ -870,6 +897,7 @@ def _foreign_urls(app, world, item_id):
         "submission_id": world["theirs"].id,
         "question_id": world["their_question"].id,
         "project_id": world["their_project"].id,
+        "benefit_id": world["their_benefit"].id,
         "notification_id": world["their_notice"].id,
         "message_id": world["their_message"].id,
         "token_id": world["their_token"].id,
@@ -890,7 +918,7 @@ def _foreign_urls(app, world, item_id):
             continue  # token-only; another agency's ids are tried in test_api.py
         assert rule.arguments <= {*foreign, "trigger", "section"}, f"fill in {rule.rule}"
         variants = [foreign]
-        if "submission_id" in rule.arguments and rule.arguments & {"question_id", "project_id"}:
+        if "submission_id" in rule.arguments and rule.arguments & {"question_id", "project_id", "benefit_id"}:
             variants.append({**foreign, "submission_id": world["ours"].id})
         for values in variants:
             for trigger in TRIGGERS if "trigger" in rule.arguments else (None,):

@@ -69,6 +69,7 @@ ROLES = {
     "submissions.edit_benefit": {"admin", "reviewer", "agency_editor", "agency_viewer"},
     "submissions.remove_benefit": {"admin", "reviewer", "agency_editor", "agency_viewer"},
     "submissions.project_timeline": {"admin", "reviewer", "agency_editor", "agency_viewer"},
+    "submissions.benefit_by_id": {"admin", "reviewer", "agency_editor", "agency_viewer"},
     "submissions.prefill": {"agency_editor"},
     "submissions.comment": {"admin", "reviewer", "agency_editor"},
     # Everyone who may see the submission downloads the Excel template; only the agency's

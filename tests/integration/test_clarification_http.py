@@ -918,7 +918,11 @@ def _foreign_urls(app, world, item_id):
             continue  # token-only; another agency's ids are tried in test_api.py
         assert rule.arguments <= {*foreign, "trigger", "section"}, f"fill in {rule.rule}"
         variants = [foreign]
-        if "submission_id" in rule.arguments and rule.arguments & {"question_id", "project_id", "benefit_id"}:
+        if "submission_id" in rule.arguments and rule.arguments & {
+            "question_id",
+            "project_id",
+            "benefit_id",
+        }:
             variants.append({**foreign, "submission_id": world["ours"].id})
         for values in variants:
             for trigger in TRIGGERS if "trigger" in rule.arguments else (None,):

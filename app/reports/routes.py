@@ -2,6 +2,7 @@ from flask import Response, abort, flash, redirect, render_template, request, se
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from app.accounts.access import roles_required
@@ -48,21 +49,33 @@ def overview(year):
     locale = str(get_locale())
     dataset = dataset_of(cycle)
     groups = group_names(locale)
+    # Every reader of this version of the dataset sees the same content in a language:
+    # its tables, box plots and the link to each agency are drawn once and kept with the
+    # dataset, which is dropped when the dataset changes (app/caching.py).
+    key = ("overview page", locale, tuple(groups.items()), cycle.title)
+    content = dataset.memo(key, lambda: _overview_content(cycle, dataset, groups, locale))
+    return render_template("reports/overview.html", cycle=cycle, content=content)
+
+
+def _overview_content(cycle: Cycle, dataset, groups: dict[str, str], locale: str) -> Markup:
     stats = key_figure_stats(dataset, groups)
     projects = portfolio_of(dataset)
     maturity_rows = maturity_overview(dataset, groups, locale)
-    return render_template(
-        "reports/overview.html",
-        cycle=cycle,
-        dataset=dataset,
-        groups=groups,
-        stats=stats,
-        boxes={row.code: figure_box_plot(row, groups) for row in stats},
-        maturity_rows=maturity_rows,
-        maturity_chart=overview_radar(maturity_rows),
-        portfolio=projects,
-        risk_charts=risk_bars(projects),
-        agencies=sorted((s["agency"] for s in dataset.submissions), key=lambda a: a["name"]),
+    # Jinja escaped every value while rendering it: the result is markup as it stands.
+    return Markup(  # noqa: S704
+        render_template(
+            "reports/overview_content.html",
+            cycle=cycle,
+            dataset=dataset,
+            groups=groups,
+            stats=stats,
+            boxes={row.code: figure_box_plot(row, groups) for row in stats},
+            maturity_rows=maturity_rows,
+            maturity_chart=overview_radar(maturity_rows),
+            portfolio=projects,
+            risk_charts=risk_bars(projects),
+            agencies=sorted((s["agency"] for s in dataset.submissions), key=lambda a: a["name"]),
+        )
     )
 
 

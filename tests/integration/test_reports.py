@@ -292,3 +292,23 @@ def test_an_agencys_results_take_the_same_queries_for_more_frozen_years(
             assert client.get(url).status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
+
+
+def test_the_kept_results_page_follows_the_language_and_a_renamed_peer_group(client, login, cycle):
+    """The content of the results page is drawn once per dataset version; each language has
+    its own, and a peer group renamed by an administrator shows at the next view."""
+    from app.accounts.models import PeerGroup
+
+    login("reviewer")
+    swedish = _text(client.get("/cycles/2026/analysis"))
+    assert "Nyckeltal" in swedish and "35,0 %" in swedish
+    client.post("/language", {"lang": "en"})
+    english = _text(client.get("/cycles/2026/analysis"))
+    assert "Key figures" in english and "Nyckeltal" not in english and "35.0 %" in english
+    group = db.session.scalar(select(PeerGroup).where(PeerGroup.code == "esam"))
+    group.name_en = "Agencies with an ESAM number"
+    db.session.commit()
+    assert "Agencies with an ESAM number" in _text(client.get("/cycles/2026/analysis"))
+    client.post("/language", {"lang": "sv"})
+    again = _text(client.get("/cycles/2026/analysis"))
+    assert "Nyckeltal" in again and "Key figures" not in again and "35,0 %" in again

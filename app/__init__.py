@@ -147,12 +147,14 @@ def _register_cli(app: Flask) -> None:
     from app.audit.cli import register as register_audit_cli
     from app.backup import register as register_backup_cli
     from app.cycles.cli import register as register_cycles_cli
+    from app.cycles.questionnaire_cli import register as register_questionnaire_cli
     from app.datasets.cli import register as register_datasets_cli
     from app.notifications.cli import register as register_notifications_cli
     from app.seed import register as register_seed_cli
 
     register_accounts_cli(app)
     register_cycles_cli(app)
+    register_questionnaire_cli(app)
     register_seed_cli(app)
     register_notifications_cli(app)
     register_datasets_cli(app)

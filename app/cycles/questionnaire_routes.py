@@ -1,6 +1,6 @@
 """The questionnaire of a cycle, for administrators: read always, edited while planned."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -10,6 +10,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from app.accounts.access import roles_required
 from app.cycles import bp
 from app.cycles.questionnaire import QuestionnaireItem
+from app.cycles.questionnaire_document import SCHEMA
 from app.cycles.questionnaire_service import ItemWording, items_of, rules_of, update_item
 from app.cycles.services import cycle_or_404
 from app.errors import FieldErrors
@@ -84,3 +85,9 @@ def edit_item(year, item_id):
         form=form,
         editable=cycle.status == CycleStatus.PLANNED,
     ), (422 if form.errors else 200)
+
+
+@bp.get("/questionnaire.schema.json")
+def questionnaire_schema():
+    """The questionnaire file format's JSON Schema: public, like any published format."""
+    return jsonify(SCHEMA)

@@ -129,7 +129,7 @@ def _render(
         section=section,
         sections=section_labels(submission.cycle_id),
         items=items,
-        headings=_by_heading(items),
+        headings=_by_heading(items, section),
         values=values,
         typed=typed or {},
         errors=errors or {},
@@ -143,7 +143,7 @@ def _render(
         conflicts=conflicts,
         field_name=field_name,
         reason_error=reason_error,
-        heading_labels=HEADING_LABELS,
+        heading_labels={section: section_labels(submission.cycle_id)[section], **HEADING_LABELS},
         labels={item.code: item.label(_locale()) for item in items},
         reason=request.form.get("reason", "") if request.method == "POST" else "",
     ), status
@@ -155,8 +155,9 @@ def _locale() -> str:
     return str(get_locale())
 
 
-def _by_heading(items):
+def _by_heading(items, section: str):
+    """Items by their group; items of no group are grouped under their section."""
     headings = {}
     for item in items:
-        headings.setdefault(item.heading, []).append(item)
+        headings.setdefault(item.heading or section, []).append(item)
     return headings

@@ -27,6 +27,8 @@ PUBLIC = {
     "open_data.cycle",
     "open_data.download",
     "open_data.catalog",
+    # The questionnaire file format's JSON Schema, as published in docs/.
+    "cycles.questionnaire_schema",
 }
 
 # The API's operations answer a missing or bad token with 401 (tested in test_api.py).

@@ -40,6 +40,11 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         # WAL lets readers work while one writer writes; the busy timeout makes a second
         # writer wait instead of failing at once; SQLite leaves foreign keys off by default.
         cursor.execute("PRAGMA journal_mode=WAL")
+        # In WAL mode NORMAL syncs the log at checkpoints, not at every commit: a commit no
+        # longer holds the write lock through an fsync. The database stays consistent after
+        # a crash; a power cut may lose the last transactions (SQLite's documented trade-off),
+        # and SQLite serves a pilot, PostgreSQL production.
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()

@@ -28,10 +28,11 @@ def test_development_generates_and_keeps_a_secret_key(app):
     assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
 
 
-def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(app):
+def test_sqlite_connections_use_wal_normal_sync_foreign_keys_and_a_busy_timeout(app):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite pragmas")
     with db.engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000

@@ -26,6 +26,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import SecurityError
 
 from app.accounts.policies import must_use_two_factor
+from app.cycles.questionnaire_words import ITEM_KIND_LABELS
 from app.datasets.guard import CycleFrozen
 from app.extensions import db, limiter
 from app.figure_words import difference, figure, number, place_among, plain
@@ -149,6 +150,7 @@ def register(app):
         benefit_status_label=benefit_status_label,
         section_status_label=lambda state: SECTION_STATUS_LABELS.get(state, state),
         figure=figure,
+        item_kind_label=lambda kind: ITEM_KIND_LABELS.get(kind, kind),
         figure_number=number,
         difference=difference,
         place_among=place_among,

@@ -368,7 +368,8 @@ def test_the_reviewer_reads_the_it_costs_without_fields(
 def test_at_320_px_wide_the_it_costs_page_does_not_scroll_sideways(
     browser, live_server, draft, editor
 ):
-    """WCAG 1.4.10: the answer tables scroll inside their own labelled regions."""
+    """WCAG 1.4.10: the answer tables stack inside their own labelled regions, so no field is
+    cut off at the region's edge."""
     context = browser.new_context(locale="sv-SE", viewport={"width": 320, "height": 640})
     try:
         page = context.new_page()
@@ -382,7 +383,7 @@ def test_at_320_px_wide_the_it_costs_page_does_not_scroll_sideways(
             assert region.get_attribute("tabindex") == "0"
             expect(region).to_have_accessible_name(re.compile(r"\w"))
         scroll = regions.first.evaluate("r => [r.scrollWidth, r.clientWidth]")
-        assert scroll[0] > scroll[1], "the first answer table should scroll in its region"
+        assert scroll[0] <= scroll[1], "the first answer table should fit without scrolling"
         field = number_field(page, "Verksamhetskostnad", "forecast")
         field.scroll_into_view_if_needed()
         field.press_sequentially("3 206 603")

@@ -4,6 +4,8 @@ from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session
 
+from app.session_memo import forget
+
 # Statements that only read: on SQLite they run outside any transaction until the first write.
 _READING = ("SELECT", "WITH", "PRAGMA", "EXPLAIN", "VALUES", "BEGIN", "COMMIT", "ROLLBACK", "END")
 
@@ -84,6 +86,9 @@ def begin_write(session) -> None:
     """
     if isinstance(session, scoped_session):
         session = session()
+    # A decision reads under the lock: nothing the request kept from before it (a memoised
+    # read, app/session_memo.py) may stand in for that read, on either database.
+    forget(session)
     if session.get_bind().dialect.name != "sqlite":
         return
     if session.new or session.dirty or session.deleted:

@@ -4,7 +4,8 @@ three times and the previous cycle three times, each a query and ORM objects bui
 
 A result is kept in the database session's `info`, so it lives exactly as long as the
 request's session, and is dropped at any flush, commit or rollback and at any statement that
-is not a SELECT: whatever the request changes, the next read sees it. Only reads whose
+is not a SELECT, and when a change takes its lock (`app.database.begin_write`): whatever
+the request changes, the next read sees it, and a decision reads under the lock. Only reads whose
 answer the request itself could change are kept, never across requests (for results shared
 between requests see `app/caching.py`).
 """

@@ -218,3 +218,34 @@ def test_a_frozen_cycle_keeps_no_submission_in_review(app):
         cycle_status = db.session.scalar(select(Cycle.status).where(Cycle.year == year))
         status = db.session.scalar(select(Submission.status).where(Submission.id == sid))
         assert not (cycle_status == "approved" and status == "in_review"), f"round {n}"
+
+
+def test_a_read_kept_for_the_request_is_read_again_under_the_lock(app):
+    """A page reads a submission's answers once per request (app/session_memo.py). A change
+    that decides under the lock must see what another worker committed meanwhile, not the
+    answers the request kept from before it took the lock."""
+    from decimal import Decimal
+
+    from sqlalchemy import update
+
+    from app.submissions.answers import answers_of
+    from app.submissions.locking import lock_submission
+    from app.submissions.models import SubmissionValue
+
+    cycle = factories.make_cycle(year=2026, questionnaire=True)
+    submission = factories.make_submission(cycle, factories.make_agency())
+    factories.complete_answers(submission, users=500)
+    db.session.commit()
+    key = ("users", "outcome")
+    assert answers_of(submission.id)[key] == Decimal(500)
+    assert answers_of(submission.id)[key] == Decimal(500)  # kept: no second read
+    with db.engine.begin() as other_worker:
+        other_worker.execute(
+            update(SubmissionValue)
+            .where(SubmissionValue.submission_id == submission.id)
+            .where(SubmissionValue.item_code == "users")
+            .values(number=Decimal(501))
+        )
+    lock_submission(submission.id)
+    assert answers_of(submission.id)[key] == Decimal(501)
+    db.session.rollback()

@@ -104,6 +104,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.datasets import bp as datasets_bp
     from app.datasets import routes as dataset_routes  # noqa: F401
     from app.datasets.open_data_routes import open_data_bp
+    from app.ministry import bp as ministry_bp
+    from app.ministry import routes as ministry_routes  # noqa: F401
     from app.notifications import bp as notifications_bp
     from app.notifications import routes as notification_routes  # noqa: F401
     from app.notifications.admin_routes import outbox_bp
@@ -132,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
         datasets_bp,
         open_data_bp,
         reports_bp,
+        ministry_bp,
         api_bp,
         tokens_bp,
     ):

@@ -12,6 +12,7 @@ from app.cycles.questionnaire import (  # noqa: F401
 )
 from app.datasets import guard  # noqa: F401 - the frozen-cycle guard on every flush
 from app.datasets.models import DatasetSnapshot, OpenDataFile, OpenDataRelease  # noqa: F401
+from app.ministry.models import MinistryObservation  # noqa: F401
 from app.notifications.models import Notification, OutboxMessage  # noqa: F401
 from app.reports.models import ReportBatch  # noqa: F401
 from app.review.models import Comment, Question, QuestionEntry  # noqa: F401

@@ -13,6 +13,7 @@ def landing_url(user) -> str:
         Role.REVIEWER: url_for("review.queue"),
         Role.AGENCY_EDITOR: url_for("submissions.agency_overview"),
         Role.AGENCY_VIEWER: url_for("submissions.agency_overview"),
+        Role.MINISTRY: url_for("ministry.overview"),
     }[Role(user.role)]
 
 

@@ -11,6 +11,9 @@ class Role(StrEnum):
     REVIEWER = "reviewer"
     AGENCY_EDITOR = "agency_editor"
     AGENCY_VIEWER = "agency_viewer"
+    # A ministry's staff: the published results of the ministry's own agencies, side by side
+    # and as briefings for the yearly dialogue with each agency.
+    MINISTRY = "ministry"
 
     @property
     def is_agency_role(self) -> bool:
@@ -25,4 +28,5 @@ ROLE_LABELS = {
     Role.REVIEWER: _l("Reviewer"),
     Role.AGENCY_EDITOR: _l("Agency editor"),
     Role.AGENCY_VIEWER: _l("Agency viewer"),
+    Role.MINISTRY: _l("Ministry"),
 }

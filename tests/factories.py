@@ -63,6 +63,7 @@ def make_user(
     password: str | None = DEFAULT_PASSWORD,
     active: bool = True,
     name: str | None = None,
+    ministry: str | None = None,
 ) -> User:
     # A writer starts as one: see app/database.py (a stale read cannot turn into a write).
     begin_write(db.session)
@@ -75,6 +76,7 @@ def make_user(
         name=name or f"{role.value.replace('_', ' ').title()} {n}",
         role=role.value,
         agency_id=agency.id if role.is_agency_role else None,
+        ministry=(ministry or "Finansdepartementet") if role == Role.MINISTRY else None,
         password_hash=_password_hash(password) if password else None,
         active=active,
     )

@@ -17,6 +17,7 @@ from app.accounts.operations import (
     UserData,
     create_agency,
     create_user,
+    ministries,
     peer_groups,
     set_agency_active,
     set_user_active,
@@ -155,11 +156,20 @@ def _user_form(user: User | None = None) -> UserForm:
     form.agency_id.choices = [SelectChoice("", _("— None (the authority's staff) —"))] + [
         SelectChoice(agency.id, agency.name) for agency in agencies
     ]
+    form.ministry.choices = [SelectChoice("", _("— None —"))] + [
+        SelectChoice(name, name) for name in ministries()
+    ]
     return form
 
 
 def _user_data(form: UserForm) -> UserData:
-    return UserData(form.email.data, form.name.data, form.role.data, form.agency_id.data)
+    return UserData(
+        form.email.data,
+        form.name.data,
+        form.role.data,
+        form.agency_id.data,
+        form.ministry.data or None,
+    )
 
 
 @admin_bp.get("/users")

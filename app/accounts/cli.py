@@ -17,7 +17,7 @@ def _fail(message: str) -> None:
     raise click.ClickException(message)
 
 
-def _create_user(email, role, name, password, org_number=None) -> User:
+def _create_user(email, role, name, password, org_number=None, ministry=None) -> User:
     agency_id = None
     if Role(role).is_agency_role:
         if not org_number:
@@ -31,11 +31,16 @@ def _create_user(email, role, name, password, org_number=None) -> User:
             _fail(f"no agency with organisation number {org_number}")
     elif org_number:
         _fail(f"role {role} does not belong to an agency; leave out --agency")
+    if role == Role.MINISTRY and not ministry:
+        _fail("role ministry needs --ministry NAME (the ministry of its agencies)")
+    if role != Role.MINISTRY and ministry:
+        _fail(f"role {role} does not belong to a ministry; leave out --ministry")
     problem = password_problem(password)
     if problem:
         _fail(problem)
     try:
-        user = create_user(UserData(email, name or email.split("@")[0], role, agency_id), password)
+        data = UserData(email, name or email.split("@")[0], role, agency_id, ministry)
+        user = create_user(data, password)
     except FieldErrors as error:
         _fail(" ".join(error.errors.values()))
     db.session.commit()
@@ -59,11 +64,12 @@ def register(app) -> None:
     @click.argument("email")
     @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
     @click.option("--agency", "org_number", help="Organisation number (agency roles).")
+    @click.option("--ministry", help="The ministry, as the agencies' register names it.")
     @click.option("--name")
     @click.password_option()
-    def create(email, role, org_number, name, password):
+    def create(email, role, org_number, ministry, name, password):
         """Create a user; prompts for the password when not given."""
-        user = _create_user(email, role, name, password, org_number)
+        user = _create_user(email, role, name, password, org_number, ministry)
         click.echo(f"Created {user.role} {user.email}")
 
     @app.cli.command("import-agencies")

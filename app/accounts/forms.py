@@ -98,6 +98,7 @@ class UserForm(FlaskForm):
     agency_id = SelectField(
         _l("Agency"), coerce=lambda v: int(v) if v else None, validators=[Optional()]
     )
+    ministry = SelectField(_l("Ministry"), validators=[Optional()], validate_choice=False)
 
 
 class PeerGroupForm(FlaskForm):

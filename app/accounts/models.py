@@ -49,6 +49,10 @@ class User(UserMixin, db.Model):
             "(role IN ('agency_editor', 'agency_viewer')) = (agency_id IS NOT NULL)",
             name="agency_matches_role",
         ),
+        # A ministry's user belongs to exactly one ministry (the `ministry` of its agencies).
+        CheckConstraint(
+            "(role = 'ministry') = (ministry IS NOT NULL)", name="ministry_matches_role"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,6 +61,7 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    ministry: Mapped[str | None] = mapped_column(String(120))
     active: Mapped[bool] = mapped_column(default=True)
     # False: only in-app notices, except for the mail the process requires.
     wants_mail: Mapped[bool] = mapped_column(default=True, server_default=true())

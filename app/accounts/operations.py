@@ -108,6 +108,7 @@ class UserData:
     name: str
     role: str
     agency_id: int | None
+    ministry: str | None = None
 
 
 def _checked_email(email: str, user_id: int | None) -> str:
@@ -126,6 +127,29 @@ def _checked_agency(role: str, agency_id: int | None) -> int | None:
     return agency_id
 
 
+def ministries() -> list[str]:
+    """The ministries of the agencies, as the register names them."""
+    return list(
+        db.session.scalars(
+            select(Agency.ministry)
+            .where(Agency.ministry != "")
+            .distinct()
+            .order_by(Agency.ministry)
+        )
+    )
+
+
+def _checked_ministry(role: str, ministry: str | None) -> str | None:
+    if role != Role.MINISTRY:
+        return None
+    ministry = (ministry or "").strip()
+    if ministry not in ministries():
+        raise FieldErrors(
+            {"ministry": _("Choose the ministry, as the agencies' register names it.")}
+        )
+    return ministry
+
+
 def _user_name(name: str) -> str:
     return _required_text({"name": (name, 200, _("Enter the name, at most 200 characters."))})[
         "name"
@@ -138,6 +162,7 @@ def create_user(data: UserData, password: str | None = None) -> User:
         name=_user_name(data.name),
         role=Role(data.role).value,
         agency_id=_checked_agency(data.role, data.agency_id),
+        ministry=_checked_ministry(data.role, data.ministry),
         password_hash=hash_password(password) if password else None,
         active=True,
     )
@@ -152,10 +177,12 @@ def update_user(user: User, data: UserData, actor: User) -> None:
     user.email = _checked_email(data.email, user.id)
     user.name = _user_name(data.name)
     agency_id = _checked_agency(data.role, data.agency_id)
-    if (user.role, user.agency_id) != (data.role, agency_id):
+    ministry = _checked_ministry(data.role, data.ministry)
+    if (user.role, user.agency_id, user.ministry) != (data.role, agency_id, ministry):
         user.rotate_session_token()  # access changes take effect at once
     user.role = Role(data.role).value
     user.agency_id = agency_id
+    user.ministry = ministry
     db.session.flush()
 
 

@@ -41,4 +41,6 @@ NOT_FROZEN: dict[str, str] = {
     "withheld), chosen by an administrator after publication; the data stays the snapshot's",
     "open_data_file": "the open version's files, built from the frozen snapshot and rebuilt "
     "when the administrator changes what is withheld; never the frozen data itself",
+    "ministry_observation": "the authority's observations to a ministry are written after the "
+    "cycle is published, about its frozen results; they are not part of the dataset",
 }

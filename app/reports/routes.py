@@ -127,7 +127,8 @@ def _report_language() -> str:
 @roles_required(*EVERYONE)
 def feedback_pdf(year, org_number):
     cycle = readable_cycle(year)
-    if not is_authority_staff(current_user) and current_user.agency.org_number != org_number:
+    own = getattr(current_user.agency, "org_number", None)  # a ministry's user has none
+    if not is_authority_staff(current_user) and own != org_number:
         abort(404)  # an agency reads its own feedback report, nobody else's
     content = feedback_report(cycle, org_number, _report_language())
     if content is None:

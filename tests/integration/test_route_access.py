@@ -36,9 +36,15 @@ TOKEN_ONLY = "api."
 
 # Who may use each protected route (beyond that, 403 or 404).
 ROLES = {
-    "accounts.logout": {"admin", "reviewer", "agency_editor", "agency_viewer"},
-    "accounts.change_password_view": {"admin", "reviewer", "agency_editor", "agency_viewer"},
-    "accounts.two_factor": {"admin", "reviewer", "agency_editor", "agency_viewer"},
+    "accounts.logout": {"admin", "reviewer", "agency_editor", "agency_viewer", "ministry"},
+    "accounts.change_password_view": {
+        "admin",
+        "reviewer",
+        "agency_editor",
+        "agency_viewer",
+        "ministry",
+    },
+    "accounts.two_factor": {"admin", "reviewer", "agency_editor", "agency_viewer", "ministry"},
     "cycles.admin_overview": {"admin"},
     "cycles.new_cycle": {"admin"},
     "cycles.edit_cycle": {"admin"},
@@ -46,7 +52,7 @@ ROLES = {
     "cycles.transition": {"admin"},
     "cycles.confirm_transition": {"admin"},
     "cycles.bulk": {"admin"},
-    "accounts.keep_alive": {"admin", "reviewer", "agency_editor", "agency_viewer"},
+    "accounts.keep_alive": {"admin", "reviewer", "agency_editor", "agency_viewer", "ministry"},
     "cycles.participants": {"admin"},
     "cycles.questionnaire": {"admin"},
     "cycles.edit_item": {"admin"},
@@ -88,27 +94,39 @@ ROLES = {
     "review.questions_dashboard": {"admin", "reviewer"},
     "review.questions_export": {"admin", "reviewer"},
     # Everyone has an inbox; a notice is found only by its own user (tested per object).
-    "notifications.inbox": {"admin", "reviewer", "agency_editor", "agency_viewer"},
-    "notifications.open_notice": {"admin", "reviewer", "agency_editor", "agency_viewer"},
-    "notifications.read_all": {"admin", "reviewer", "agency_editor", "agency_viewer"},
+    "notifications.inbox": {"admin", "reviewer", "agency_editor", "agency_viewer", "ministry"},
+    "notifications.open_notice": {
+        "admin",
+        "reviewer",
+        "agency_editor",
+        "agency_viewer",
+        "ministry",
+    },
+    "notifications.read_all": {"admin", "reviewer", "agency_editor", "agency_viewer", "ministry"},
     # Everyone sets their own mail; only an agency editor sets the agency's addresses.
-    "notifications.settings": {"admin", "reviewer", "agency_editor", "agency_viewer"},
+    "notifications.settings": {"admin", "reviewer", "agency_editor", "agency_viewer", "ministry"},
     # Staff read every cycle's dataset; agency users only published ones (checked per cycle).
-    "datasets.show": {"admin", "reviewer", "agency_editor", "agency_viewer"},
-    "datasets.download": {"admin", "reviewer", "agency_editor", "agency_viewer"},
+    "datasets.show": {"admin", "reviewer", "agency_editor", "agency_viewer", "ministry"},
+    "datasets.download": {"admin", "reviewer", "agency_editor", "agency_viewer", "ministry"},
     "datasets.verify_now": {"admin", "reviewer"},
     "open_data.settings": {"admin"},
+    # A ministry's own pages; another ministry's agency or an unpublished year is 404
+    # (test_ministry.py). The observations are written by the authority's administrators.
+    "ministry.overview": {"ministry"},
+    "ministry.agency": {"ministry"},
+    "ministry.briefing_pdf": {"ministry"},
+    "ministry.observation": {"admin"},
     # Results and an agency's feedback report: staff always, agency users once published
     # (and the feedback report only their own agency's; checked per object).
-    "reports.overview": {"admin", "reviewer", "agency_editor", "agency_viewer"},
-    "reports.agency": {"admin", "reviewer", "agency_editor", "agency_viewer"},
-    "reports.feedback_pdf": {"admin", "reviewer", "agency_editor", "agency_viewer"},
+    "reports.overview": {"admin", "reviewer", "agency_editor", "agency_viewer", "ministry"},
+    "reports.agency": {"admin", "reviewer", "agency_editor", "agency_viewer", "ministry"},
+    "reports.feedback_pdf": {"admin", "reviewer", "agency_editor", "agency_viewer", "ministry"},
     "reports.summary_pdf": {"admin", "reviewer"},
     "reports.batch_page": {"admin", "reviewer"},
     "reports.request_batch_view": {"admin", "reviewer"},
     "reports.batch_download": {"admin", "reviewer"},
-    "tokens.own_tokens": {"admin", "reviewer", "agency_editor", "agency_viewer"},
-    "tokens.revoke_own": {"admin", "reviewer", "agency_editor", "agency_viewer"},
+    "tokens.own_tokens": {"admin", "reviewer", "agency_editor", "agency_viewer", "ministry"},
+    "tokens.revoke_own": {"admin", "reviewer", "agency_editor", "agency_viewer", "ministry"},
     "tokens.every_token": {"admin"},
     "tokens.revoke_any": {"admin"},
     "outbox.index": {"admin"},
@@ -183,7 +201,9 @@ def test_anonymous_requests_to_protected_routes_go_to_login(app, client):
         assert response.headers["Location"].startswith("/login"), rule
 
 
-@pytest.mark.parametrize("role", ["admin", "reviewer", "agency_editor", "agency_viewer"])
+@pytest.mark.parametrize(
+    "role", ["admin", "reviewer", "agency_editor", "agency_viewer", "ministry"]
+)
 def test_roles_outside_a_route_get_403_or_404(app, client, login, role):
     agency = factories.make_agency()
     user = login(role, agency=agency if role.startswith("agency") else None)

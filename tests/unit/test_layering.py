@@ -43,6 +43,8 @@ LAYERS: list[set[str]] = [
     {"app.review"},
     {"app.datasets"},
     {"app.reports"},
+    # the ministries' view: published results of a ministry's agencies, read through reports
+    {"app.ministry"},
     {"app.notifications"},
     {"app.api"},
     # composition: the factory, the web hooks, the model registry, demo data, CLI helpers

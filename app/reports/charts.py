@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from itertools import accumulate
 
 from markupsafe import Markup, escape
@@ -49,13 +50,28 @@ def _n(x: float) -> str:
 def _attr(value) -> str:
     if isinstance(value, int | float):
         return _n(value)
-    return escape(_NOT_XML.sub("", str(value)))
+    return _escaped(str(value))
+
+
+# A chart writes thousands of attributes, mostly the same few colours, anchors and names:
+# each is escaped and spelt once per process, not once per use.
+@lru_cache(maxsize=4096)
+def _escaped(text: str) -> str:
+    return str(escape(_NOT_XML.sub("", text)))
+
+
+@lru_cache(maxsize=256)
+def _attribute_name(keyword: str) -> str:
+    return keyword.rstrip("_").replace("_", "-")
 
 
 def _el(tag: str, content: str | None = None, **attrs) -> Markup:
     """One element; attrs with None are left out, `font_size` is written `font-size`."""
-    names = ((k.rstrip("_").replace("_", "-"), v) for k, v in attrs.items() if v is not None)
-    opening = tag + "".join(f' {name}="{_attr(value)}"' for name, value in names)
+    opening = tag + "".join(
+        f' {_attribute_name(name)}="{_attr(value)}"'
+        for name, value in attrs.items()
+        if value is not None
+    )
     if content is None:
         return Markup(f"<{opening}/>")  # noqa: S704 - attribute values escaped by _attr
     if not isinstance(content, Markup):

@@ -13,7 +13,7 @@ from app.datasets.access import can_read_results
 from app.datasets.exports import FORMATS, download
 from app.datasets.freezing import snapshot_of
 
-CSV_TABLES = {"answers": "csv", "projects": "projects-csv"}
+CSV_TABLES = {"answers": "csv", "projects": "projects-csv", "benefits": "benefits-csv"}
 
 
 def _readable_snapshot(user, year: int):

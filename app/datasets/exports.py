@@ -14,6 +14,7 @@ from app.datasets.models import DatasetSnapshot
 from app.datasets.tables import (
     Table,
     answers_table,
+    benefits_table,
     decimals_of,
     joined,
     key_figures_table,
@@ -41,6 +42,8 @@ FORMATS = {
     "csv": ExportFormat(CSV, ".csv", "answers"),
     "projects-csv-sv": ExportFormat(CSV, "-projects-sv.csv", "projects", swedish=True),
     "projects-csv": ExportFormat(CSV, "-projects.csv", "projects"),
+    "benefits-csv-sv": ExportFormat(CSV, "-benefits-sv.csv", "benefits", swedish=True),
+    "benefits-csv": ExportFormat(CSV, "-benefits.csv", "benefits"),
     "xlsx": ExportFormat(XLSX, ".xlsx"),
     "json": ExportFormat(JSON, ".json"),
 }
@@ -53,6 +56,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 def _csv_table(data: dict, kind: str) -> Table:
     if FORMATS[kind].table == "projects":
         return projects_table(data)
+    if FORMATS[kind].table == "benefits":
+        return benefits_table(data)
     return joined(answers_table(data), key_figures_table(data, prefix="kf_"))
 
 

@@ -21,7 +21,7 @@ from app.datasets.canonical import FORMAT, FOUR, canonical_bytes, digest_of, mom
 from app.datasets.models import DatasetSnapshot, FrozenKeyFigure
 from app.extensions import db
 from app.submissions.answers import as_answers
-from app.submissions.models import Project, Submission, SubmissionValue
+from app.submissions.models import Benefit, Project, Submission, SubmissionValue
 from app.submissions.projects import figures_of
 from app.timeutil import utcnow
 from workflows.answers import KeyFigureSpec, key_figures
@@ -40,6 +40,27 @@ PROJECT_FIELDS = (
 )
 PROJECT_DATES = ("start_date", "original_end_date", "current_end_date")
 PROJECT_AMOUNTS = ("original_budget", "current_budget", "cost_to_date", "forecast_at_completion")
+BENEFIT_FIELDS = (
+    "name",
+    "stakeholder",
+    "kind",
+    "goal",
+    "indicator",
+    "unit",
+    "target_year",
+    "owner",
+    "is_main",
+    "budget_affecting",
+    "status",
+    "status_reason",
+)
+BENEFIT_NUMBERS = (
+    "baseline_value",
+    "target_value",
+    "amount",
+    "realised_value",
+    "realised_amount",
+)
 
 
 def _questionnaire(cycle: Cycle) -> dict:
@@ -101,6 +122,19 @@ def _project(project: Project) -> dict:
             {"field": c.field, "old": c.old_value, "new": c.new_value, "reason": c.reason}
             for c in project.baseline_changes
         ],
+        # Ordered by content, like the projects: the same on any database.
+        "benefits": sorted(
+            (_benefit(b) for b in project.benefits),
+            key=lambda b: (b["name"], canonical_bytes(b)),
+        ),
+    }
+
+
+def _benefit(benefit: Benefit) -> dict:
+    return {
+        **{name: getattr(benefit, name) for name in BENEFIT_FIELDS},
+        "baseline_date": moment(benefit.baseline_date),
+        **{name: number(getattr(benefit, name)) for name in BENEFIT_NUMBERS},
     }
 
 
@@ -270,6 +304,7 @@ def verify(cycle: Cycle) -> Verification | None:
     live = build_snapshot(cycle, snapshot.frozen_at, stored["frozen"]["by"])
     _as_agencies_stood(live, stored)
     _as_questionnaire_stood(live, stored)
+    _as_projects_stood(live, stored)
     return Verification(
         cycle.year,
         snapshot.digest,
@@ -335,3 +370,14 @@ def _as_questionnaire_stood(live: dict, stored: dict) -> None:
     for part in ("sections", "key_figures"):
         if part not in stored["questionnaire"]:
             live["questionnaire"].pop(part, None)
+
+
+def _as_projects_stood(live: dict, stored: dict) -> None:
+    """A snapshot frozen before the benefit register (migration 0020) has no benefits on its
+    projects: its rows are compared in the form it was made in."""
+    stored_projects = [p for s in stored["submissions"] for p in s["projects"]]
+    if all("benefits" in p for p in stored_projects):
+        return
+    for submission in live["submissions"]:
+        for project in submission["projects"]:
+            project.pop("benefits", None)

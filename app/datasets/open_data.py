@@ -49,7 +49,8 @@ DEFAULT_LICENCE = "cc0"
 # Parts an administrator may withhold from the open version, each stated on the public page.
 PARTS = {
     "project_text": _l(
-        "Free text about projects: their names and the reasons given for new baselines"
+        "Free text about projects: their names, the reasons given for new baselines and the "
+        "texts of their benefits (names, stakeholders, goals, indicators, owners, reasons)"
     ),
     "projects": _l("Every project (the project table is left empty)"),
     "text_answers": _l("Free-text answers to the questionnaire"),
@@ -75,6 +76,13 @@ DISTRIBUTIONS = {
     ),
     "projects-csv": Distribution(
         "projects-csv", CSV, "CSV", "-projects.csv", _l("Projects as CSV, one row per project")
+    ),
+    "benefits-csv": Distribution(
+        "benefits-csv",
+        CSV,
+        "CSV",
+        "-benefits.csv",
+        _l("The projects' benefits as CSV, one row per benefit"),
     ),
     "xlsx": Distribution(
         "xlsx", XLSX, "XLSX", ".xlsx", _l("Excel workbook, one sheet per section")
@@ -126,9 +134,15 @@ def open_version(data: dict, withheld: list[str], source_digest: str, licence: s
     }
 
 
+BENEFIT_TEXTS = ("name", "stakeholder", "goal", "indicator", "owner", "status_reason")
+
+
 def _without_text(project: dict) -> dict:
     rebaselines = [{**r, "reason": None} for r in project["rebaselines"]]
-    return {**project, "name": None, "rebaselines": rebaselines}
+    plain = {**project, "name": None, "rebaselines": rebaselines}
+    if "benefits" in project:  # a snapshot frozen before the benefit register has none
+        plain["benefits"] = [{**b, **dict.fromkeys(BENEFIT_TEXTS)} for b in project["benefits"]]
+    return plain
 
 
 def build_files(cycle: Cycle, release: OpenDataRelease) -> None:

@@ -83,6 +83,44 @@ PROJECT_COLUMNS = (
     TableColumn("benefits_plan", _l("There is a benefits realisation plan"), FLAG),
     TableColumn("benefits_owner", _l("The benefits have a named owner"), FLAG),
 )
+BENEFIT_COLUMNS = (
+    TableColumn("project", _l("Name of the project")),
+    TableColumn("name", _l("Name of the benefit")),
+    TableColumn("stakeholder", _l("Stakeholder")),
+    TableColumn(
+        "kind",
+        _l("Kind of benefit"),
+        CHOICE,
+        choices={"economic": _l("Economic"), "qualitative": _l("Qualitative")},
+    ),
+    TableColumn("is_main", _l("Main benefit"), FLAG),
+    TableColumn("goal", _l("Goal of the organisation it contributes to")),
+    TableColumn("indicator", _l("Indicator (what is measured)")),
+    TableColumn("unit", _l("Unit")),
+    TableColumn("baseline_value", _l("Baseline value"), NUMBER),
+    TableColumn("baseline_date", _l("Baseline date"), DATE),
+    TableColumn("target_value", _l("Target value"), NUMBER),
+    TableColumn("target_year", _l("Target year"), INTEGER),
+    TableColumn("owner", _l("Benefit owner (a role in the line organisation)")),
+    TableColumn(
+        "amount", _l("Amount (tkr a year)"), NUMBER, _l("Economic benefits only, tkr a year.")
+    ),
+    TableColumn("budget_affecting", _l("Affects the budget"), FLAG),
+    TableColumn("realised_value", _l("Realised value"), NUMBER),
+    TableColumn("realised_amount", _l("Realised amount (tkr)"), NUMBER),
+    TableColumn(
+        "status",
+        _l("Status of the realisation"),
+        CHOICE,
+        choices={
+            "on_track": _l("On track"),
+            "at_risk": _l("At risk"),
+            "realised": _l("Realised"),
+            "abandoned": _l("Abandoned"),
+        },
+    ),
+    TableColumn("status_reason", _l("Why abandoned or at risk")),
+)
 AGENCY_COLUMNS = (
     TableColumn("org_number", _l("Organisation number")),
     TableColumn("agency", _l("Agency")),
@@ -164,6 +202,21 @@ def projects_table(data: dict) -> Table:
         for p in s["projects"]
     ]
     return Table([*AGENCY_COLUMNS, *PROJECT_COLUMNS], rows)
+
+
+def benefits_table(data: dict) -> Table:
+    """One row per benefit of every project of every approved submission (a snapshot frozen
+    before the benefit register has none)."""
+    rows = [
+        [
+            *_agency_cells(s),
+            *(_cell(c, p["name"] if c.key == "project" else b.get(c.key)) for c in BENEFIT_COLUMNS),
+        ]
+        for s in data["submissions"]
+        for p in s["projects"]
+        for b in p.get("benefits", [])
+    ]
+    return Table([*AGENCY_COLUMNS, *BENEFIT_COLUMNS], rows)
 
 
 def joined(left: Table, right: Table) -> Table:

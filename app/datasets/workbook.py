@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from app.datasets.tables import (
+    BENEFIT_COLUMNS,
     CHOICE,
     DATE,
     INTEGER,
@@ -17,6 +18,7 @@ from app.datasets.tables import (
     PROJECT_COLUMNS,
     Table,
     answers_table,
+    benefits_table,
     decimals_of,
     item_columns,
     key_figures_table,
@@ -76,13 +78,16 @@ def _definitions(data: dict) -> list[list]:
         ]
         for i in data["questionnaire"]["items"]
     ]
-    for column in PROJECT_COLUMNS:
+    for part, column in [
+        *(("projects", c) for c in PROJECT_COLUMNS),
+        *(("benefits", c) for c in BENEFIT_COLUMNS),
+    ]:
         with force_locale("en"):
             english = [str(column.label), str(column.definition)]
         rows.append(
             [
                 column.key,
-                "projects",
+                part,
                 str(column.label),
                 english[0],
                 str(column.definition),
@@ -114,6 +119,7 @@ def workbook_bytes(data: dict, digest: str) -> bytes:
                 _sheet(workbook, title, answers_table(data, section))
         _sheet(workbook, "Nyckeltal", key_figures_table(data))
         _sheet(workbook, "Projekt", projects_table(data))
+        _sheet(workbook, "Nyttor", benefits_table(data))
         _plain_sheet(
             workbook,
             "Definitioner",

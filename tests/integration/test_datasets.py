@@ -47,8 +47,10 @@ FROZEN_PAGE = "Insamlingen 2026 är fryst sedan 15 april 2027: inget i den kan �
 # same data gives the same digest on both databases. It changes, on purpose, with any change to
 # the data set, the default questionnaire or the canonical form (granska-dataset/1). Last
 # changed when the questionnaire's sections and key figures (with their formulas) became data
-# kept in the snapshot (issue 18); the agencies' key figure values did not change.
-EXPECTED_DIGEST = "313f5f7d2370b10817be936dc15c35789a1338eeea9c728395dfb196cacb17b8"
+# kept in the snapshot (issue 18); the agencies' key figure values did not change. Then when
+# each project's benefits (issue 19's register) joined the snapshot: the project rows carry a
+# "benefits" list; nothing else changed.
+EXPECTED_DIGEST = "f0dc065f535367a74d22db22a21c61a8da67ae3e75db51dddb2ad23e70048776"
 ADMIN_NAME = "Ada Administratör"
 EXEMPTION = "Myndigheten avvecklas den 30 juni 2027."
 EXPORTS = ("csv-sv", "csv", "xlsx", "json")
@@ -416,6 +418,25 @@ def test_snapshot_holds_every_approved_value_key_figure_and_project(app):
             "schedule_slip_days": 184,  # 30 June → 31 December
             "rebaselines": [
                 {"field": f, "old": o, "new": n, "reason": r} for f, o, n, r in REBASELINES
+            ],
+            "benefits": [
+                {
+                    **{k: v for k, v in b.items() if not isinstance(v, (Decimal, date))},
+                    "baseline_date": b["baseline_date"].isoformat(),
+                    "is_main": b.get("is_main", False),
+                    "budget_affecting": b.get("budget_affecting", False),
+                    **{
+                        k: f"{b[k]:.2f}" if b.get(k) is not None else None
+                        for k in (
+                            "baseline_value",
+                            "target_value",
+                            "amount",
+                            "realised_value",
+                            "realised_amount",
+                        )
+                    },
+                }
+                for b in BENEFITS
             ],
         }
     ]
@@ -981,6 +1002,7 @@ def test_xlsx_export_reads_back_typed_values_definitions_and_the_digest(app):
         "Mognad",
         "Nyckeltal",
         "Projekt",
+        "Nyttor",
         "Definitioner",
         "Om datasetet",
     ]
@@ -1005,9 +1027,9 @@ def test_xlsx_export_reads_back_typed_values_definitions_and_the_digest(app):
     ) == ("Nytt ärendehanteringssystem", 45000.0, 7000.0)
     assert project["Tidsförskjutning (dagar)"] == 184
     definitions = _sheet_rows(workbook["Definitioner"])
-    assert [(d["Kod"], d["Definition"]) for d in definitions if d["Del"] != "projects"] == [
-        (i.code, i.definition_sv) for i in _items(data.cycle)
-    ]
+    assert [
+        (d["Kod"], d["Definition"]) for d in definitions if d["Del"] not in ("projects", "benefits")
+    ] == [(i.code, i.definition_sv) for i in _items(data.cycle)]
     about = {row["Uppgift"]: row["Värde"] for row in _sheet_rows(workbook["Om datasetet"])}
     assert (about["Insamling"], about["SHA-256"], about["Fryst"]) == (
         YEAR,

@@ -31,7 +31,7 @@ from tests.integration.test_datasets import (
 )
 
 SHAPES = Path(__file__).resolve().parents[1] / "shapes"
-KINDS = ("json", "csv", "projects-csv", "xlsx")
+KINDS = ("json", "csv", "projects-csv", "benefits-csv", "xlsx")
 
 
 def _published():

@@ -1,6 +1,6 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
 
-from app.accounts.models import Agency, PeerGroup, RecoveryCode, User  # noqa: F401
+from app.accounts.models import Agency, FormStash, PeerGroup, RecoveryCode, User  # noqa: F401
 from app.api.models import ApiToken  # noqa: F401
 from app.audit.models import AuditChainHead, AuditEvent  # noqa: F401
 from app.cycles.models import Cycle, CycleParticipant  # noqa: F401

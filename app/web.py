@@ -25,6 +25,8 @@ from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import SecurityError
 
+from app.accounts.form_stash import SESSION_KEY as FORM_STASH_KEY
+from app.accounts.form_stash import stash_posted_form
 from app.accounts.policies import must_use_two_factor
 from app.cycles.questionnaire_words import ITEM_KIND_LABELS
 from app.datasets.guard import CycleFrozen
@@ -67,6 +69,30 @@ def select_locale():
     return language if language in ("sv", "en") else "sv"
 
 
+def _end_session():
+    """Log the user out; a form they just posted is kept for them (app/accounts/form_stash.py)
+    and the login leads back to it, or to the page they asked for."""
+    stash = stash_posted_form(current_user)
+    logout_user()
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+    if stash:
+        session[FORM_STASH_KEY] = stash
+        flash(
+            _(
+                "Your session had ended, so what you sent is not saved yet. Log in again: "
+                "you come back to the form with what you typed, and save it there."
+            ),
+            "info",
+        )
+        return redirect(url_for("accounts.login", next=request.path))
+    flash(_("Your session has ended. Log in again to go on."), "info")
+    back = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("accounts.login", next=back))
+
+
 SETUP_ENDPOINTS = {"static", "accounts.two_factor", "accounts.logout", "accounts.switch_language"}
 
 
@@ -90,13 +116,7 @@ def register(app):
         if idle > config["SESSION_IDLE_MINUTES"] * 60 or (
             now - started > config["SESSION_ABSOLUTE_HOURS"] * 3600
         ):
-            logout_user()
-            language = session.get("lang")
-            session.clear()
-            if language:
-                session["lang"] = language
-            flash(_("Your session has ended. Log in again to go on."), "info")
-            return redirect(url_for("accounts.login"))
+            return _end_session()
         session["seen_at"] = now
         return None
 

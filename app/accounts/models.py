@@ -105,3 +105,17 @@ class RecoveryCode(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     code_hash: Mapped[str] = mapped_column(String(128))  # sha256$salt$hash (older: bare hash)
     used_at: Mapped[datetime | None]
+
+
+class FormStash(db.Model):
+    """A form whose post arrived after the session had ended, kept for its user to finish after
+    logging in again (see app/accounts/form_stash.py): the posted fields as JSON, never a
+    password or a CSRF token, only for forms that allow it, small, few and for a few hours."""
+
+    __tablename__ = "form_stash"
+
+    id: Mapped[str] = mapped_column(String(43), primary_key=True)  # random, the session's key
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    path: Mapped[str] = mapped_column(String(300))  # the form's page (GET) and action (POST)
+    fields: Mapped[str] = mapped_column(Text)  # JSON: [[name, value], …] in posted order
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

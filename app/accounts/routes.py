@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.accounts import bp
+from app.accounts.form_stash import SESSION_KEY as FORM_STASH_KEY
 from app.accounts.forms import (
     LoginForm,
     PasswordChangeForm,
@@ -77,8 +78,9 @@ def login():
 # What a new session keeps of the one before: the language, and the CSRF secret, so that a form
 # the browser (or a scanner replaying it) loaded before logging in still posts. The secret is
 # no key to the account: the session's identity is renewed, and in production the
-# __Host- cookie cannot be planted by another site to fix it.
-KEPT_ACROSS_LOGIN = ("lang", "csrf_token")
+# __Host- cookie cannot be planted by another site to fix it. The key of a form kept at the idle
+# timeout is kept too: it is handed back only to the user who posted it.
+KEPT_ACROSS_LOGIN = ("lang", "csrf_token", FORM_STASH_KEY)
 
 
 def _fresh_session() -> None:

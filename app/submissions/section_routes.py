@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.access import roles_required
+from app.accounts.form_stash import keeps_form_across_login, take_stash
 from app.cycles.questionnaire_service import (
     items_of,
     key_figure_specs,
@@ -43,10 +44,15 @@ def _known_section(submission: Submission, section: str) -> None:
 
 
 @bp.route("/submissions/<int:submission_id>/sections/<section>", methods=["GET", "POST"])
+@keeps_form_across_login
 @roles_required(*ANYONE_SIGNED_IN)
 def section(submission_id, section):
     if request.method == "GET":
-        return _render(load_submission(submission_id), section)
+        submission = load_submission(submission_id)
+        stash = take_stash(current_user, request.path) if can_edit(submission) else None
+        if stash is not None:
+            return _render_stash(submission, section, stash)
+        return _render(submission, section)
     submission = load_submission(submission_id, lock=True)
     _known_section(submission, section)
     if not can_edit(submission):
@@ -95,13 +101,35 @@ def section(submission_id, section):
     )
 
 
+def _render_stash(submission, section, stash):
+    """The form as the user sent it when their session had ended: their values, their reason
+    and the version they had loaded, so the save they now make is checked as the lost one was."""
+    return _render(
+        submission,
+        section,
+        typed={k: v for k, v in stash.items() if "--" in k},
+        restored=True,
+        version=stash.get("version", type=int),
+        reason=stash.get("reason", ""),
+    )
+
+
 def _return_anchor(value: str) -> str | None:
     """Back to the group whose button saved, not to the top of a long page."""
     return value if _GROUP_ANCHOR.fullmatch(value) else None
 
 
 def _render(
-    submission, section, typed=None, errors=None, status=200, conflicts=None, reason_error=None
+    submission,
+    section,
+    typed=None,
+    errors=None,
+    status=200,
+    conflicts=None,
+    reason_error=None,
+    restored=False,
+    version=None,
+    reason=None,
 ):
     _known_section(submission, section)
     items = items_of(submission.cycle_id, section)
@@ -145,7 +173,11 @@ def _render(
         reason_error=reason_error,
         heading_labels={section: section_labels(submission.cycle_id)[section], **HEADING_LABELS},
         labels={item.code: item.label(_locale()) for item in items},
-        reason=request.form.get("reason", "") if request.method == "POST" else "",
+        reason=reason
+        if reason is not None
+        else (request.form.get("reason", "") if request.method == "POST" else ""),
+        restored=restored,
+        version=version or submission.version,
     ), status
 
 

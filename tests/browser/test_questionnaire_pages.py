@@ -390,3 +390,38 @@ def test_at_320_px_wide_the_it_costs_page_does_not_scroll_sideways(
         expect(field).to_have_value("3 206 603")
     finally:
         context.close()
+
+
+def test_what_was_typed_survives_the_idle_timeout_and_one_save_completes_it(
+    app, page, live_server, log_in, draft, editor
+):
+    """The session ends while the editor types; "Spara" then leads to the login, and after it
+    the editor is back on the form with the values filled in, and one more "Spara" saves them.
+    The page's clock is Playwright's (no warning dialog in the way); the server's idle limit is
+    set below zero for the one post that arrives too late."""
+    page.clock.install()
+    log_in(editor)
+    section = f"{live_server}/submissions/{draft.id}/sections/it_costs"
+    page.goto(section)
+    number_field(page, "Antal användare", "outcome").fill("2 400")
+    number_field(page, "Total it-kostnad", "outcome").fill("187 500")
+
+    app.config["SESSION_IDLE_MINUTES"] = -1  # whatever arrives now comes too late
+    try:
+        with page.expect_navigation(url=re.compile(r"/login\?next=")):
+            page.get_by_role("button", name=re.compile(r"^Spara")).first.click()
+    finally:
+        app.config["SESSION_IDLE_MINUTES"] = 30
+    expect(page.get_by_role("status")).to_contain_text("det du skickade är inte sparat än")
+    page.get_by_label("E-postadress").fill(editor.email)
+    page.get_by_label("Lösenord").fill(factories.DEFAULT_PASSWORD)
+    with page.expect_navigation(url=section):
+        page.get_by_role("button", name="Logga in").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Inte sparat än.")
+    expect(number_field(page, "Antal användare", "outcome")).to_have_value("2 400")
+    expect(number_field(page, "Total it-kostnad", "outcome")).to_have_value("187 500")
+    assert_accessible(page)
+    page.get_by_role("button", name=re.compile(r"^Spara")).first.click()
+    expect(page.get_by_role("status")).to_have_text("Sparat.")
+    expect(number_field(page, "Antal användare", "outcome")).to_have_value("2\u00a0400")

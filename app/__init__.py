@@ -110,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.notifications import routes as notification_routes  # noqa: F401
     from app.notifications.admin_routes import outbox_bp
     from app.reports import bp as reports_bp
+    from app.reports import index_routes  # noqa: F401
     from app.reports import routes as report_routes  # noqa: F401
     from app.review import bp as review_bp
     from app.review import routes as review_routes  # noqa: F401

@@ -3,6 +3,7 @@ transition), and read only by their own user."""
 
 from collections import defaultdict
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
@@ -74,7 +75,15 @@ def _rows(user_ids, kind: str, key: str, submission_id: int | None, due_on=None)
 def notify_transition(submission, trigger: str, event_id: int) -> None:
     """A notice for every user the transition concerns; flush, never commit. The key, built
     from the audit event, makes a second notice for the same event impossible."""
-    notify(_recipients(submission, trigger), trigger, f"transition:{event_id}", submission.id)
+    # A clarification's notice says by when to answer, as its mail does.
+    due_on = submission.clarification_due_on if trigger == "request_clarification" else None
+    notify(
+        _recipients(submission, trigger),
+        trigger,
+        f"transition:{event_id}",
+        submission.id,
+        due_on=due_on,
+    )
 
 
 def unread_count(user) -> int:
@@ -135,6 +144,13 @@ def notice_text(notification: Notification) -> str:
         "approve": lambda: _("%(agency)s: the submission for %(year)d is approved.", **params),
         "reopen": lambda: _("%(agency)s: the submission for %(year)d has been reopened.", **params),
     }
+    if notification.kind == "request_clarification" and notification.due_on:
+        return _(
+            "%(agency)s: the reviewer has questions on the submission for %(year)d. Answer "
+            "them by %(date)s.",
+            date=format_date(notification.due_on, "d MMMM y"),
+            **params,
+        )
     if notification.kind in texts:
         return texts[notification.kind]()
     # Reminders and invitations say what the mail says.

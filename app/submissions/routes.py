@@ -18,7 +18,7 @@ from app.submissions.answers import blocking_error_count, can_prefill, prefill_f
 from app.submissions.changes import item_labels
 from app.submissions.consequences import CONFIRMED_TRIGGERS, submission_consequences
 from app.submissions.pages import render_submission_page
-from app.submissions.services import agency_submissions, deadline_of
+from app.submissions.services import agency_submissions, deadline_of, receipt_of
 from app.submissions.transitions import (
     SubmissionNotFound,
     TransitionRefused,
@@ -90,8 +90,21 @@ def transition(submission_id, trigger):
             form_values={f"reason-{trigger}": reason},
         )
     db.session.commit()
+    if trigger == "submit":  # the receipt page says it, with a reference and what comes next
+        return redirect(url_for("submissions.received", submission_id=submission.id))
     flash(done_message(trigger), "success")
     return redirect(url_for("submissions.show", submission_id=submission.id))
+
+
+@bp.get("/submissions/<int:submission_id>/received")
+@roles_required(*ANYONE_SIGNED_IN)
+def received(submission_id):
+    """The confirmation after "Submit": received, its reference number, and what happens next."""
+    submission = _visible_submission(submission_id)
+    receipt = receipt_of(submission)
+    if receipt is None:
+        abort(404)  # never handed in: nothing was received
+    return render_template("submissions/received.html", submission=submission, receipt=receipt)
 
 
 @bp.post("/submissions/<int:submission_id>/questions/<int:question_id>/answer")

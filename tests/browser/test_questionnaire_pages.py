@@ -201,6 +201,8 @@ def test_an_editor_fills_in_the_questionnaire_and_submits_it(
     ).to_be_visible()
     expect(page.locator(".error-summary")).to_have_count(0)
     page.get_by_role("button", name="Lämna in", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inlämningen är mottagen")
+    page.get_by_role("link", name="Gå till inlämningen").click()
     expect(status_tag(page)).to_have_text("Inlämnad")
 
 

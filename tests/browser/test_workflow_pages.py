@@ -81,6 +81,8 @@ def test_agency_and_reviewer_take_a_submission_from_draft_to_approved(
     expect(agency.get_by_role("button", name="Lämna in")).to_be_visible()
     assert_accessible(agency)
     agency.get_by_role("button", name="Lämna in").click()
+    expect(agency.get_by_role("heading", level=1)).to_have_text("Inlämningen är mottagen")
+    agency.get_by_role("link", name="Gå till inlämningen").click()
     expect(status_tag(agency)).to_have_text("Inlämnad")
 
     # The reviewer finds it in the queue, with the status filter.

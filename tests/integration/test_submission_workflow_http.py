@@ -363,5 +363,8 @@ def test_a_transition_that_went_through_says_so_in_plain_words(client, login):
     assert CYCLE_DONE.keys() == CYCLE_WORKFLOW.table.keys()
     _, agency, submission = _setup()
     login("agency_editor", agency=agency)
+    # "Lämna in" ends on its receipt page (tests/integration/test_where_things_are.py).
     page = client.get(_fire(client, submission, "submit").headers["Location"]).text
-    assert "Inlämningen är mottagen." in page and "Klart:" not in page
+    assert "<h1>Inlämningen är mottagen</h1>" in page and "Klart:" not in page
+    page = client.get(_fire(client, submission, "withdraw").headers["Location"]).text
+    assert "Inlämningen är återkallad och är ett utkast igen." in page

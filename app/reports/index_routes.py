@@ -50,6 +50,10 @@ def results_index():
     if is_authority_staff(current_user):
         live = [s for s in CycleStatus if s != CycleStatus.PLANNED]
         return render_template("reports/index.html", kind="results", cycles=_cycles(live))
+    if current_user.agency is None:  # a ministry's user: the published results, no own
+        return render_template(
+            "reports/index.html", kind="results", cycles=_cycles([CycleStatus.PUBLISHED])
+        )
     return render_template(
         "reports/index.html",
         kind="results",

@@ -60,6 +60,8 @@ ROLES = {
     "submissions.agency_overview": {"agency_editor", "agency_viewer"},
     "submissions.show": {"admin", "reviewer", "agency_editor", "agency_viewer"},
     "submissions.history": {"admin", "reviewer", "agency_editor", "agency_viewer"},
+    # The receipt of a "submit": whoever may see the submission (checked per object).
+    "submissions.received": {"admin", "reviewer", "agency_editor", "agency_viewer"},
     # Every role reaches the route; the workflow decides who may fire what (tested there).
     "submissions.transition": {"admin", "reviewer", "agency_editor", "agency_viewer"},
     "submissions.confirm_transition": {"admin"},
@@ -121,6 +123,11 @@ ROLES = {
     "reports.overview": {"admin", "reviewer", "agency_editor", "agency_viewer", "ministry"},
     "reports.agency": {"admin", "reviewer", "agency_editor", "agency_viewer", "ministry"},
     "reports.feedback_pdf": {"admin", "reviewer", "agency_editor", "agency_viewer", "ministry"},
+    # The menu's lists: results for everyone (agency users: published cycles only); the
+    # datasets and report batches for staff.
+    "reports.results_index": {"admin", "reviewer", "agency_editor", "agency_viewer", "ministry"},
+    "reports.datasets_index": {"admin", "reviewer"},
+    "reports.reports_index": {"admin", "reviewer"},
     "reports.summary_pdf": {"admin", "reviewer"},
     "reports.batch_page": {"admin", "reviewer"},
     "reports.request_batch_view": {"admin", "reviewer"},

@@ -6,6 +6,7 @@ it was received, with a reference number and what happens next."""
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
+from app.database import begin_write
 from app.extensions import db
 from app.notifications.models import Notification
 from app.submissions.models import Submission
@@ -125,3 +126,19 @@ def test_an_agency_finds_its_results_and_own_report_in_the_menu_and_on_its_overv
     # The staff's lists are not the agency's.
     assert client.get("/datasets").status_code == 403
     assert client.get("/reports").status_code == 403
+
+
+def test_a_ministry_user_reads_the_published_results_list_without_an_agency_of_its_own(
+    client, login
+):
+    published = factories.make_cycle(2025, status="closed")
+    factories.make_submission(published, factories.make_agency(), "approved")
+    factories.freeze(published)
+    begin_write(db.session)
+    published.status = "published"
+    db.session.commit()
+    factories.make_cycle(2026, status="open")
+    login("ministry")
+    page = client.get("/results").get_data(as_text=True)
+    assert "/cycles/2025/analysis" in page and "/cycles/2026/" not in page
+    assert "Våra resultat" not in page

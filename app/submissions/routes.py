@@ -100,7 +100,7 @@ def transition(submission_id, trigger):
 @roles_required(*ANYONE_SIGNED_IN)
 def received(submission_id):
     """The confirmation after "Submit": received, its reference number, and what happens next."""
-    submission = _visible_submission(submission_id)
+    submission = load_submission(submission_id)
     receipt = receipt_of(submission)
     if receipt is None:
         abort(404)  # never handed in: nothing was received

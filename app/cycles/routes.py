@@ -17,6 +17,7 @@ from app.cycles.operations import (
     create_cycle,
     cycle_facts,
     fire_cycle_transition,
+    participant_count,
     participant_ids,
     set_participants,
     update_cycle,
@@ -151,7 +152,7 @@ def show(year, error=None, status=200):
         late=late_submissions(cycle),
         # 340 agencies are seven pages: the page costs the same at any number of agencies.
         submissions=paginate(cycle_submissions_statement(cycle), per_page=50),
-        participant_count=len(participant_ids(cycle)),
+        participant_count=participant_count(cycle),
         date_warnings=non_working_dates(cycle, str(get_locale())),
         snapshot=snapshot_of(cycle),
         allowed=allowed,

@@ -45,7 +45,7 @@ class QuestionnaireRefused(Exception):
         self.problems = problems
 
 
-def _where(path) -> str:
+def where(path) -> str:
     text = ""
     for step in path:
         text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
@@ -68,14 +68,16 @@ def _schema_message(error) -> str:
     return messages.get(type(kind).__name__, fallback)()
 
 
+def schema_found(document: Any) -> list[tuple[list, str]]:
+    """Each way the document breaks the schema, with its path."""
+    return [
+        (list(error.instance_path), _schema_message(error))
+        for error in _VALIDATOR.iter_errors(document)
+    ]
+
+
 def _schema_problems(document: Any, lines: dict[int, int]) -> list[Problem]:
-    problems = []
-    for error in _VALIDATOR.iter_errors(document):
-        path = list(error.instance_path)
-        problems.append(
-            Problem(line_of(document, path, lines), _where(path), _schema_message(error))
-        )
-    return problems
+    return [Problem(line_of(document, p, lines), where(p), m) for p, m in schema_found(document)]
 
 
 def problems_of(document: Any, lines: dict[int, int], year: int) -> list[Problem]:
@@ -83,6 +85,11 @@ def problems_of(document: Any, lines: dict[int, int], year: int) -> list[Problem
     problems = _schema_problems(document, lines)
     if problems:
         return problems  # the checks below read the shape the schema promises
+    return [Problem(line_of(document, p, lines), where(p), m) for p, m in found_in(document, year)]
+
+
+def found_in(document: dict, year: int) -> list[tuple[list, str]]:
+    """The problems of a document of the schema's shape, each with its path in the document."""
     found: list[tuple[list, str]] = []
     if document.get("year", year) != year:
         found.append((["year"], _("The file is for %(year)s.", year=document["year"])))
@@ -91,7 +98,7 @@ def problems_of(document: Any, lines: dict[int, int], year: int) -> list[Problem
     found += _item_problems(document)
     found += _rule_problems(document)
     found += _figure_problems(document)
-    return [Problem(line_of(document, p, lines), _where(p), m) for p, m in found]
+    return found
 
 
 def _duplicates(document) -> list[tuple[list, str]]:

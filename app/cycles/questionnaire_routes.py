@@ -1,6 +1,7 @@
 """The questionnaire of a cycle, for administrators: read always, edited while planned."""
 
-from flask import abort, flash, jsonify, redirect, render_template, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -11,7 +12,24 @@ from app.accounts.access import roles_required
 from app.cycles import bp
 from app.cycles.questionnaire import QuestionnaireItem
 from app.cycles.questionnaire_document import SCHEMA
-from app.cycles.questionnaire_service import ItemWording, items_of, rules_of, update_item
+from app.cycles.questionnaire_editing import entry_of, save_entry
+from app.cycles.questionnaire_editing import move_entry as move_entry_of
+from app.cycles.questionnaire_editing import remove_entry as remove_entry_of
+from app.cycles.questionnaire_forms import FORMS
+from app.cycles.questionnaire_service import (
+    ItemWording,
+    items_of,
+    key_figures_of,
+    rules_of,
+    sections_of,
+    update_item,
+)
+from app.cycles.questionnaire_words import (
+    ITEM_KIND_LABELS,
+    PART_TITLES,
+    RULE_KIND_LABELS,
+    RULE_OPERAND_HINTS,
+)
 from app.cycles.services import cycle_or_404
 from app.errors import FieldErrors
 from app.extensions import db
@@ -45,10 +63,110 @@ def questionnaire(year):
     return render_template(
         "cycles/questionnaire.html",
         cycle=cycle,
+        sections=sections_of(cycle.id),
         items=items_of(cycle.id),
         rules=rules_of(cycle.id),
+        figures=key_figures_of(cycle.id),
+        kind_labels=ITEM_KIND_LABELS,
+        rule_kind_labels=RULE_KIND_LABELS,
         editable=cycle.status == CycleStatus.PLANNED,
     )
+
+
+def _part_or_404(part: str) -> None:
+    if part not in FORMS:
+        abort(404)
+
+
+def _form(cycle, part: str):
+    form = FORMS[part]()
+    if part == "items":
+        form.section.choices = [(s.code, s.label(str(get_locale()))) for s in sections_of(cycle.id)]
+    return form
+
+
+def _entry_page(cycle, part: str, form, code: str | None):
+    return render_template(
+        "cycles/questionnaire_entry.html",
+        cycle=cycle,
+        part=part,
+        form=form,
+        code=code,
+        part_titles=PART_TITLES,
+        rule_hints=RULE_OPERAND_HINTS,
+        rule_kind_labels=RULE_KIND_LABELS,
+    ), (422 if form.errors else 200)
+
+
+@bp.route("/admin/cycles/<int:year>/questionnaire/<part>/new", methods=["GET", "POST"])
+@admin_only
+def new_entry(year, part):
+    _part_or_404(part)
+    cycle = cycle_or_404(year)
+    form = _form(cycle, part)
+    if form.validate_on_submit() and _saved(cycle, part, None, form):
+        return redirect(url_for("cycles.questionnaire", year=year, _anchor=part))
+    return _entry_page(cycle, part, form, None)
+
+
+@bp.route("/admin/cycles/<int:year>/questionnaire/<part>/<code>", methods=["GET", "POST"])
+@admin_only
+def edit_entry(year, part, code):
+    _part_or_404(part)
+    cycle = cycle_or_404(year)
+    entry = entry_of(cycle, part, code)
+    if entry is None:
+        abort(404)
+    form = _form(cycle, part)
+    if request.method == "GET":
+        form.fill(entry)
+    else:
+        # A code is kept: rules, figures and answers name it.
+        form.code.data, form.code.raw_data = code, [code]
+    if form.validate_on_submit() and _saved(cycle, part, code, form):
+        return redirect(url_for("cycles.questionnaire", year=year, _anchor=part))
+    return _entry_page(cycle, part, form, code)
+
+
+def _saved(cycle, part: str, code: str | None, form) -> bool:
+    try:
+        save_entry(cycle, part, code, form.entry())
+    except FieldErrors as error:
+        db.session.rollback()
+        apply_field_errors(form, error)
+        return False
+    db.session.commit()
+    flash(_("The questionnaire has been saved."), "success")
+    return True
+
+
+@bp.post("/admin/cycles/<int:year>/questionnaire/<part>/<code>/remove")
+@admin_only
+def remove_entry(year, part, code):
+    _part_or_404(part)
+    return _changed(year, part, lambda cycle: remove_entry_of(cycle, part, code), _("Removed."))
+
+
+@bp.post("/admin/cycles/<int:year>/questionnaire/<part>/<code>/move")
+@admin_only
+def move_entry(year, part, code):
+    _part_or_404(part)
+    step = -1 if request.form.get("direction") == "up" else 1
+    return _changed(year, part, lambda cycle: move_entry_of(cycle, part, code, step), _("Moved."))
+
+
+def _changed(year: int, part: str, change, done: str):
+    """A removal or move: done, or refused with why (a rule still names the item, say)."""
+    cycle = cycle_or_404(year)
+    try:
+        change(cycle)
+    except FieldErrors as error:
+        db.session.rollback()
+        flash(" ".join(error.errors.values()), "error")
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return redirect(url_for("cycles.questionnaire", year=year, _anchor=part))
 
 
 @bp.route("/admin/cycles/<int:year>/questionnaire/<int:item_id>", methods=["GET", "POST"])

@@ -29,3 +29,11 @@ RULE_OPERAND_HINTS = {
     ),
     "change_threshold": _l("The largest change in per cent that is not questioned, e.g. 50."),
 }
+
+# The parts of a questionnaire, as its pages name them (new …, change …).
+PART_TITLES = {
+    "sections": (_l("New section"), _l("Change the section")),
+    "items": (_l("New question"), _l("Change the question")),
+    "rules": (_l("New rule"), _l("Change the rule")),
+    "key_figures": (_l("New key figure"), _l("Change the key figure")),
+}

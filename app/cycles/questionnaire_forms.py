@@ -20,18 +20,14 @@ def _code():
     )
 
 
-def _words(label_sv, label_en, required=True, area=False, length=300):
+def _words(label_sv, label_en, required=True, area=False, length=300, missing=None):
     field = TextAreaField if area else StringField
-    checks = (
-        [InputRequired(_l("Enter the Swedish text.")), Length(max=length)]
-        if required
-        else [Optional()]
+    missing_sv, missing_en = missing or (
+        _l("Enter the Swedish text."),
+        _l("Enter the English text."),
     )
-    checks_en = (
-        [InputRequired(_l("Enter the English text.")), Length(max=length)]
-        if required
-        else [Optional()]
-    )
+    checks = [InputRequired(missing_sv), Length(max=length)] if required else [Optional()]
+    checks_en = [InputRequired(missing_en), Length(max=length)] if required else [Optional()]
     return field(label_sv, validators=checks), field(label_en, validators=checks_en)
 
 
@@ -87,7 +83,11 @@ class ItemForm(FlaskForm):
         description=_l("Items with the same group are shown together; empty for none."),
     )
     kind = SelectField(_l("Kind of answer"), choices=list(ITEM_KIND_LABELS.items()))
-    label_sv, label_en = _words(_l("Question in Swedish"), _l("Question in English"))
+    label_sv, label_en = _words(
+        _l("Question in Swedish"),
+        _l("Question in English"),
+        missing=(_l("Enter the question in Swedish."), _l("Enter the question in English.")),
+    )
     definition_sv, definition_en = _words(
         _l("Definition in Swedish"), _l("Definition in English"), required=False, area=True
     )

@@ -85,13 +85,15 @@ def _form(cycle, part: str):
     return form
 
 
-def _entry_page(cycle, part: str, form, code: str | None):
+def _entry_page(cycle, part: str, form, code: str | None, entry: dict | None = None):
+    locale = str(get_locale())
     return render_template(
         "cycles/questionnaire_entry.html",
         cycle=cycle,
         part=part,
         form=form,
         code=code,
+        heading=entry["label"].get(locale) if entry else None,
         part_titles=PART_TITLES,
         rule_hints=RULE_OPERAND_HINTS,
         rule_kind_labels=RULE_KIND_LABELS,
@@ -125,7 +127,7 @@ def edit_entry(year, part, code):
         form.code.data, form.code.raw_data = code, [code]
     if form.validate_on_submit() and _saved(cycle, part, code, form):
         return redirect(url_for("cycles.questionnaire", year=year, _anchor=part))
-    return _entry_page(cycle, part, form, code)
+    return _entry_page(cycle, part, form, code, entry)
 
 
 def _saved(cycle, part: str, code: str | None, form) -> bool:

@@ -128,3 +128,126 @@ def demo_projects(org_number: str, budget_scale: int, first_year: int = 2025) ->
 
 
 RISKS = tuple(level.value for level in RiskLevel)
+
+
+# The benefits a demo project may register: (name, stakeholder, kind, goal, indicator, unit,
+# baseline, target, amount in tkr a year as a share of the budget or None).
+BENEFIT_TEMPLATES = [
+    (
+        "Kortare handläggningstid",
+        "Sökande medborgare och företag",
+        "economic",
+        "En effektiv och rättssäker handläggning",
+        "Genomsnittlig handläggningstid",
+        "dagar",
+        30,
+        18,
+        0.08,
+    ),
+    (
+        "Frigjord arbetstid i handläggningen",
+        "Myndighetens handläggare",
+        "economic",
+        "Resurser flyttas från administration till kärnverksamhet",
+        "Frigjorda årsarbetskrafter",
+        "årsarbetskrafter",
+        0,
+        12,
+        0.12,
+    ),
+    (
+        "Fler ärenden digitalt",
+        "Medborgare",
+        "qualitative",
+        "Digitalt först i kontakterna med myndigheten",
+        "Andel ärenden som kommer in digitalt",
+        "procent",
+        45,
+        85,
+        None,
+    ),
+    (
+        "Lägre driftkostnad",
+        "Myndighetens ekonomifunktion",
+        "economic",
+        "God hushållning med statens medel",
+        "Årlig driftkostnad för systemen",
+        "tkr",
+        9000,
+        6500,
+        0.05,
+    ),
+    (
+        "Nöjdare användare",
+        "Myndighetens medarbetare",
+        "qualitative",
+        "En attraktiv arbetsgivare med goda verktyg",
+        "Nöjd medarbetarindex för verksamhetsstödet",
+        "index",
+        58,
+        72,
+        None,
+    ),
+]
+OWNERS = ["Avdelningschef för verksamhetsstöd", "Enhetschef för handläggning", "Ekonomichef"]
+
+
+def demo_benefits(project: dict, budget: int) -> list[dict]:
+    """One to three benefits of a demo project, as the benefit form would receive them; the
+    first is the main one, most have an owner and a target year after the project ends."""
+    rng = random.Random(f"{project['name']}-{budget}-benefits")
+    chosen = rng.sample(BENEFIT_TEMPLATES, rng.randint(1, 3))
+    benefits = []
+    for index, (name, who, kind, goal, indicator, unit, before, target, share) in enumerate(chosen):
+        benefits.append(
+            {
+                "name": name,
+                "stakeholder": who,
+                "kind": kind,
+                "goal": goal,
+                "indicator": indicator,
+                "unit": unit,
+                "baseline_value": Decimal(before),
+                "baseline_date": project["start_date"],
+                "target_value": Decimal(target),
+                "target_year": project["end_date"].year + rng.randint(0, 2),
+                "owner": rng.choice(OWNERS) if rng.random() < 0.75 else "",
+                "is_main": index == 0,
+                "amount": Decimal(max(1, int(budget * share))) if share else None,
+                "budget_affecting": bool(share) and rng.random() < 0.5,
+                "realised_value": None,
+                "realised_amount": None,
+                "status": "at_risk" if rng.random() < 0.15 else "on_track",
+                "status_reason": "",
+            }
+        )
+    for benefit in benefits:
+        if benefit["status"] == "at_risk":
+            benefit["status_reason"] = "Införandet i linjen har inte fått resurser."
+    return benefits
+
+
+def benefit_progress(benefit: dict, year: int, started: int) -> dict:
+    """A benefit's realisation in `year`, moving from its baseline towards its target over the
+    years up to its target year: some reach it, some fall behind, a few are abandoned."""
+    rng = random.Random(f"{benefit['name']}-{benefit['baseline_date']}-{year}")
+    span = max(1, benefit["target_year"] - started)
+    share = min(Decimal(1), Decimal(year - started) / span)
+    before, target = benefit["baseline_value"], benefit["target_value"]
+    pace = Decimal(str(round(rng.uniform(0.55, 1.1), 2)))
+    progress = {**benefit}
+    progress["realised_value"] = (before + (target - before) * share * pace).quantize(
+        Decimal("0.01")
+    )
+    if benefit["amount"] is not None:
+        progress["realised_amount"] = (benefit["amount"] * share * pace).quantize(Decimal(1))
+    draw = rng.random()
+    if share >= 1 and draw < 0.6:
+        progress.update(status="realised", realised_value=target, status_reason="")
+    elif draw < 0.08:
+        progress.update(status="abandoned", status_reason="Verksamheten ändrade inriktning.")
+    elif draw < 0.3:
+        progress.update(status="at_risk", status_reason="Besparingen har inte tagits hem.")
+    else:
+        progress.update(status="on_track", status_reason="")
+    return progress

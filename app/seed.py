@@ -12,15 +12,16 @@ from app.cycles.models import Cycle
 from app.cycles.operations import CycleData, create_cycle, fire_cycle_transition
 from app.cycles.services import cycle_submissions
 from app.demo_agencies import DEMO_AGENCIES, demo_agency_list
-from app.demo_values import demo_answers, demo_projects
+from app.demo_values import benefit_progress, demo_answers, demo_benefits, demo_projects
 from app.extensions import db
 from app.notifications.models import OutboxMessage, OutboxState
 from app.review.models import QuestionStatus
 from app.review.questions import answer_question, questions_of, raise_question, resolve_question
 from app.roles import Role
 from app.submissions.answers import can_prefill, prefill_from_last_year, save_section
+from app.submissions.benefits import FIELDS, BenefitData, create_benefit, update_benefit
 from app.submissions.models import Submission
-from app.submissions.projects import ProjectData, create_project
+from app.submissions.projects import ProjectData, create_project, projects_of, update_project
 from app.submissions.transitions import fire_transition
 from app.timeutil import replayed_at, utcnow
 from workflows.cycle import CycleStatus
@@ -246,14 +247,40 @@ def _fill_in(submission: Submission, editor: User, when: datetime, sections) -> 
             return
         if can_prefill(submission):
             prefill_from_last_year(submission, editor)
+            _follow_up(submission, editor)
         else:
             budget_scale = int(form["it_cost_total--outcome"].replace(" ", ""))
             first_year = submission.cycle.year
             for project in demo_projects(agency.org_number, budget_scale, first_year):
-                create_project(submission, ProjectData(**project), editor)
+                created = create_project(submission, ProjectData(**project), editor)
+                for benefit in demo_benefits(project, int(project["budget"])):
+                    create_benefit(submission, created, BenefitData(**benefit), editor)
         for section in sections:
             outcome = save_section(submission, section, form, submission.version, editor)
             assert outcome.ok, outcome.errors
+
+
+def _follow_up(submission: Submission, editor: User) -> None:
+    """A later year: projects past their planned end are completed (their benefits followed on
+    in the line organisation), and every benefit reports this year's realisation."""
+    year = submission.cycle.year
+    for project in projects_of(submission.id):
+        if project.current_end_date.year < year and project.status == "ongoing":
+            plain = set(ProjectData.__dataclass_fields__) - {
+                "end_date",
+                "budget",
+                "rebaseline_reason",
+            }
+            data = {f: getattr(project, f) for f in plain}
+            data.update(end_date=project.current_end_date, budget=project.current_budget)
+            data.update(status="completed", rebaseline_reason="")
+            update_project(submission, project, ProjectData(**data), editor)
+        for benefit in list(project.benefits):
+            if benefit.status in ("realised", "abandoned"):
+                continue
+            current = {name: getattr(benefit, name) for name in FIELDS}
+            progress = benefit_progress(current, year, project.start_date.year)
+            update_benefit(submission, benefit, BenefitData(**progress), editor)
 
 
 def _each_question(submission: Submission, status: QuestionStatus):

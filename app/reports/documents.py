@@ -18,6 +18,7 @@ from app.reports.analysis import (
     maturity_overview,
     portfolio_of,
 )
+from app.reports.benefits import agency_realisation, benefit_results
 from app.reports.figures import (
     figure_box_plot,
     maturity_radar,
@@ -75,6 +76,7 @@ def feedback_context(cycle: Cycle, org_number: str, locale: str) -> dict | None:
         "areas": areas,
         "radar": maturity_radar(areas, name),
         "projects": own["projects"],
+        "realisation": agency_realisation(dataset, org_number),
         "questions": _questions(cycle, org_number),
         "produced": utcnow(),
     }
@@ -137,6 +139,7 @@ def summary_report(cycle: Cycle, locale: str = "sv") -> bytes:
             maturity_chart=overview_radar(rows),
             portfolio=projects,
             risk_charts=risk_bars(projects),
+            benefits=benefit_results(dataset, groups),
             produced=utcnow(),
         )
         return render_pdf(html)

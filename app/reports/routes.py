@@ -23,6 +23,7 @@ from app.reports.analysis import (
     trend,
 )
 from app.reports.batches import archive_path, latest_batch, request_batch
+from app.reports.benefits import benefit_results
 from app.reports.documents import feedback_report, summary_report
 from app.reports.figures import (
     figure_box_plot,
@@ -74,6 +75,7 @@ def _overview_content(cycle: Cycle, dataset, groups: dict[str, str], locale: str
             maturity_chart=overview_radar(maturity_rows),
             portfolio=projects,
             risk_charts=risk_bars(projects),
+            benefits=benefit_results(dataset, groups),
             agencies=sorted((s["agency"] for s in dataset.submissions), key=lambda a: a["name"]),
         )
     )

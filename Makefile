@@ -53,7 +53,7 @@ lock: $(VENV)/.dev-installed
 		pyproject.toml
 
 translations-update: $(VENV)/.runtime-installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -k NP_:1,2 -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations -w 100
 
 screenshots: $(VENV)/.dev-installed translations

@@ -1,69 +1,92 @@
-"""What the user reads for each state and role (translated)."""
+"""What the user reads for each state, trigger and role, in their language. The workflows'
+words come from their registries (workflows/submission.py, cycle.py, question.py); this
+module only translates them, and names what is not a workflow's (outbox states, reminders,
+project status)."""
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.roles import ROLE_LABELS, Role
 from app.timeutil import utcnow
-from workflows.cycle import CycleStatus
-from workflows.submission import SubmissionStatus
+from workflows.cycle import CYCLE_WORKFLOW
+from workflows.question import QUESTION_WORKFLOW
+from workflows.rules import Workflow
+from workflows.submission import SUBMISSION_WORKFLOW, SubmissionStatus
 
-SUBMISSION_STATUS = {
-    SubmissionStatus.DRAFT: _l("Draft"),
-    SubmissionStatus.SUBMITTED: _l("Submitted"),
-    SubmissionStatus.IN_REVIEW: _l("In review"),
-    SubmissionStatus.CLARIFICATION: _l("Clarification"),
-    SubmissionStatus.APPROVED: _l("Approved"),
-    SubmissionStatus.EXEMPTED: _l("Exempted"),
+
+def _state_label(workflow: Workflow, state: str) -> str:
+    entry = workflow.registry.get(state)
+    return _(entry.label) if entry else state
+
+
+def _tag_style(workflow: Workflow, state: str) -> str:
+    entry = workflow.registry.get(state)
+    return entry.tag if entry else "neutral"
+
+
+def submission_status_label(status: str) -> str:
+    return _state_label(SUBMISSION_WORKFLOW, status)
+
+
+def cycle_status_label(status: str) -> str:
+    return _state_label(CYCLE_WORKFLOW, status)
+
+
+def question_status_label(status: str) -> str:
+    return _state_label(QUESTION_WORKFLOW, status)
+
+
+def submission_tag_style(status: str) -> str:
+    """The tag's style of the palette (CSS `tag tag-<style>`)."""
+    return _tag_style(SUBMISSION_WORKFLOW, status)
+
+
+def cycle_tag_style(status: str) -> str:
+    return _tag_style(CYCLE_WORKFLOW, status)
+
+
+def question_tag_style(status: str) -> str:
+    return _tag_style(QUESTION_WORKFLOW, status)
+
+
+# A question's thread: the step each trigger writes, and its heading.
+_QUESTION_STEPS = {
+    entry.step[0]: entry.step[1] for entry in QUESTION_WORKFLOW.triggers.values() if entry.step
 }
 
-CYCLE_STATUS = {
-    CycleStatus.PLANNED: _l("Planned"),
-    CycleStatus.OPEN: _l("Open"),
-    CycleStatus.CLOSED: _l("Closed"),
-    CycleStatus.APPROVED: _l("Approved (frozen)"),
-    CycleStatus.PUBLISHED: _l("Published"),
-}
+
+def question_step_label(step: str) -> str:
+    heading = _QUESTION_STEPS.get(step)
+    return _(heading) if heading else step
 
 
-def submission_status_label(status: str):
-    return SUBMISSION_STATUS.get(status, status)
+def next_step_text(status: str, for_staff: bool) -> str:
+    """What happens next, and who acts: the agency's view or the authority's."""
+    entry = SUBMISSION_WORKFLOW.registry.get(status)
+    if entry is None or entry.next_step is None:
+        return ""
+    agency_text, staff_text = entry.next_step
+    return _(staff_text if for_staff else agency_text)
 
 
-def cycle_status_label(status: str):
-    return CYCLE_STATUS.get(status, status)
+# Audit events on a submission that are not a workflow's trigger.
+OTHER_EVENTS = {"assign_reviewer": _l("Reviewer assigned")}
+
+
+def event_label(event) -> str:
+    """What the history page calls an event, in the past tense: a submission's trigger, a
+    question's (`<trigger>_question`), or another event."""
+    name = event.name
+    trigger = SUBMISSION_WORKFLOW.triggers.get(name)
+    if trigger is None and name.endswith("_question"):
+        trigger = QUESTION_WORKFLOW.triggers.get(name.removesuffix("_question"))
+    if trigger is not None and trigger.event:
+        return _(trigger.event)
+    return str(OTHER_EVENTS.get(name, name))
 
 
 def role_label(role: str):
     return ROLE_LABELS.get(Role(role), role)
-
-
-QUESTION_STATUS = {
-    "open": _l("Open"),
-    "answered": _l("Answered"),
-    "resolved": _l("Resolved"),
-    "withdrawn": _l("Withdrawn"),
-    "closed": _l("Closed without an answer"),
-}
-
-
-def question_status_label(status: str):
-    return QUESTION_STATUS.get(status, status)
-
-
-QUESTION_STEP = {
-    "raised": _l("Question from"),
-    "answered": _l("Answer from"),
-    "sent_back": _l("Sent back by"),
-    "resolved": _l("Resolved by"),
-    "edited": _l("Question changed by"),
-    "withdrawn": _l("Withdrawn by"),
-    "closed": _l("Closed without an answer by"),
-}
-
-
-def question_step_label(step: str):
-    return QUESTION_STEP.get(step, step)
 
 
 OUTBOX_STATE = {
@@ -79,13 +102,9 @@ def outbox_state_label(state: str):
     return OUTBOX_STATE.get(state, state)
 
 
+# Messages that no trigger sends; a trigger's own is named in its registry's notice.
 MESSAGE_KIND = {
     "cycle_opened": _l("Invitation"),
-    "submit": _l("Submission confirmed"),
-    "request_clarification": _l("Clarification requested"),
-    "answer_clarification": _l("Answers received"),
-    "approve": _l("Approval"),
-    "reopen": _l("Reopened"),
     "deadline_reminder": _l("Reminder before the deadline"),
     "overdue_reminder": _l("Overdue reminder"),
     "escalation": _l("Escalation to administrators"),
@@ -95,71 +114,11 @@ MESSAGE_KIND = {
 }
 
 
-def message_kind_label(kind: str):
-    return MESSAGE_KIND.get(kind, kind)
-
-
-# What happens next, and who acts: (agency's view, the authority's view).
-NEXT_STEP = {
-    SubmissionStatus.DRAFT: (
-        _l("Your agency fills in the data and an editor submits it before the deadline."),
-        _l("The agency is filling in its data."),
-    ),
-    SubmissionStatus.SUBMITTED: (
-        _l(
-            "The authority will start its review. Until then an editor can withdraw the "
-            "submission to change it."
-        ),
-        _l("Waiting for a reviewer to start the review."),
-    ),
-    SubmissionStatus.IN_REVIEW: (
-        _l(
-            "A reviewer at the authority is reviewing the data. If they have questions, you "
-            "will be asked to answer them."
-        ),
-        _l("The reviewer raises any questions, then requests clarification or approves."),
-    ),
-    SubmissionStatus.CLARIFICATION: (
-        _l("The authority has questions. Answer every question, then send the answers."),
-        _l("Waiting for the agency to answer the questions."),
-    ),
-    SubmissionStatus.APPROVED: (
-        _l("The submission is approved. Nothing more is needed from your agency."),
-        _l("Approved. An administrator can reopen it, with a reason, until the cycle is frozen."),
-    ),
-    SubmissionStatus.EXEMPTED: (
-        _l("Your agency does not need to report in this cycle."),
-        _l("Exempted from the cycle. An administrator can reinstate it."),
-    ),
-}
-
-
-def next_step_text(status: str, for_staff: bool):
-    agency_text, staff_text = NEXT_STEP[SubmissionStatus(status)]
-    return staff_text if for_staff else agency_text
-
-
-# What the history page says happened, in the past tense.
-EVENT_NAMES = {
-    "submit": _l("Submitted"),
-    "withdraw": _l("Withdrawn"),
-    "start_review": _l("Review started"),
-    "request_clarification": _l("Clarification requested"),
-    "answer_clarification": _l("Answers sent"),
-    "approve": _l("Approved"),
-    "reopen": _l("Reopened"),
-    "exempt": _l("Exempted"),
-    "reinstate": _l("Reinstated"),
-    "assign_reviewer": _l("Reviewer assigned"),
-    "raise_question": _l("Question raised"),
-    "answer_question": _l("Question answered"),
-    "resolve_question": _l("Question resolved"),
-    "send_back_question": _l("Question sent back"),
-}
-
-
-def event_label(event):
-    return EVENT_NAMES.get(event.name, event.name)
+def message_kind_label(kind: str) -> str:
+    trigger = SUBMISSION_WORKFLOW.triggers.get(kind)
+    if trigger is not None and trigger.notice is not None:
+        return _(trigger.notice.kind_label)
+    return str(MESSAGE_KIND.get(kind, kind))
 
 
 def waiting_text(submission) -> str:

@@ -36,6 +36,7 @@ from app.labels import (
     benefit_kind_label,
     benefit_status_label,
     cycle_status_label,
+    cycle_tag_style,
     event_label,
     message_kind_label,
     next_step_text,
@@ -43,9 +44,11 @@ from app.labels import (
     project_status_label,
     question_status_label,
     question_step_label,
+    question_tag_style,
     risk_label,
     role_label,
     submission_status_label,
+    submission_tag_style,
     waiting_text,
 )
 from app.number_format import format_for_reader
@@ -155,6 +158,9 @@ def register(app):
     # Globals, not context: imported macros see globals only.
     app.jinja_env.globals.update(
         submission_status_label=submission_status_label,
+        submission_tag_style=submission_tag_style,
+        cycle_tag_style=cycle_tag_style,
+        question_tag_style=question_tag_style,
         cycle_status_label=cycle_status_label,
         role_label=role_label,
         question_status_label=question_status_label,

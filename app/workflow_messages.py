@@ -1,4 +1,5 @@
-"""What a refused transition says to the user, in their language."""
+"""What a refused transition says to the user, and what a trigger's button and a
+transition that went through say (from the workflows' registries), in their language."""
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,61 +11,28 @@ from app.labels import (
     role_label,
     submission_status_label,
 )
-from workflows.rules import Refusal
-
-TRIGGERS = {
-    "submit": _l("Submit"),
-    "withdraw": _l("Withdraw"),
-    "start_review": _l("Start the review"),
-    "request_clarification": _l("Request clarification"),
-    "answer_clarification": _l("Send the answers"),
-    "approve": _l("Approve"),
-    "reopen": _l("Reopen"),
-    "exempt": _l("Exempt from the cycle"),
-    "reinstate": _l("Reinstate"),
-    "open": _l("Open the cycle"),
-    "close": _l("Close the cycle"),
-    "publish": _l("Publish"),
-}
-CYCLE_TRIGGERS = {
-    "approve": _l("Approve and freeze the cycle"),
-    "reopen": _l("Reopen the cycle"),
-}
+from workflows.cycle import CYCLE_WORKFLOW
+from workflows.question import QUESTION_WORKFLOW
+from workflows.rules import Refusal, Workflow
+from workflows.submission import SUBMISSION_WORKFLOW
 
 
-# What a transition that went through says, in plain words ("Inlämningen är mottagen"), not
-# "Klart: Lämna in.".
-DONE = {
-    "submit": _l(
-        "The submission has been received. A reviewer at the authority goes through it and "
-        "asks you if anything is unclear; you hear from us by e-mail."
-    ),
-    "withdraw": _l("The submission has been withdrawn and is a draft again."),
-    "start_review": _l("You have started the review."),
-    "request_clarification": _l("The questions have been sent to the agency."),
-    "answer_clarification": _l("Your answers have been sent to the reviewer."),
-    "approve": _l("The submission is approved."),
-    "reopen": _l("The submission is open for review again."),
-    "exempt": _l("The agency is exempted from the cycle."),
-    "reinstate": _l("The agency takes part again; its submission is a draft."),
-}
-CYCLE_DONE = {
-    "open": _l("The cycle is open and the invitations are on their way."),
-    "close": _l("The cycle is closed."),
-    "reopen": _l("The cycle is open again."),
-    "approve": _l("The cycle is approved and its dataset frozen."),
-    "publish": _l("The cycle is published."),
-}
+def _workflow(cycle: bool) -> Workflow:
+    return CYCLE_WORKFLOW if cycle else SUBMISSION_WORKFLOW
 
 
 def done_message(trigger: str, cycle: bool = False) -> str:
-    return str((CYCLE_DONE if cycle else DONE)[trigger])
+    """What a transition that went through says, in plain words."""
+    return _(_workflow(cycle).triggers[trigger].done)
 
 
-def trigger_label(trigger: str, cycle: bool = False):
-    if cycle and trigger in CYCLE_TRIGGERS:
-        return CYCLE_TRIGGERS[trigger]
-    return TRIGGERS.get(trigger, trigger)
+def question_done_message(trigger: str) -> str:
+    return _(QUESTION_WORKFLOW.triggers[trigger].done)
+
+
+def trigger_label(trigger: str, cycle: bool = False) -> str:
+    entry = _workflow(cycle).triggers.get(trigger) or _workflow(not cycle).triggers.get(trigger)
+    return _(entry.label) if entry else trigger
 
 
 def _roles(roles: list[str]) -> str:
@@ -134,41 +102,6 @@ def refusal_message(refusal: Refusal, cycle: bool = False) -> str:
     return messages[refusal.code]()
 
 
-# What a refused step on a question says: the wording of each trigger where it has its own.
-_QUESTION_MESSAGES = {
-    ("raise", "submission_not_in_review"): _l(
-        "Questions can be raised only while the submission is in review."
-    ),
-    ("answer", "submission_not_in_clarification"): _l(
-        "Questions can be answered only during a clarification round."
-    ),
-    ("answer", "not_sent"): _l("The question has not been sent to your agency."),
-    ("resolve", "submission_not_in_review"): _l(
-        "Questions can be resolved only while the submission is in review."
-    ),
-    ("resolve", "not_from_state"): _l("Only an answered question can be resolved."),
-    ("resolve", "already_in_state"): _l("Only an answered question can be resolved."),
-    ("resolve", "reason_required"): _l("Say why the answer settles the question."),
-    ("send_back", "submission_not_in_review"): _l(
-        "A question can be sent back only while the submission is in review."
-    ),
-    ("send_back", "not_from_state"): _l("Only an answered question can be sent back."),
-    ("send_back", "already_in_state"): _l("Only an answered question can be sent back."),
-    ("send_back", "reason_required"): _l("Say what is still unclear."),
-    ("edit", "already_sent"): _l(
-        "The question has already been sent to the agency: it can no longer be changed. "
-        "Close it with a reason instead."
-    ),
-    ("withdraw", "already_sent"): _l(
-        "The question has already been sent to the agency: it can no longer be withdrawn. "
-        "Close it with a reason instead."
-    ),
-    ("withdraw", "reason_required"): _l("Say why the question is withdrawn."),
-    ("close", "not_sent"): _l(
-        "The question has not been sent to the agency yet: withdraw it instead."
-    ),
-    ("close", "reason_required"): _l("Say why the question is closed without an answer."),
-}
 _QUESTION_GENERAL = {
     "submission_not_in_review": _l(
         "A question can be changed, withdrawn or closed only while the submission is in review."
@@ -180,9 +113,10 @@ _QUESTION_GENERAL = {
 
 def question_refusal_message(trigger: str, refusal: Refusal) -> str:
 
-    specific = _QUESTION_MESSAGES.get((trigger, refusal.code))
+    entry = QUESTION_WORKFLOW.triggers.get(trigger)
+    specific = entry.refusals.get(refusal.code) if entry else None
     if specific is not None:
-        return str(specific)
+        return _(specific)
     if refusal.code in _QUESTION_GENERAL:
         state = str(question_status_label(refusal.params.get("state", ""))).lower()
         return str(_QUESTION_GENERAL[refusal.code]) % {"state": state}

@@ -6,7 +6,7 @@ not be a dead end, while an approval freezes the dataset for good."""
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from workflows.rules import Refusal, T, Workflow
+from workflows.rules import N_, Refusal, State, T, Trigger, Workflow
 
 
 class CycleStatus(StrEnum):
@@ -65,4 +65,20 @@ TRANSITIONS = [
     T("publish", (C.APPROVED,), C.PUBLISHED, frozenset({ADMIN})),
 ]  # fmt: skip
 
-CYCLE_WORKFLOW = Workflow([c.value for c in C], TRANSITIONS)
+STATES: dict[str, State] = {
+    C.PLANNED:   State(N_("Planned"), "neutral"),
+    C.OPEN:      State(N_("Open"), "success"),
+    C.CLOSED:    State(N_("Closed"), "attention"),
+    C.APPROVED:  State(N_("Approved (frozen)"), "info"),
+    C.PUBLISHED: State(N_("Published"), "info"),
+}  # fmt: skip
+
+TRIGGERS = {
+    "open":    Trigger(N_("Open the cycle"), N_("The cycle is open and the invitations are on their way.")),
+    "close":   Trigger(N_("Close the cycle"), N_("The cycle is closed.")),
+    "reopen":  Trigger(N_("Reopen the cycle"), N_("The cycle is open again.")),
+    "approve": Trigger(N_("Approve and freeze the cycle"), N_("The cycle is approved and its dataset frozen.")),
+    "publish": Trigger(N_("Publish"), N_("The cycle is published.")),
+}  # fmt: skip
+
+CYCLE_WORKFLOW = Workflow(STATES, TRANSITIONS, TRIGGERS)

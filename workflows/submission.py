@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from workflows.cycle import FROZEN_STATES, CycleStatus
-from workflows.rules import Refusal, T, Workflow
+from workflows.rules import N_, NP_, Notice, Refusal, State, T, Trigger, Workflow
 
 
 class SubmissionStatus(StrEnum):
@@ -95,7 +95,117 @@ TRANSITIONS = [
     T("reinstate",             (S.EXEMPTED,),         S.DRAFT,          ADMINS,    (NOT_FROZEN,)),
 ]  # fmt: skip
 
-SUBMISSION_WORKFLOW = Workflow([s.value for s in S], TRANSITIONS, agency_acts_on_its_own)
+# Each state: its name, its tag's style, and what happens next (agency's view, authority's).
+STATES: dict[str, State] = {
+    S.DRAFT: State(N_("Draft"), "neutral", (
+        N_("Your agency fills in the data and an editor submits it before the deadline."),
+        N_("The agency is filling in its data."),
+    )),
+    S.SUBMITTED: State(N_("Submitted"), "info", (
+        N_("The authority will start its review. Until then an editor can withdraw the submission to change it."),
+        N_("Waiting for a reviewer to start the review."),
+    )),
+    S.IN_REVIEW: State(N_("In review"), "progress", (
+        N_("A reviewer at the authority is reviewing the data. If they have questions, you will be asked to answer them."),
+        N_("The reviewer raises any questions, then requests clarification or approves."),
+    )),
+    S.CLARIFICATION: State(N_("Clarification"), "attention", (
+        N_("The authority has questions. Answer every question, then send the answers."),
+        N_("Waiting for the agency to answer the questions."),
+    )),
+    S.APPROVED: State(N_("Approved"), "success", (
+        N_("The submission is approved. Nothing more is needed from your agency."),
+        N_("Approved. An administrator can reopen it, with a reason, until the cycle is frozen."),
+    )),
+    S.EXEMPTED: State(N_("Exempted"), "muted", (
+        N_("Your agency does not need to report in this cycle."),
+        N_("Exempted from the cycle. An administrator can reinstate it."),
+    )),
+}  # fmt: skip
+
+# Each trigger: its button, what a transition that went through says, its name in the
+# history, and the message it sends.
+TRIGGERS = {
+    "submit": Trigger(
+        N_("Submit"),
+        N_("The submission has been received. A reviewer at the authority goes through it and asks you if anything is unclear; you hear from us by e-mail."),
+        N_("Submitted"),
+        Notice(
+            "agency",
+            N_("Submission confirmed"),
+            N_("Granska: %(agency)s has submitted for %(year)d"),
+            N_("%(agency)s has submitted its data for %(year)d. Thank you! The review starts now."),
+            N_("%(agency)s: the submission for %(year)d has been submitted."),
+        ),
+    ),
+    "withdraw": Trigger(
+        N_("Withdraw"), N_("The submission has been withdrawn and is a draft again."), N_("Withdrawn")
+    ),
+    "start_review": Trigger(
+        N_("Start the review"), N_("You have started the review."), N_("Review started")
+    ),
+    "request_clarification": Trigger(
+        N_("Request clarification"),
+        N_("The questions have been sent to the agency."),
+        N_("Clarification requested"),
+        Notice(
+            "agency",
+            N_("Clarification requested"),
+            N_("Granska: questions on %(agency)s's submission %(year)d"),
+            NP_(
+                "The authority has %(num)d question on %(agency)s's data for %(year)d. Answer it and send the answer in Granska by %(date)s.",
+                "The authority has %(num)d questions on %(agency)s's data for %(year)d. Answer them and send the answers in Granska by %(date)s.",
+            ),
+            N_("%(agency)s: the reviewer has questions on the submission for %(year)d."),
+            required=True,
+            inbox_due=N_("%(agency)s: the reviewer has questions on the submission for %(year)d. Answer them by %(date)s."),
+        ),
+    ),
+    "answer_clarification": Trigger(
+        N_("Send the answers"),
+        N_("Your answers have been sent to the reviewer."),
+        N_("Answers sent"),
+        Notice(
+            "reviewer",
+            N_("Answers received"),
+            N_("Granska: %(agency)s has answered the questions (%(year)d)"),
+            N_("%(agency)s has answered the questions on its data for %(year)d."),
+            N_("%(agency)s has answered the questions on the submission for %(year)d."),
+        ),
+    ),
+    "approve": Trigger(
+        N_("Approve"),
+        N_("The submission is approved."),
+        N_("Approved"),
+        Notice(
+            "agency",
+            N_("Approval"),
+            N_("Granska: %(agency)s's submission %(year)d is approved"),
+            N_("%(agency)s's data for %(year)d are approved. Nothing more is needed."),
+            N_("%(agency)s: the submission for %(year)d is approved."),
+        ),
+    ),
+    "reopen": Trigger(
+        N_("Reopen"),
+        N_("The submission is open for review again."),
+        N_("Reopened"),
+        Notice(
+            "agency",
+            N_("Reopened"),
+            N_("Granska: %(agency)s's submission %(year)d has been reopened"),
+            N_("%(agency)s's data for %(year)d have been reopened for review."),
+            N_("%(agency)s: the submission for %(year)d has been reopened."),
+        ),
+    ),
+    "exempt": Trigger(
+        N_("Exempt from the cycle"), N_("The agency is exempted from the cycle."), N_("Exempted")
+    ),
+    "reinstate": Trigger(
+        N_("Reinstate"), N_("The agency takes part again; its submission is a draft."), N_("Reinstated")
+    ),
+}  # fmt: skip
+
+SUBMISSION_WORKFLOW = Workflow(STATES, TRANSITIONS, TRIGGERS, agency_acts_on_its_own)
 
 # States in which the submission counts as done for the cycle's approval.
 SETTLED_STATES = frozenset({S.APPROVED, S.EXEMPTED})

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from app.accounts.models import User
 from app.database import insert_new
 from app.extensions import db
-from app.notifications.messages import MessageFacts, notice_sentence
+from app.notifications.messages import TRANSITION_NOTICES, MessageFacts, notice_sentence
 from app.notifications.models import Notification
 from app.notifications.outbox import TO_AGENCY, TO_REVIEWER, insert_all_new
 from app.roles import AGENCY_ROLES
@@ -131,28 +131,11 @@ def notice_text(notification: Notification) -> str:
     """The notice in the reader's language."""
     submission = notification.submission
     params = {"agency": submission.agency.name, "year": submission.cycle.year}
-    texts = {
-        "submit": lambda: _(
-            "%(agency)s: the submission for %(year)d has been submitted.", **params
-        ),
-        "request_clarification": lambda: _(
-            "%(agency)s: the reviewer has questions on the submission for %(year)d.", **params
-        ),
-        "answer_clarification": lambda: _(
-            "%(agency)s has answered the questions on the submission for %(year)d.", **params
-        ),
-        "approve": lambda: _("%(agency)s: the submission for %(year)d is approved.", **params),
-        "reopen": lambda: _("%(agency)s: the submission for %(year)d has been reopened.", **params),
-    }
-    if notification.kind == "request_clarification" and notification.due_on:
-        return _(
-            "%(agency)s: the reviewer has questions on the submission for %(year)d. Answer "
-            "them by %(date)s.",
-            date=format_date(notification.due_on, "d MMMM y"),
-            **params,
-        )
-    if notification.kind in texts:
-        return texts[notification.kind]()
+    notice = TRANSITION_NOTICES.get(notification.kind)
+    if notice is not None and notice.inbox_due and notification.due_on:
+        return _(notice.inbox_due, date=format_date(notification.due_on, "d MMMM y"), **params)
+    if notice is not None:
+        return _(notice.inbox, **params)
     # Reminders and invitations say what the mail says.
     created_on = stockholm_date(notification.created_at)  # the day it was sent, here
     days = (notification.due_on - created_on).days if notification.due_on else 0

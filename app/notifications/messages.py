@@ -8,10 +8,27 @@ from flask import render_template
 from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
 
+from workflows.submission import SUBMISSION_WORKFLOW
+
+# What each transition sends is declared with its trigger (workflows/submission.py).
+TRANSITION_NOTICES = {
+    trigger: entry.notice
+    for trigger, entry in SUBMISSION_WORKFLOW.triggers.items()
+    if entry.notice is not None
+}
+
 # Mail the process requires: sent even to a user who chose in-app notices only.
 REQUIRED_KINDS = frozenset(
-    {"cycle_opened", "request_clarification", "overdue_reminder", "escalation", "review_reminder"}
+    {"cycle_opened", "overdue_reminder", "escalation", "review_reminder"}
+    | {trigger for trigger, notice in TRANSITION_NOTICES.items() if notice.required}
 )
+
+
+def _words(text: str | tuple[str, str], count: int, params: dict) -> str:
+    """A registry's sentence in the current language; a singular/plural pair by `count`."""
+    if isinstance(text, tuple):
+        return ngettext(text[0], text[1], count, **params)
+    return _(text, **params)
 
 
 @dataclass(frozen=True)
@@ -31,31 +48,15 @@ class MessageFacts:
 def _sentence(facts: MessageFacts) -> str:
     when = format_date(facts.due_on, "d MMMM y") if facts.due_on else "–"
     p = {"agency": facts.agency, "year": facts.year, "date": when, "days": facts.days}
+    notice = TRANSITION_NOTICES.get(facts.kind)
+    if notice is not None:
+        return _words(notice.sentence, facts.count, p)
     sentences = {
         "cycle_opened": lambda: _(
             "The %(year)d data collection is open. Submit %(agency)s's data in Granska by "
             "%(date)s.",
             **p,
         ),
-        "submit": lambda: _(
-            "%(agency)s has submitted its data for %(year)d. Thank you! The review starts now.",
-            **p,
-        ),
-        "request_clarification": lambda: ngettext(
-            "The authority has %(num)d question on %(agency)s's data for %(year)d. Answer it "
-            "and send the answer in Granska by %(date)s.",
-            "The authority has %(num)d questions on %(agency)s's data for %(year)d. Answer "
-            "them and send the answers in Granska by %(date)s.",
-            facts.count,
-            **p,
-        ),
-        "answer_clarification": lambda: _(
-            "%(agency)s has answered the questions on its data for %(year)d.", **p
-        ),
-        "approve": lambda: _(
-            "%(agency)s's data for %(year)d are approved. Nothing more is needed.", **p
-        ),
-        "reopen": lambda: _("%(agency)s's data for %(year)d have been reopened for review.", **p),
         "deadline_reminder": lambda: ngettext(
             "Reminder: %(agency)s's data for %(year)d are due on %(date)s, in %(num)d day. "
             "The submission is still a draft.",
@@ -94,17 +95,11 @@ def _sentence(facts: MessageFacts) -> str:
 
 def _subject(facts: MessageFacts) -> str:
     p = {"agency": facts.agency, "year": facts.year}
+    notice = TRANSITION_NOTICES.get(facts.kind)
+    if notice is not None:
+        return " ".join(_(notice.subject, **p).split())
     subjects = {
         "cycle_opened": lambda: _("Granska: the %(year)d data collection is open", **p),
-        "submit": lambda: _("Granska: %(agency)s has submitted for %(year)d", **p),
-        "request_clarification": lambda: _(
-            "Granska: questions on %(agency)s's submission %(year)d", **p
-        ),
-        "answer_clarification": lambda: _(
-            "Granska: %(agency)s has answered the questions (%(year)d)", **p
-        ),
-        "approve": lambda: _("Granska: %(agency)s's submission %(year)d is approved", **p),
-        "reopen": lambda: _("Granska: %(agency)s's submission %(year)d has been reopened", **p),
         "deadline_reminder": lambda: _("Granska: reminder, %(agency)s's data for %(year)d", **p),
         "overdue_reminder": lambda: _("Granska: %(agency)s's data for %(year)d are late", **p),
         "escalation": lambda: _("Granska: %(agency)s is late with %(year)d", **p),

@@ -16,14 +16,19 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.database import insert_new
 from app.extensions import db
-from app.notifications.messages import REQUIRED_KINDS, MessageFacts, compose
+from app.notifications.messages import (
+    REQUIRED_KINDS,
+    TRANSITION_NOTICES,
+    MessageFacts,
+    compose,
+)
 from app.notifications.models import OutboxMessage, OutboxState
 from app.roles import Role
 from app.timeutil import utcnow
 
 # Who hears of which transition: the agency, or the reviewer who holds the submission.
-TO_AGENCY = {"submit", "request_clarification", "approve", "reopen"}
-TO_REVIEWER = {"answer_clarification"}
+TO_AGENCY = {trigger for trigger, notice in TRANSITION_NOTICES.items() if notice.to == "agency"}
+TO_REVIEWER = {trigger for trigger, notice in TRANSITION_NOTICES.items() if notice.to == "reviewer"}
 KEY_LENGTH = OutboxMessage.__table__.c.key.type.length
 
 

@@ -42,6 +42,7 @@ from app.submissions.changes import answer_changes
 from app.submissions.labels import SECTION_LABELS
 from app.submissions.models import Submission
 from app.submissions.pages import render_submission_page
+from app.workflow_messages import question_done_message
 from workflows.submission import SubmissionStatus
 
 staff_only = roles_required(Role.REVIEWER, Role.ADMIN)
@@ -109,10 +110,7 @@ def raise_question_view(submission_id):
             form_values={"question-target": target, "question-text": text},
         )
     db.session.commit()
-    flash(
-        _("The question has been added. It reaches the agency when you request clarification."),
-        "success",
-    )
+    flash(question_done_message("raise"), "success")
     return _back_to(question)
 
 
@@ -151,13 +149,13 @@ def _settle(question_id: int, settle, done_message: str, form: str = "review"):
 @bp.post("/questions/<int:question_id>/resolve")
 @roles_required(Role.REVIEWER)
 def resolve(question_id):
-    return _settle(question_id, resolve_question, _("The question is resolved."))
+    return _settle(question_id, resolve_question, question_done_message("resolve"))
 
 
 @bp.post("/questions/<int:question_id>/edit")
 @roles_required(Role.REVIEWER)
 def edit(question_id):
-    return _settle(question_id, edit_question, _("The question has been changed."), "edit")
+    return _settle(question_id, edit_question, question_done_message("edit"), "edit")
 
 
 @bp.post("/questions/<int:question_id>/withdraw")
@@ -166,7 +164,7 @@ def withdraw(question_id):
     return _settle(
         question_id,
         withdraw_question,
-        _("The question has been withdrawn. The agency never sees it."),
+        question_done_message("withdraw"),
         "withdraw",
     )
 
@@ -174,9 +172,7 @@ def withdraw(question_id):
 @bp.post("/questions/<int:question_id>/close")
 @roles_required(Role.REVIEWER)
 def close(question_id):
-    return _settle(
-        question_id, close_question, _("The question is closed without an answer."), "close"
-    )
+    return _settle(question_id, close_question, question_done_message("close"), "close")
 
 
 @bp.get("/submissions/<int:submission_id>/compare")
@@ -206,7 +202,7 @@ def send_back(question_id):
     return _settle(
         question_id,
         send_back_question,
-        _("The question is open again; it goes to the agency with the next clarification round."),
+        question_done_message("send_back"),
     )
 
 

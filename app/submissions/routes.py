@@ -25,7 +25,12 @@ from app.submissions.transitions import (
     facts_for,
     fire_transition,
 )
-from app.workflow_messages import done_message, refusal_message, trigger_label
+from app.workflow_messages import (
+    done_message,
+    question_done_message,
+    refusal_message,
+    trigger_label,
+)
 from workflows.submission import SUBMISSION_WORKFLOW
 
 
@@ -126,7 +131,7 @@ def answer(submission_id, question_id):
             form_values={f"answer-{question_id}": text, f"correction-{question_id}": correction},
         )
     db.session.commit()
-    flash(_("Your answer has been saved."), "success")
+    flash(question_done_message("answer"), "success")
     if correction.strip() and blocking_error_count(submission):
         flash(
             _(

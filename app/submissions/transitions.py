@@ -4,6 +4,10 @@ The caller commits (or rolls back on refusal). Nothing is written unless the who
 transition is allowed.
 """
 
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit.operations import record_submission_event
@@ -62,7 +66,9 @@ def fire_transition(submission_id: int, trigger: str, actor, reason: str = "") -
         raise TransitionRefused(refusal)
     before = submission.status
     submission.status = SUBMISSION_WORKFLOW.fire(trigger, before)
-    _stamp(submission, trigger, actor)
+    effect = EFFECTS.get(trigger)
+    if effect is not None:
+        effect(submission, actor, utcnow())
     event = record_submission_event(
         "transition",
         trigger,
@@ -83,31 +89,54 @@ def fire_transition(submission_id: int, trigger: str, actor, reason: str = "") -
     return submission
 
 
-def _stamp(submission: Submission, trigger: str, actor) -> None:
-    now = utcnow()
-    if trigger == "submit":
-        set_baselines(submission)
-        submission.submitted_at = now
-        submission.submitted_late = today_in_stockholm() > submission.cycle.submission_deadline
-    elif trigger == "withdraw":
-        submission.submitted_at, submission.submitted_late = None, False
-    elif trigger == "start_review":
-        submission.reviewer_id, submission.review_started_at = actor.id, now
-    elif trigger == "request_clarification":
-        send_open_questions(submission, actor)
-        submission.clarification_requested_at, submission.clarification_answered_at = now, None
-        submission.clarification_due_on = add_working_days(
-            today_in_stockholm(), submission.cycle.clarification_response_days
-        )
-    elif trigger == "answer_clarification":
-        set_baselines(submission)  # a project added in clarification: its plan is sent now
-        submission.clarification_answered_at = now
-    elif trigger == "approve":
-        submission.approved_at = now
-    elif trigger == "reopen":
-        submission.approved_at = None
-    elif trigger == "reinstate":
-        submission.submitted_at, submission.submitted_late = None, False
+# What each trigger does besides moving the state, declared next to the workflow's table:
+# one small function per trigger (submission, actor, now), run in the transition's
+# transaction before the audit event. A trigger without an entry only moves the state.
+def _submitted(submission: Submission, actor, now) -> None:
+    set_baselines(submission)
+    submission.submitted_at = now
+    submission.submitted_late = today_in_stockholm() > submission.cycle.submission_deadline
+
+
+def _back_to_draft(submission: Submission, actor, now) -> None:
+    submission.submitted_at, submission.submitted_late = None, False
+
+
+def _review_started(submission: Submission, actor, now) -> None:
+    submission.reviewer_id, submission.review_started_at = actor.id, now
+
+
+def _clarification_requested(submission: Submission, actor, now) -> None:
+    send_open_questions(submission, actor)
+    submission.clarification_requested_at, submission.clarification_answered_at = now, None
+    submission.clarification_due_on = add_working_days(
+        today_in_stockholm(), submission.cycle.clarification_response_days
+    )
+
+
+def _clarification_answered(submission: Submission, actor, now) -> None:
+    set_baselines(submission)  # a project added in clarification: its plan is sent now
+    submission.clarification_answered_at = now
+
+
+def _approved(submission: Submission, actor, now) -> None:
+    submission.approved_at = now
+
+
+def _reopened(submission: Submission, actor, now) -> None:
+    submission.approved_at = None
+
+
+EFFECTS: dict[str, Callable[[Submission, Any, datetime], None]] = {
+    "submit": _submitted,
+    "withdraw": _back_to_draft,
+    "start_review": _review_started,
+    "request_clarification": _clarification_requested,
+    "answer_clarification": _clarification_answered,
+    "approve": _approved,
+    "reopen": _reopened,
+    "reinstate": _back_to_draft,
+}
 
 
 def available_actions(

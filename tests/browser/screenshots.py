@@ -28,7 +28,7 @@ EDITOR = "redaktor@skatteverket.example"
 
 def _own_draft(page, base_url: str) -> None:
     """From the agency's landing page to its draft in the open cycle."""
-    row = page.get_by_role("row").filter(has=page.locator(".tag-draft"))
+    row = page.get_by_role("row").filter(has=page.locator(".tag", has_text="Utkast"))
     row.get_by_role("link").first.click()
     page.wait_for_url(f"{base_url}/submissions/*")
 

@@ -32,7 +32,12 @@ def memoised(function: Callable[P, R]) -> Callable[P, R]:
 
     @wraps(function)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        memo = db.session.info.setdefault(_KEY, {})
+        session = db.session()
+        if session.new or session.dirty or session.deleted:
+            # Changes not yet written: the query would write them first (autoflush) and see
+            # them, so it runs, as it would have without the memo.
+            return function(*args, **kwargs)
+        memo = session.info.setdefault(_KEY, {})
         key = (name, args, tuple(sorted(kwargs.items())))
         if key not in memo:
             memo[key] = function(*args, **kwargs)

@@ -379,6 +379,7 @@ def warnings_of(submission: Submission) -> list[Finding]:
     return findings + benefit_warnings_of(submission.id)
 
 
+@memoised
 def explanations_of(submission_id: int) -> dict[str, WarningExplanation]:
     rows = db.session.scalars(
         select(WarningExplanation).where(WarningExplanation.submission_id == submission_id)

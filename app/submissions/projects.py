@@ -14,6 +14,7 @@ from app.audit.operations import record_submission_event
 from app.errors import FieldErrors
 from app.extensions import db
 from app.review.models import Question
+from app.session_memo import memoised
 from app.submissions.models import (
     Benefit,
     Project,
@@ -55,6 +56,7 @@ class ProjectData:
     rebaseline_reason: str = ""
 
 
+@memoised
 def projects_of(submission_id: int) -> list[Project]:
     return list(
         db.session.scalars(

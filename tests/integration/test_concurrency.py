@@ -249,3 +249,21 @@ def test_a_read_kept_for_the_request_is_read_again_under_the_lock(app):
     lock_submission(submission.id)
     assert answers_of(submission.id)[key] == Decimal(501)
     db.session.rollback()
+
+
+def test_a_kept_read_sees_the_requests_own_changes_not_yet_written(app):
+    """A memoised read must answer as its query would: a query writes pending changes first
+    (autoflush) and sees them, so a question asked with changes pending is asked again."""
+    from app.submissions.answers import explanations_of
+    from app.submissions.models import WarningExplanation
+
+    cycle = factories.make_cycle(year=2026, questionnaire=True)
+    submission = factories.make_submission(cycle, factories.make_agency())
+    assert explanations_of(submission.id) == {}
+    db.session.add(
+        WarningExplanation(submission_id=submission.id, target="users:outcome", text="Ny")
+    )
+    assert set(explanations_of(submission.id)) == {"users:outcome"}
+    assert set(explanations_of(submission.id)) == {"users:outcome"}
+    db.session.rollback()
+    assert explanations_of(submission.id) == {}

@@ -60,7 +60,7 @@ def operation(path: str, method: str, summary: str, who: str, **spec):
                 if method != "GET":
                     # Once the caller is known: the view reads what it decides on under the lock.
                     begin_write(db.session)
-                for name in ("year", "id"):
+                for name in ("year", "id", "benefit_id"):
                     if name in kwargs and not 0 < kwargs[name] <= MAX_ID:
                         raise not_found()  # the database could not even hold it
                 if method != "GET":

@@ -126,7 +126,7 @@ def _project_response(project: Project, status: int = 200):
     return response
 
 
-def _project(submission: Submission, project_id: int) -> Project:
+def project_of(submission: Submission, project_id: int) -> Project:
     project = db.session.get(Project, project_id)
     if project is None or project.submission_id != submission.id:
         raise not_found()
@@ -179,7 +179,7 @@ def add_project(user, year, org_number):
     etag=True,
 )
 def get_project(user, year, org_number, id):
-    return _project_response(_project(visible_submission(user, year, org_number), id))
+    return _project_response(project_of(visible_submission(user, year, org_number), id))
 
 
 @operation(
@@ -196,7 +196,7 @@ def put_project(user, year, org_number, id):
     sent = body()
     submission = visible_submission(user, year, org_number, lock=True)
     check_editable(user, submission)
-    project = _project(submission, id)
+    project = project_of(submission, id)
     require_if_match(digest_etag(project_json(project)))
     try:
         update_project(submission, project, _project_data(sent, project), user)
@@ -217,7 +217,7 @@ def put_project(user, year, org_number, id):
 def remove_project(user, year, org_number, id):
     submission = visible_submission(user, year, org_number, lock=True)
     check_editable(user, submission)
-    project = _project(submission, id)
+    project = project_of(submission, id)
     require_if_match(digest_etag(project_json(project)))
     delete_project(submission, project, user)
     response = Response(status=204)

@@ -4,5 +4,5 @@ use: the same policies, the same workflow, the same validation; nothing is decid
 
 # Importing a module registers its operations, in this order (so not sorted).
 # ruff: noqa: I001
-from app.api import cycles, submissions, projects, transitions  # noqa: F401
+from app.api import cycles, submissions, projects, benefits, transitions  # noqa: F401
 from app.api import questions, dataset, description  # noqa: F401

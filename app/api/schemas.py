@@ -5,7 +5,7 @@ request body against the same dict, so what is documented is what is enforced.""
 from workflows.cycle import CYCLE_WORKFLOW
 from workflows.question import QuestionStatus
 from workflows.submission import SUBMISSION_WORKFLOW, SubmissionStatus
-from workflows.vocabulary import Orientation, ProjectStatus, RiskLevel
+from workflows.vocabulary import BenefitKind, BenefitStatus, Orientation, ProjectStatus, RiskLevel
 
 
 def nullable(kind: str, **extra) -> dict:
@@ -162,6 +162,58 @@ PROJECT = obj(
         "rebaselines": {"type": "array", "items": REBASELINE},
     },
     required=["id", "name", "status", "original_budget", "current_budget"],
+)
+BENEFIT_KIND = {"enum": [kind.value for kind in BenefitKind]}
+BENEFIT_STATUS = {"enum": [status.value for status in BenefitStatus]}
+_BENEFIT_FIELDS = {
+    "name": {"type": "string", "minLength": 1, "maxLength": 200},
+    "stakeholder": {"type": "string", "minLength": 1, "maxLength": 200},
+    "kind": BENEFIT_KIND,
+    "goal": TEXT,
+    "indicator": {"type": "string", "minLength": 1, "maxLength": 200},
+    "unit": {"type": "string", "minLength": 1, "maxLength": 60},
+    "baseline_value": NUMBER,
+    "baseline_date": DAY,
+    "target_value": NUMBER,
+    "target_year": {"type": "integer", "minimum": 1990, "maximum": 2100},
+    "owner": {"type": "string", "maxLength": 200, "description": "A role in the line organisation"},
+    "is_main": BOOLEAN,
+    "amount": nullable("number", minimum=0, description="Economic benefits only: tkr a year"),
+    "budget_affecting": BOOLEAN,
+    "realised_value": nullable("number"),
+    "realised_amount": nullable("number", minimum=0),
+    "status": BENEFIT_STATUS,
+    "status_reason": {"type": "string", "maxLength": 5000},
+}
+BENEFIT = obj(
+    {
+        "id": INTEGER,
+        "continues": nullable(
+            "integer", description="The id of last year's row of the same benefit, if any"
+        ),
+        **_BENEFIT_FIELDS,
+        "owner": STRING,
+        "status_reason": STRING,
+        "goal": STRING,
+    },
+    required=["id", "name", "kind", "target_value", "target_year", "status"],
+)
+BENEFIT_INPUT = request(
+    _BENEFIT_FIELDS,
+    [
+        "name",
+        "stakeholder",
+        "kind",
+        "goal",
+        "indicator",
+        "unit",
+        "baseline_value",
+        "baseline_date",
+        "target_value",
+        "target_year",
+        "status",
+    ],
+    description="A whole benefit: PUT replaces it, so every required field is sent",
 )
 SUBMISSION = obj(
     {
@@ -323,6 +375,10 @@ COMPONENTS = {
     "Submission": SUBMISSION,
     "ValuesPatch": VALUES_PATCH,
     "ProjectInput": PROJECT_INPUT,
+    "BenefitKind": BENEFIT_KIND,
+    "BenefitStatus": BENEFIT_STATUS,
+    "Benefit": BENEFIT,
+    "BenefitInput": BENEFIT_INPUT,
     "SubmissionTrigger": SUBMISSION_TRIGGER,
     "CycleTrigger": CYCLE_TRIGGER,
     "SubmissionTransition": SUBMISSION_TRANSITION,

@@ -12,6 +12,7 @@ OPERATIONS: list["Operation"] = []
 PARAMETER_SCHEMAS = {
     "year": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
     "id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+    "benefit_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
 }
 
 

@@ -311,6 +311,20 @@ NEW_PROJECT = {
     "risk_budget": "low",
     "risk_time": "medium",
 }
+NEW_BENEFIT = {
+    "name": "Kortare handläggningstid",
+    "stakeholder": "Sökande",
+    "kind": "economic",
+    "goal": "Effektiv handläggning",
+    "indicator": "Handläggningstid",
+    "unit": "dagar",
+    "baseline_value": 30,
+    "baseline_date": "2025-01-15",
+    "target_value": 12,
+    "target_year": 2028,
+    "amount": 2500,
+    "status": "on_track",
+}
 OPS = [
     Op("GET", "/cycles", "draft", EVERYONE),
     Op("GET", "/cycles/{year}/questionnaire", "draft", EVERYONE),
@@ -326,6 +340,14 @@ OPS = [
         "draft",
         EDITOR_ONLY,
         {**NEW_PROJECT, "name": "E-arkiv 2", "rebaseline_reason": "Ny plan."},
+    ),
+    Op("GET", OPS_SUB + "/projects/{id}/benefits", "draft", READ),
+    Op(
+        "POST",
+        OPS_SUB + "/projects/{id}/benefits",
+        "draft",
+        (403, 201, 404, 403, 403),
+        NEW_BENEFIT,
     ),
     Op("DELETE", OPS_SUB + "/projects/{id}", "draft", (403, 204, 404, 403, 403)),
     Op("POST", OPS_SUB + "/transitions", "draft", EDITOR_ONLY, {"trigger": "submit"}),

@@ -35,8 +35,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
-
     from app import web
+
+    # The parts that react to what happens below them (app/effects.py) subscribe here.
+    from app.notifications import subscriptions  # noqa: F401
 
     web.register(app)
     return app

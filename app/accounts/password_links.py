@@ -1,7 +1,5 @@
 """Links by e-mail to set a password: an invitation for a new user, or a reset."""
 
-import uuid
-
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -12,11 +10,8 @@ from app.accounts.passwords import (
     make_password_link_token,
     read_password_link_token,
 )
-from app.database import insert_new
+from app.effects import PASSWORD_LINK, announce
 from app.extensions import db
-from app.notifications.mail import send_mail
-from app.notifications.models import OutboxMessage
-from app.timeutil import utcnow
 
 INVITE = "invite"
 RESET = "reset"
@@ -47,32 +42,7 @@ def send_password_link(user: User, purpose: str) -> None:
     context = {"user": user, "link": link, "purpose": purpose, "hours": hours}
     text = render_template("emails/password_link.txt", **context)
     html = render_template("emails/password_link.html", **context)
-    if current_app.config["MAIL_SERVER"] or current_app.config["PRODUCTION"]:
-        send_mail(user.email, subject, text, html)
-    else:
-        _keep_in_outbox(user, subject, text, html)
-
-
-def _keep_in_outbox(user: User, subject: str, text: str, html: str) -> None:
-    """Without a mail server (development) the link waits in the outbox with every other
-    message, where an administrator finds it; never in production, where it is mailed at once
-    and kept nowhere."""
-    now = utcnow()
-    row = {
-        "key": f"password-link:{user.id}:{uuid.uuid4().hex}",
-        "kind": "password_link",
-        "recipient": user.email,
-        "user_id": user.id,
-        "subject": subject,
-        "body": text,
-        "html_body": html,
-        "status": "queued",
-        "attempts": 0,
-        "created_at": now,
-        "next_attempt_at": now,
-    }
-    insert_new(db.session, OutboxMessage, [row])
-    db.session.commit()
+    announce(PASSWORD_LINK, user=user, subject=subject, text=text, html=html)
 
 
 def user_for_password_link(token: str) -> User | None:

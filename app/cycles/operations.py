@@ -14,10 +14,9 @@ from app.cycles.questionnaire_service import load_questionnaire
 from app.database import begin_write, lock_row
 from app.datasets.freezing import freeze
 from app.datasets.open_data import publish as publish_open_data
+from app.effects import CYCLE_OPENED, announce
 from app.errors import FieldErrors
 from app.extensions import db
-from app.notifications.inbox import agency_user_ids_by_agency, notify_many
-from app.notifications.outbox import queue_invitations
 from app.submissions.answers import submissions_breaking_rules
 from app.submissions.models import Submission
 from app.timeutil import utcnow
@@ -270,27 +269,13 @@ def _stamp(cycle: Cycle, trigger: str) -> None:
 
 
 def _invite_participants(cycle: Cycle) -> None:
-    """Each participant hears that the cycle is open, by mail and in the app, in the same
-    transaction as the opening; in a fixed number of statements, so that opening for 340
-    agencies stays well inside a web request."""
+    """Each participant hears that the cycle is open, in the same transaction as the opening
+    (the notifications part handles CYCLE_OPENED)."""
     db.session.flush()
     submissions = list(
         db.session.scalars(select(Submission).where(Submission.cycle_id == cycle.id))
     )
-    queue_invitations(submissions)
-    users = agency_user_ids_by_agency(s.agency_id for s in submissions)
-    notify_many(
-        [
-            (
-                users[s.agency_id],
-                "cycle_opened",
-                f"cycle_opened:{cycle.id}:{s.agency_id}",
-                s.id,
-                cycle.submission_deadline,
-            )
-            for s in submissions
-        ]
-    )
+    announce(CYCLE_OPENED, cycle=cycle, submissions=submissions)
 
 
 def _create_drafts(cycle: Cycle) -> None:

@@ -11,9 +11,8 @@ from typing import Any
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit.operations import record_submission_event
+from app.effects import SUBMISSION_TRANSITION, announce
 from app.extensions import db
-from app.notifications.inbox import notify_transition
-from app.notifications.outbox import queue_transition_notice
 from app.review.questions import question_counts, send_open_questions
 from app.submissions.access import readable_submission
 from app.submissions.answers import blocking_error_count
@@ -84,8 +83,7 @@ def fire_transition(submission_id: int, trigger: str, actor, reason: str = "") -
         # Someone else changed the row after we read it; the lock makes this rare.
         raise TransitionRefused(Refusal("changed_meanwhile")) from None
     # In the same transaction: the messages exist if and only if the transition does.
-    queue_transition_notice(submission, trigger, event.id, question_counts(submission.id).open)
-    notify_transition(submission, trigger, event.id)
+    announce(SUBMISSION_TRANSITION, submission=submission, trigger=trigger, event_id=event.id)
     return submission
 
 

@@ -25,6 +25,8 @@ LAYERS: list[set[str]] = [
         "app.swedish_numbers",
         "app.number_format",
         "app.session_memo",
+        # events announced below and handled above (app/effects.py)
+        "app.effects",
     },
     # words and helpers the pages share
     {
@@ -65,13 +67,9 @@ LAYERS: list[set[str]] = [
 # policies, shared errors into app/errors.py, events instead of calls upwards), which
 # touches modules other work is changing now; until then each is named here.
 EXCEPTIONS: set[tuple[str, str]] = {
-    # A password link is mailed through the outbox: an event the notifications part
-    # should subscribe to, not a call upwards.
-    ("app/accounts/password_links.py", "app.notifications"),
-    # Opening a cycle creates the drafts, approving it freezes the dataset and both notify:
+    # Opening a cycle creates the drafts and approving it freezes the dataset:
     # the cycle's transitions call up into the parts that react to them.
     ("app/cycles/operations.py", "app.datasets"),
-    ("app/cycles/operations.py", "app.notifications"),
     ("app/cycles/operations.py", "app.submissions"),
     ("app/cycles/routes.py", "app.datasets"),
     ("app/cycles/services.py", "app.submissions"),
@@ -87,7 +85,6 @@ EXCEPTIONS: set[tuple[str, str]] = {
     ("app/submissions/pages.py", "app.review"),
     ("app/submissions/projects.py", "app.review"),
     ("app/submissions/routes.py", "app.review"),
-    ("app/submissions/transitions.py", "app.notifications"),
     ("app/submissions/transitions.py", "app.review"),
 }
 

@@ -8,6 +8,7 @@ from app.api import schemas
 from app.api.loaders import visible_cycle
 from app.api.operation import number, operation
 from app.cycles.models import Cycle
+from app.cycles.questionnaire_changes import changes_of
 from app.cycles.questionnaire_service import items_of, rules_of
 from app.extensions import db
 from workflows.cycle import CycleStatus
@@ -78,3 +79,22 @@ def questionnaire(user, year):
     items = [item_json(i) for i in items_of(cycle.id)]
     rules = [rule_json(r) for r in rules_of(cycle.id)]
     return jsonify({"year": cycle.year, "items": items, "rules": rules})
+
+
+@operation(
+    "/cycles/{year}/questionnaire/changes",
+    "GET",
+    "What was added, removed or changed in the questionnaire since the previous cycle",
+    "everyone who sees the cycle",
+    responses={200: ("The changes, definitions as word diffs", schemas.QUESTIONNAIRE_CHANGES)},
+)
+def questionnaire_changes(user, year):
+    cycle = visible_cycle(user, year)
+    previous, changes = changes_of(cycle)
+    return jsonify(
+        {
+            "year": cycle.year,
+            "compared_with": previous.year if previous else None,
+            "changes": changes,
+        }
+    )

@@ -122,6 +122,35 @@ QUESTIONNAIRE = obj(
         "rules": {"type": "array", "items": RULE},
     }
 )
+DIFF = {
+    "type": "array",
+    "description": "The text word by word: kept (equal), taken out (delete), put in (insert)",
+    "items": obj({"op": {"enum": ["equal", "delete", "insert"]}, "text": STRING}),
+}
+QUESTIONNAIRE_CHANGE = obj(
+    {
+        "part": {"enum": ["sections", "items", "rules", "key_figures"]},
+        "code": STRING,
+        "change": {"enum": ["added", "removed", "changed"]},
+        "fields": {"type": "array", "items": STRING, "description": "The fields changed"},
+        "label": BILINGUAL,
+        "series_break": {
+            **BOOLEAN,
+            "description": "The definition changed: this year's values do not compare with "
+            "last year's",
+        },
+        "definition": obj({"sv": DIFF, "en": DIFF}),
+        "formula": DIFF,
+    },
+    required=["part", "code", "change", "fields", "label", "series_break"],
+)
+QUESTIONNAIRE_CHANGES = obj(
+    {
+        "year": INTEGER,
+        "compared_with": nullable("integer", description="The previous cycle's year"),
+        "changes": {"type": "array", "items": QUESTIONNAIRE_CHANGE},
+    }
+)
 
 AGENCY = obj({"name": STRING, "org_number": STRING, "peer_group": STRING})
 SUBMISSION_SUMMARY = obj(
@@ -366,6 +395,8 @@ COMPONENTS = {
     "QuestionnaireItem": ITEM,
     "QuestionnaireRule": RULE,
     "Questionnaire": QUESTIONNAIRE,
+    "QuestionnaireChange": QUESTIONNAIRE_CHANGE,
+    "QuestionnaireChanges": QUESTIONNAIRE_CHANGES,
     "Agency": AGENCY,
     "SubmissionSummary": SUBMISSION_SUMMARY,
     "SubmissionPage": SUBMISSION_PAGE,

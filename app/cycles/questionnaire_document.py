@@ -15,6 +15,7 @@ from workflows.vocabulary import ITEM_KINDS
 FORMAT = "granska-questionnaire/1"
 SCHEMA_ID = "https://granska.example/questionnaire.schema.json"
 CODE_PATTERN = "^[a-z][a-z0-9_]{0,59}$"
+PARTS = ("sections", "items", "rules", "key_figures")
 
 
 def _words(sv: str, en: str) -> dict[str, str]:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from flask_babel import gettext as _
 
 from app.cycles.models import Cycle
-from app.cycles.questionnaire_document import document_of
+from app.cycles.questionnaire_document import PARTS, document_of
 from app.cycles.questionnaire_import import (
     found_in,
     replace_questionnaire,
@@ -21,7 +21,6 @@ from app.errors import FieldErrors
 from app.extensions import db
 from workflows.cycle import CycleStatus
 
-PARTS = ("sections", "items", "rules", "key_figures")
 # The form field each entry key is typed in, where the names differ.
 _FIELD_OF = {"min": "min_value", "max": "max_value", "operands": "operands"}
 

@@ -4,13 +4,16 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.accounts.access import roles_required
+from app.accounts.policies import is_authority_staff
 from app.cycles import bp
 from app.cycles.questionnaire import QuestionnaireItem
+from app.cycles.questionnaire_changes import changes_of
 from app.cycles.questionnaire_document import SCHEMA
 from app.cycles.questionnaire_editing import entry_of, save_entry
 from app.cycles.questionnaire_editing import move_entry as move_entry_of
@@ -26,6 +29,7 @@ from app.cycles.questionnaire_service import (
 )
 from app.cycles.questionnaire_words import (
     ITEM_KIND_LABELS,
+    PART_NAMES,
     PART_TITLES,
     RULE_KIND_LABELS,
     RULE_OPERAND_HINTS,
@@ -34,7 +38,7 @@ from app.cycles.services import cycle_or_404
 from app.errors import FieldErrors
 from app.extensions import db
 from app.forms_support import SwedishDecimalField, apply_field_errors
-from app.roles import Role
+from app.roles import AGENCY_ROLES, Role
 from workflows.cycle import CycleStatus
 
 admin_only = roles_required(Role.ADMIN)
@@ -211,3 +215,21 @@ def edit_item(year, item_id):
 def questionnaire_schema():
     """The questionnaire file format's JSON Schema: public, like any published format."""
     return jsonify(SCHEMA)
+
+
+@bp.get("/cycles/<int:year>/questionnaire/changes")
+@roles_required(*AGENCY_ROLES, Role.REVIEWER, Role.ADMIN)
+def questionnaire_changes(year):
+    """What changed since last year: for everyone who answers or reads the cycle (a planned
+    cycle's draft only for the authority's staff)."""
+    cycle = cycle_or_404(year)
+    if cycle.status == CycleStatus.PLANNED and not is_authority_staff(current_user):
+        abort(404)
+    previous, changes = changes_of(cycle)
+    return render_template(
+        "cycles/questionnaire_changes.html",
+        cycle=cycle,
+        previous=previous,
+        changes=changes,
+        part_names=PART_NAMES,
+    )

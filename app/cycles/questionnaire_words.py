@@ -37,3 +37,16 @@ PART_TITLES = {
     "rules": (_l("New rule"), _l("Change the rule")),
     "key_figures": (_l("New key figure"), _l("Change the key figure")),
 }
+
+PART_NAMES = {
+    "sections": _l("Sections"),
+    "items": _l("Questions"),
+    "rules": _l("Rules"),
+    "key_figures": _l("Key figures"),
+}
+
+CHANGE_LABELS = {
+    "added": _l("New this year"),
+    "removed": _l("Removed"),
+    "changed": _l("Changed"),
+}

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from app.accounts.access import roles_required
 from app.accounts.form_stash import keeps_form_across_login, take_stash
+from app.cycles.questionnaire_changes import new_and_changed
 from app.cycles.questionnaire_service import (
     items_of,
     key_figure_specs,
@@ -151,6 +152,7 @@ def _render(
     ]
     units = key_figure_units(submission.cycle_id)
     levels = any(item.kind == "level" for item in items)
+    new_codes, changed_codes = new_and_changed(submission.cycle)
     return render_template(
         f"submissions/section_{'maturity' if levels else 'items'}.html",
         submission=submission,
@@ -158,6 +160,8 @@ def _render(
         sections=section_labels(submission.cycle_id),
         items=items,
         headings=_by_heading(items, section),
+        new_codes=new_codes,
+        changed_codes=changed_codes,
         values=values,
         typed=typed or {},
         errors=errors or {},

@@ -60,6 +60,7 @@ ROLES = {
     "cycles.edit_entry": {"admin"},
     "cycles.remove_entry": {"admin"},
     "cycles.move_entry": {"admin"},
+    "cycles.questionnaire_changes": {"admin", "reviewer", "agency_editor", "agency_viewer"},
     "review.queue": {"admin", "reviewer"},
     "submissions.agency_overview": {"agency_editor", "agency_viewer"},
     "submissions.show": {"admin", "reviewer", "agency_editor", "agency_viewer"},

@@ -1,0 +1,132 @@
+"""What changed in a cycle's questionnaire against the previous cycle's: each section, item,
+rule and key figure added, removed or changed (which fields), with a changed definition as a
+word-by-word diff. The API, the changes page and the agencies' "New this year" read it; a
+changed definition is what makes a year's comparison a series break."""
+
+import difflib
+import re
+from typing import Any
+
+from sqlalchemy import select
+
+from app.cycles.models import Cycle
+from app.cycles.questionnaire_document import PARTS, document_of
+from app.extensions import db
+from app.session_memo import memoised
+
+# The fields whose change means a value is not measured as before: a series break.
+DEFINING = {
+    "items": ("kind", "definition", "min", "max", "choices"),
+    "key_figures": ("formula", "unit", "definition"),
+    "sections": (),
+    "rules": (),
+}
+_WORDS = re.compile(r"\S+|\s+")
+
+
+@memoised
+def previous_cycle(cycle_id: int, year: int) -> Cycle | None:
+    return db.session.scalar(
+        select(Cycle).where(Cycle.year < year).order_by(Cycle.year.desc()).limit(1)
+    )
+
+
+def _label(entry: dict) -> dict[str, str]:
+    return entry.get("label") or {"sv": entry["code"], "en": entry["code"]}
+
+
+def word_diff(before: str, after: str) -> list[dict[str, str]]:
+    """The words kept, deleted and inserted, in order: [{"op": equal|delete|insert, "text"}]."""
+    old, new = _WORDS.findall(before or ""), _WORDS.findall(after or "")
+    segments: list[dict[str, str]] = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag in ("equal", "delete", "replace"):
+            op = "equal" if tag == "equal" else "delete"
+            segments.append({"op": op, "text": "".join(old[i1:i2])})
+        if tag in ("insert", "replace"):
+            segments.append({"op": "insert", "text": "".join(new[j1:j2])})
+    return [s for s in segments if s["text"]]
+
+
+def _changed_entry(part: str, old: dict, new: dict) -> dict | None:
+    fields = [name for name in new if name != "code" and old.get(name) != new.get(name)]
+    if not fields:
+        return None
+    change: dict[str, Any] = {
+        "part": part,
+        "code": new["code"],
+        "change": "changed",
+        "fields": fields,
+        "label": _label(new),
+        "series_break": any(name in DEFINING[part] for name in fields),
+    }
+    if "definition" in fields:
+        change["definition"] = {
+            language: word_diff(old["definition"][language], new["definition"][language])
+            for language in ("sv", "en")
+        }
+    if "formula" in fields:
+        change["formula"] = word_diff(old["formula"], new["formula"])
+    return change
+
+
+def changes_between(before: dict | None, after: dict) -> list[dict]:
+    """Every difference, part by part in the questionnaire's order; with no earlier cycle,
+    nothing is new in the sense of a change."""
+    if before is None:
+        return []
+    changes = []
+    for part in PARTS:
+        old = {entry["code"]: entry for entry in before.get(part, [])}
+        new = {entry["code"]: entry for entry in after.get(part, [])}
+        for code, entry in new.items():
+            if code not in old:
+                changes.append(
+                    {
+                        "part": part,
+                        "code": code,
+                        "change": "added",
+                        "fields": [],
+                        "label": _label(entry),
+                        "series_break": False,
+                    }
+                )
+            else:
+                changed = _changed_entry(part, old[code], entry)
+                if changed:
+                    changes.append(changed)
+        changes += [
+            {
+                "part": part,
+                "code": code,
+                "change": "removed",
+                "fields": [],
+                "label": _label(entry),
+                "series_break": False,
+            }
+            for code, entry in old.items()
+            if code not in new
+        ]
+    return changes
+
+
+def changes_of(cycle: Cycle) -> tuple[Cycle | None, list[dict]]:
+    """The previous cycle and what changed since it (read once per request)."""
+    return _changes_of(cycle.id, cycle.year)
+
+
+@memoised
+def _changes_of(cycle_id: int, year: int) -> tuple[Cycle | None, list[dict]]:
+    cycle = db.session.get(Cycle, cycle_id)
+    previous = previous_cycle(cycle_id, year)
+    before = document_of(previous) if previous is not None else None
+    return previous, changes_between(before, document_of(cycle))
+
+
+def new_and_changed(cycle: Cycle, part: str = "items") -> tuple[set[str], set[str]]:
+    """The codes of this part that are new this year, and those whose definition changed."""
+    _previous, changes = changes_of(cycle)
+    new = {c["code"] for c in changes if c["part"] == part and c["change"] == "added"}
+    changed = {c["code"] for c in changes if c["part"] == part and c["series_break"]}
+    return new, changed

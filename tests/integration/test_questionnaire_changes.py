@@ -1,0 +1,94 @@
+"""Changes between years: what was added, removed or changed in a questionnaire against the
+previous cycle's, through the API (as its description says), the changes page with the
+definitions as a word diff, and "New this year" beside the agency's new questions."""
+
+import json
+
+from app.api.tokens import create_token
+from app.database import begin_write
+from app.extensions import db
+from tests import factories
+
+
+def _token(user) -> str:
+    begin_write(db.session)
+    _row, raw = create_token(user, "test", 90)
+    db.session.commit()
+    return raw
+
+
+def _next_year(app, tmp_path):
+    """2026 with the default questionnaire; 2027 with a new item, one item gone, a definition
+    reworded and a key figure's formula changed, by file import."""
+    factories.make_cycle(2026, status="closed", questionnaire=True)
+    cycle = factories.make_cycle(2027, status="planned", questionnaire=True)
+    runner = app.test_cli_runner()
+    runner.invoke(args=["questionnaire", "export", "2027", str(tmp_path / "q.json")])
+    document = json.loads((tmp_path / "q.json").read_text(encoding="utf-8"))
+    users = next(i for i in document["items"] if i["code"] == "users")
+    # Was "Personer med eget konto i myndighetens it-miljö vid årets slut, även konsulter."
+    users["definition"]["sv"] = (
+        "Personer med eget konto i myndighetens it-miljö vid årets slut, utom konsulter."
+    )
+    document["items"] = [i for i in document["items"] if i["code"] != "it_cost_storage"]
+    for rule in document["rules"]:
+        if "it_cost_storage" in rule["operands"]:
+            rule["operands"].remove("it_cost_storage")
+    document["items"].append(
+        {
+            **users,
+            "code": "cloud_services",
+            "kind": "amount",
+            "label": {"sv": "Molntjänster", "en": "Cloud services"},
+            "definition": {"sv": "", "en": ""},
+        }
+    )
+    figure = next(f for f in document["key_figures"] if f["code"] == "it_cost_per_user")
+    figure["formula"] = "it_cost_total * 1000 / (users + 1)"
+    (tmp_path / "q.json").write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    result = runner.invoke(args=["questionnaire", "import", "2027", str(tmp_path / "q.json")])
+    assert result.exit_code == 0, result.output
+    return cycle
+
+
+def test_the_api_lists_what_changed_since_last_year(app, client, tmp_path):
+    _next_year(app, tmp_path)
+    token = _token(factories.make_user("reviewer"))
+    response = client.get(
+        "/api/v1/cycles/2027/questionnaire/changes", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["year"] == 2027 and body["compared_with"] == 2026
+    kinds = {(c["part"], c["code"]): c for c in body["changes"]}
+    assert kinds[("items", "cloud_services")]["change"] == "added"
+    assert kinds[("items", "it_cost_storage")]["change"] == "removed"
+    users = kinds[("items", "users")]
+    assert users["change"] == "changed" and users["series_break"]
+    diff = users["definition"]["sv"]
+    assert {"op": "delete", "text": "även"} in diff and {"op": "insert", "text": "utom"} in diff
+    assert "".join(s["text"] for s in diff if s["op"] != "insert").startswith("Personer med")
+    figure = kinds[("key_figures", "it_cost_per_user")]
+    assert figure["series_break"] and {"op": "delete", "text": "users"} in figure["formula"]
+    assert kinds[("rules", "it_cost_parts")]["series_break"] is False  # a rule is no definition
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert "/cycles/{year}/questionnaire/changes" in spec["paths"]
+
+
+def test_agencies_see_the_changes_once_the_cycle_opens(app, client, login, tmp_path):
+    cycle = _next_year(app, tmp_path)
+    agency = factories.make_agency(name="Skatteverket")
+    login("agency_editor", agency=agency)
+    assert client.get("/cycles/2027/questionnaire/changes").status_code == 404  # still planned
+    cycle.status = "open"
+    db.session.commit()
+    page = client.get("/cycles/2027/questionnaire/changes").get_data(as_text=True)
+    assert "Molntjänster" in page and "Nytt i år" in page and "Seriebrott" in page
+    assert '<ins><span class="visually-hidden">tillagt: </span>utom</ins>' in page
+    submission = factories.make_submission(cycle, agency)
+    page = client.get(f"/submissions/{submission.id}/sections/it_costs").get_data(as_text=True)
+    new_row = page[page.index('id="item-cloud_services"') :][:1200]
+    assert "Nytt i år" in new_row
+    users_row = page[page.index('id="item-users"') :][:1200]
+    assert "Ändrad definition" in users_row
+    assert "/cycles/2027/questionnaire/changes" in page

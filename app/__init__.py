@@ -116,6 +116,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.reports import routes as report_routes  # noqa: F401
     from app.review import bp as review_bp
     from app.review import routes as review_routes  # noqa: F401
+    from app.self_assessment import bp as self_assessment_bp
+    from app.self_assessment import routes as self_assessment_routes  # noqa: F401
     from app.submissions import (  # noqa: F401
         benefit_routes,
         project_routes,
@@ -138,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
         open_data_bp,
         reports_bp,
         ministry_bp,
+        self_assessment_bp,
         api_bp,
         tokens_bp,
     ):

@@ -16,6 +16,7 @@ from app.ministry.models import MinistryObservation  # noqa: F401
 from app.notifications.models import Notification, OutboxMessage  # noqa: F401
 from app.reports.models import ReportBatch  # noqa: F401
 from app.review.models import Comment, Question, QuestionEntry  # noqa: F401
+from app.self_assessment.models import SelfAssessment, SelfAssessmentValue  # noqa: F401
 from app.submissions.models import (  # noqa: F401
     Benefit,
     Project,

@@ -43,4 +43,7 @@ NOT_FROZEN: dict[str, str] = {
     "when the administrator changes what is withheld; never the frozen data itself",
     "ministry_observation": "the authority's observations to a ministry are written after the "
     "cycle is published, about its frozen results; they are not part of the dataset",
+    "self_assessment": "an agency's private self-assessment, compared with a published cycle's "
+    "dataset and never part of it; the agency keeps changing it after the cycle is frozen",
+    "self_assessment_value": "the answers of a self-assessment, which is never part of a dataset",
 }

@@ -185,11 +185,21 @@ def agency_position(dataset: Dataset, org_number: str, last_year: Dataset | None
     if own is None:
         return []
     previous = last_year.of(org_number) if last_year else None
+    return position_among(dataset, own, previous)
+
+
+def position_among(dataset: Dataset, own: dict, previous: dict | None = None) -> list[Position]:
+    """A submission's key figures against its peer group in the dataset, whether or not it is
+    one of the dataset's own (a self-assessment is compared without being counted)."""
     group = own["agency"]["peer_group"]
     spread, ordered = _spread(dataset, group), _ordered(dataset, group)
+    outsider = dataset.of(own["agency"]["org_number"]) is not own  # placed as one more
     positions = []
     for code, (label, unit) in dataset.key_figures.items():
         value = figure(own, code)
+        place = _place(value, ordered[code]) if value is not None else None
+        if place is not None and outsider:
+            place = (place[0], place[1] + 1)
         positions.append(
             Position(
                 code,
@@ -197,7 +207,7 @@ def agency_position(dataset: Dataset, org_number: str, last_year: Dataset | None
                 unit,
                 value,
                 spread[code],
-                _place(value, ordered[code]) if value is not None else None,
+                place,
                 figure(previous, code) if previous else None,
             )
         )
@@ -274,6 +284,11 @@ def maturity(dataset: Dataset, org_number: str, locale: str) -> list[MaturityAre
     own = dataset.of(org_number)
     if own is None:
         return []
+    return maturity_among(dataset, own, locale)
+
+
+def maturity_among(dataset: Dataset, own: dict, locale: str) -> list[MaturityArea]:
+    """A submission's maturity per area against its peer group's medians in the dataset."""
     medians = _maturity_medians(dataset, own["agency"]["peer_group"])
     return [
         MaturityArea(

@@ -123,6 +123,17 @@ ROLES = {
     "ministry.agency": {"ministry"},
     "ministry.briefing_pdf": {"ministry"},
     "ministry.observation": {"admin"},
+    # An agency's own self-assessments (another agency's year is simply not found); the
+    # authority reads only those shared (test_self_assessment.py).
+    "self_assessment.index": {"agency_editor", "agency_viewer"},
+    "self_assessment.start_view": {"agency_editor"},
+    "self_assessment.answers": {"agency_editor", "agency_viewer"},
+    "self_assessment.result": {"agency_editor", "agency_viewer"},
+    "self_assessment.sharing": {"agency_editor"},
+    "self_assessment.shared_list": {"admin", "reviewer"},
+    "self_assessment.shared_one": {"admin", "reviewer"},
+    "self_assessment.result_pdf": {"agency_editor", "agency_viewer"},
+    "self_assessment.invite_view": {"admin"},
     # Results and an agency's feedback report: staff always, agency users once published
     # (and the feedback report only their own agency's; checked per object).
     "reports.overview": {"admin", "reviewer", "agency_editor", "agency_viewer", "ministry"},

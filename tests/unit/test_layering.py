@@ -46,7 +46,7 @@ LAYERS: list[set[str]] = [
     {"app.datasets"},
     {"app.reports"},
     # the ministries' view: published results of a ministry's agencies, read through reports
-    {"app.ministry"},
+    {"app.ministry", "app.self_assessment"},
     {"app.notifications"},
     {"app.api"},
     # composition: the factory, the web hooks, the model registry, demo data, CLI helpers

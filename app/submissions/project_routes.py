@@ -1,11 +1,12 @@
 """Strategic IT projects of a submission: listed for everyone who may see the submission,
 added, changed and removed by the agency's editors while the submission is editable."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.access import roles_required
+from app.accounts.form_stash import keeps_form_across_login, take_stash
 from app.errors import FieldErrors
 from app.extensions import db
 from app.forms_support import apply_field_errors
@@ -59,9 +60,13 @@ def _editable_submission(submission_id):
 
 
 @bp.route("/submissions/<int:submission_id>/projects/new", methods=["GET", "POST"])
+@keeps_form_across_login
 @roles_required(*ANYONE_SIGNED_IN)
 def new_project(submission_id):
     submission = _editable_submission(submission_id)
+    stash = _stash()
+    if stash is not None:
+        return _form_page(submission, ProjectForm(formdata=stash), None, restored=True)
     form = ProjectForm()
     if form.validate_on_submit():
         try:
@@ -79,10 +84,14 @@ def new_project(submission_id):
 @bp.route(
     "/submissions/<int:submission_id>/projects/<int:project_id>/edit", methods=["GET", "POST"]
 )
+@keeps_form_across_login
 @roles_required(*ANYONE_SIGNED_IN)
 def edit_project(submission_id, project_id):
     submission = _editable_submission(submission_id)
     project = _project_of(submission, project_id)
+    stash = _stash()
+    if stash is not None:
+        return _form_page(submission, ProjectForm(formdata=stash), project, restored=True)
     form = ProjectForm(
         obj=project, budget=project.current_budget, end_date=project.current_end_date
     )
@@ -110,7 +119,16 @@ def remove_project(submission_id, project_id):
     return redirect(url_for("submissions.projects", submission_id=submission_id))
 
 
-def _form_page(submission, form, project):
+def _stash():
+    """The form as posted after the session had ended (app/accounts/form_stash.py)."""
+    return take_stash(current_user, request.path) if request.method == "GET" else None
+
+
+def _form_page(submission, form, project, restored=False):
     return render_template(
-        "submissions/project_form.html", submission=submission, form=form, project=project
+        "submissions/project_form.html",
+        submission=submission,
+        form=form,
+        project=project,
+        restored=restored,
     ), 422 if form.errors else 200

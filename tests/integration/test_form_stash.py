@@ -163,3 +163,25 @@ def test_stashes_are_few_small_and_short_lived(client):
         client.login(user)
         page = client.get(path).text
         assert "Inte sparat än." not in page  # too old to be handed back
+
+
+def test_a_project_form_posted_after_the_timeout_is_refilled_too(client):
+    from tests.integration.test_projects_http import FORM
+
+    _agency, submission, user = _draft()
+    path = f"/submissions/{submission.id}/projects/new"
+    with _at(START):
+        client.login(user)
+        token = client.csrf_token()
+    with _at(LATE):
+        response = client.post(path, {"csrf_token": token, **FORM})
+    assert response.headers["Location"] == f"/login?next={path}"
+    with _at(LATE + timedelta(minutes=1)):
+        assert _log_in_from(client, response.headers["Location"], user).headers["Location"] == path
+        page = client.get(path).text
+        assert "Inte sparat än." in page
+        assert 'value="Nytt ärendehanteringssystem"' in page
+        assert 'value="45\u00a0000"' in page  # the budget typed, shown back the Swedish way
+        assert client.post(path, FORM).status_code == 302
+        projects = client.get(f"/submissions/{submission.id}/projects").text
+    assert "Nytt ärendehanteringssystem" in projects

@@ -84,7 +84,9 @@ def test_every_submission_state_on_the_pages_that_show_it(app, client, login, st
 
     login("admin")
     _speak(client, language)
-    assert tag in _page(client, f"/admin/cycles/{cycle.year}")
+    page = _page(client, f"/admin/cycles/{cycle.year}")
+    # The row's tag, and the progress bar's segment and legend in the same style.
+    assert tag in page and f"segment-{style}" in page and f"swatch-{style}" in page
     page = _page(client, f"/submissions/{submission.id}")
     assert tag in page and _words(app, language, next_step_text, status, True) in page
 

@@ -72,8 +72,9 @@ def test_every_state_names_a_style_of_the_palette(name):
 
 def test_the_css_draws_every_style_of_the_palette():
     css = (ROOT / "app/static/css/granska.css").read_text()
-    drawn = set(re.findall(r"\.tag-([a-z_]+) \{", css))
-    assert drawn >= TAG_STYLES
+    for kind in ("tag", "segment", "swatch"):  # tags, the progress bar and its legend
+        drawn = set(re.findall(rf"\.{kind}-([a-z_]+)[ ,]", css))
+        assert drawn >= TAG_STYLES, kind
 
 
 def test_submission_states_say_what_happens_next_for_both_sides():

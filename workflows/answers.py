@@ -231,13 +231,15 @@ def plausibility(
     peer_ranges: dict[str, tuple[Decimal, Decimal]],
     threshold: Decimal = Decimal("0.30"),
     thresholds: dict[str, Decimal] | None = None,
+    breaks: frozenset[str] = frozenset(),
 ) -> list[Finding]:
     """Warnings: a change against last year beyond the threshold (the item's own, from a
     change_threshold rule, or the general one), or a key figure outside the peer group's
-    5th–95th percentile of last year."""
+    5th–95th percentile of last year. An item or key figure in `breaks` (its definition changed
+    since last year: a series break) is not compared with last year at all."""
     findings = []
     for item in items:
-        if not ITEM_KINDS[item.kind].compared:
+        if not ITEM_KINDS[item.kind].compared or item.code in breaks:
             continue
         now = cast(Decimal | None, answers.get((item.code, OUTCOME)))  # a numeric item's
         before = cast(Decimal | None, last_year.get((item.code, OUTCOME)))
@@ -255,7 +257,7 @@ def plausibility(
                 )
             )
     for code, value in figures.items():
-        if value is None or code not in peer_ranges:
+        if value is None or code not in peer_ranges or code in breaks:
             continue
         low, high = peer_ranges[code]
         if value < low or value > high:

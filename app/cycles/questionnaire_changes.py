@@ -25,7 +25,8 @@ _WORDS = re.compile(r"\S+|\s+")
 
 
 @memoised
-def previous_cycle(cycle_id: int, year: int) -> Cycle | None:
+def cycle_before(year: int) -> Cycle | None:
+    """The cycle of the latest year before `year` (read once per request)."""
     return db.session.scalar(
         select(Cycle).where(Cycle.year < year).order_by(Cycle.year.desc()).limit(1)
     )
@@ -119,7 +120,7 @@ def changes_of(cycle: Cycle) -> tuple[Cycle | None, list[dict]]:
 @memoised
 def _changes_of(cycle_id: int, year: int) -> tuple[Cycle | None, list[dict]]:
     cycle = db.session.get(Cycle, cycle_id)
-    previous = previous_cycle(cycle_id, year)
+    previous = cycle_before(year)
     before = document_of(previous) if previous is not None else None
     return previous, changes_between(before, document_of(cycle))
 
@@ -130,3 +131,12 @@ def new_and_changed(cycle: Cycle, part: str = "items") -> tuple[set[str], set[st
     new = {c["code"] for c in changes if c["part"] == part and c["change"] == "added"}
     changed = {c["code"] for c in changes if c["part"] == part and c["series_break"]}
     return new, changed
+
+
+def series_breaks(cycle: Cycle) -> frozenset[str]:
+    """The items and key figures whose definition changed since the previous cycle: last
+    year's values and peers were measured otherwise, so nothing is compared with them."""
+    _previous, changes = changes_of(cycle)
+    return frozenset(
+        c["code"] for c in changes if c["series_break"] and c["part"] in ("items", "key_figures")
+    )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from app.cycles.questionnaire import NUMERIC_KINDS
+from app.cycles.questionnaire_changes import series_breaks
 from app.cycles.questionnaire_service import items_of, key_figure_specs, key_figure_units
 from app.submissions.answers import answers_of, explanations_of, warnings_of
 from app.submissions.benefits import benefit_labels, benefit_warnings_of
@@ -39,6 +40,7 @@ class ComparedValue:
     peer_count: int
     warning: str | None = None
     explanation: str | None = None
+    series_break: bool = False  # defined otherwise last year: not comparable with it
 
 
 # An item's unit by its kind; the change is then said in that unit's terms (levels, points).
@@ -51,6 +53,7 @@ def compare(submission: Submission, locale: str) -> tuple[list[ComparedValue], l
     last_year = last_year_answers(submission)
     peers = peer_statistics(submission.cycle_id, submission.agency.peer_group_id, COMPARABLE)
     warnings = {w.item: finding_text(w) for w in warnings_of(submission)}
+    breaks = series_breaks(submission.cycle)
     explanations = {
         target.split(":")[0]: row.text for target, row in explanations_of(submission.id).items()
     }
@@ -68,6 +71,7 @@ def compare(submission: Submission, locale: str) -> tuple[list[ComparedValue], l
             spread.count,
             warnings.get(code),
             explanations.get(code),
+            code in breaks,
         )
 
     items = [i for i in items_of(submission.cycle_id) if i.kind in NUMERIC_KINDS]

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from app.audit.operations import record_submission_event
 from app.cycles.questionnaire import NUMERIC_KINDS, QuestionnaireItem
+from app.cycles.questionnaire_changes import series_breaks
 from app.cycles.questionnaire_service import items_of, key_figure_specs, key_figures_of, rules_of
 from app.extensions import db
 from app.session_memo import memoised
@@ -370,6 +371,7 @@ def warnings_of(submission: Submission) -> list[Finding]:
         peer_ranges(submission),
         threshold,
         change_thresholds(rule_specs(submission.cycle_id)),
+        series_breaks(submission.cycle),
     )
     # A key figure's range is written in its unit, which only the questionnaire knows.
     findings = [

@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.cycles.models import Cycle
+from app.cycles.questionnaire_changes import cycle_before
 from app.extensions import db
 from app.session_memo import memoised
 from app.submissions.models import Submission
@@ -16,14 +17,7 @@ from workflows.submission import SubmissionStatus
 
 
 def previous_cycle(cycle: Cycle) -> Cycle | None:
-    return _cycle_before(cycle.year)
-
-
-@memoised
-def _cycle_before(year: int) -> Cycle | None:
-    return db.session.scalar(
-        select(Cycle).where(Cycle.year < year).order_by(Cycle.year.desc()).limit(1)
-    )
+    return cycle_before(cycle.year)  # one read per request, shared with the questionnaire's
 
 
 def last_year_submission_id(submission: Submission) -> int | None:

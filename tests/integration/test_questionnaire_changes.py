@@ -4,7 +4,10 @@ definitions as a word diff, and "New this year" beside the agency's new question
 
 import json
 
+from sqlalchemy import select
+
 from app.api.tokens import create_token
+from app.cycles.models import Cycle
 from app.database import begin_write
 from app.extensions import db
 from tests import factories
@@ -92,3 +95,24 @@ def test_agencies_see_the_changes_once_the_cycle_opens(app, client, login, tmp_p
     users_row = page[page.index('id="item-users"') :][:1200]
     assert "Ändrad definition" in users_row
     assert "/cycles/2027/questionnaire/changes" in page
+
+
+def test_a_redefined_item_is_a_series_break_not_a_warning(app, client, login, tmp_path):
+    cycle = _next_year(app, tmp_path)
+    cycle.status = "open"
+    db.session.commit()
+    agency = factories.make_agency(name="Skatteverket")
+    before = factories.make_submission(
+        db.session.scalar(select(Cycle).where(Cycle.year == 2026)), agency, "approved"
+    )
+    factories.complete_answers(before, users="1000", it_cost_total="100000")
+    now = factories.make_submission(cycle, agency, "submitted")
+    factories.complete_answers(now, users="3000", it_cost_total="300000")
+    login("reviewer")
+    page = client.get(f"/review/submissions/{now.id}/compare").get_data(as_text=True)
+    users_row = page[page.index('id="compare-users"') :].split("</tr>")[0]
+    total_row = page[page.index('id="compare-it_cost_total"') :].split("</tr>")[0]
+    # Tripled under a new definition: a series break, said so, and no warning to explain.
+    assert "Seriebrott" in users_row and "Varning" not in users_row
+    # Tripled under the same definition: the warning stands.
+    assert "Varning" in total_row and "Seriebrott" not in total_row

@@ -177,3 +177,13 @@ def test_a_change_threshold_rule_gives_an_item_its_own_limit_of_change():
     # +87.5 % is within its own 100 %; +25 % is beyond its own 10 % (the general 30 % is not).
     assert [(w.code, w.item) for w in warnings] == [("large_change", "operating_cost")]
     assert check_answers(items, rules, now) == []
+
+
+def test_a_series_break_is_compared_with_nothing_from_last_year():
+    now = _answers({**WORKED, "it_cost_total": "187500"})
+    last_year = _answers({**WORKED, "it_cost_total": "100000"})
+    items = [ItemSpec("it_cost_total", "amount")]
+    figures = key_figures(now, DEFAULT_FIGURES)
+    ranges = {"it_cost_share": (D(2), D(12))}
+    breaks = frozenset({"it_cost_total", "it_cost_share"})
+    assert plausibility(items, now, last_year, figures, ranges, D("0.30"), None, breaks) == []

@@ -82,7 +82,7 @@ def excel_upload(submission_id):
         db.session.rollback()
         return _page(load_submission(submission_id), form, reason, errors=outcome.errors)
     db.session.commit()
-    if not outcome.changes and not outcome.project_names:
+    if not outcome.changes and not outcome.project_names and not outcome.benefit_names:
         flash(_saved_message(outcome.values, outcome.projects), "success")
         return redirect(url_for("submissions.show", submission_id=submission_id))
     # A receipt of what the file changed, old → new. Posting the same file again changes

@@ -81,7 +81,7 @@ def test_the_template_is_prefilled_with_numbers_validation_and_a_frozen_header(c
     disposition = response.headers["Content-Disposition"]
     assert f"granska-2026-{agency.org_number}.xlsx" in disposition
     book = openpyxl.load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames == ["It-kostnader", "Mognad", "Projekt"]
+    assert book.sheetnames == ["It-kostnader", "Mognad", "Projekt", "Nyttor"]
     costs = book["It-kostnader"]
     assert [costs.cell(3, c).value for c in range(2, 7)] == [
         "Post",

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl.utils import get_column_letter
 
-from app.labels import PROJECT_STATUS, RISK
+from app.labels import BENEFIT_STATUS, PROJECT_STATUS, RISK
 from app.submissions.models import Submission
 from app.submissions.projects import ProjectData
 
@@ -21,6 +21,7 @@ MAX_MEMBERS = 300
 MAX_ROWS, MAX_COLUMNS = 1000, 40
 MAX_TEXT = 5000
 IT_COSTS, MATURITY, PROJECTS = "It-kostnader", "Mognad", "Projekt"  # fixed: the reader's keys
+BENEFITS = "Nyttor"  # optional in an upload: a template from before the register has none
 HEADER_ROW, FIRST_ROW = 3, 4  # a title and a hint above the header row
 EMPTY_PROJECT_ROWS = 20
 # The answer sheets: their section, and the column each period's value is in.
@@ -31,7 +32,13 @@ ANSWER_SHEETS = {
 
 ORIENTATION = {"develop": _l("Develop the business"), "efficiency": _l("Make it more efficient")}
 YES_NO = {True: _l("Yes"), False: _l("No")}
-CHOICES = {"status": PROJECT_STATUS, "orientation": ORIENTATION, "risk": RISK, "bool": YES_NO}
+CHOICES = {
+    "status": PROJECT_STATUS,
+    "orientation": ORIENTATION,
+    "risk": RISK,
+    "bool": YES_NO,
+    "benefit_status": BENEFIT_STATUS,
+}
 CHOICE_DEFAULTS = {"status": "ongoing", "bool": False}
 DATE_HINT = _l("Enter the date as YYYY-MM-DD, for example 2027-01-29.")
 RISK_MISSING = _l("Choose low, medium or high.")
@@ -69,6 +76,26 @@ PROJECT_COLUMNS = [
     ("realised_benefits", _l("Benefits realised so far"), 30, "text", None),
 ]
 READ_ONLY = ("id", "locked")  # project columns the upload never reads as data
+# The benefits sheet: each registered benefit's realisation this year (benefits themselves are
+# registered in the service, where their cross-field rules are explained field by field).
+BENEFIT_COLUMNS = [
+    ("id", _l("Code"), 6, "id", None),
+    ("project", _l("Project (locked)"), 28, "locked", None),
+    ("name", _l("Benefit (locked)"), 28, "locked", None),
+    ("target", _l("Target (locked)"), 18, "locked", None),
+    ("realised_value", _l("Realised value this year"), 14, "number", None),
+    ("realised_amount", _l("Realised amount this year (tkr)"), 14, "number", None),
+    ("status", _l("Status of the realisation"), 16, "benefit_status", None),
+    (
+        "status_reason",
+        _l("Why was the benefit abandoned, or what puts it at risk?"),
+        32,
+        "text",
+        None,
+    ),
+    ("owner", _l("Benefit owner (a role in the line organisation)"), 28, "text", None),
+]
+BENEFIT_COLUMN = {key: index for index, (key, *_rest) in enumerate(BENEFIT_COLUMNS, start=1)}
 PROJECT_COLUMN = {key: index for index, (key, *_rest) in enumerate(PROJECT_COLUMNS, start=1)}
 
 
@@ -87,11 +114,19 @@ class ProjectRow:
 
 
 @dataclass
+class BenefitRow:
+    row: int
+    benefit_id: int
+    values: dict  # realised_value, realised_amount, status, status_reason, owner
+
+
+@dataclass
 class ParsedUpload:
     version: int  # the submission's version when the template was downloaded
     forms: dict[str, dict[str, str]] = field(default_factory=dict)  # section → save_section form
     cells: dict[str, tuple[str, str]] = field(default_factory=dict)  # field name → sheet, cell
     projects: list[ProjectRow] = field(default_factory=list)
+    benefits: list[BenefitRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -111,6 +146,7 @@ class UploadOutcome:
     projects: int = 0  # projects added or changed
     changes: list[ValueChange] = field(default_factory=list)
     project_names: list[str] = field(default_factory=list)
+    benefit_names: list[str] = field(default_factory=list)  # benefits whose report changed
 
 
 def template_filename(submission: Submission) -> str:
@@ -127,6 +163,8 @@ def _headers(sheet_name: str, cycle) -> list[str]:
     if sheet_name == MATURITY:
         levels = [_("Level %(n)s", n=n) for n in (1, 4, 7)]
         return [_("Code"), _("Area"), _("Question"), _("Value"), _("Last year"), *levels]
+    if sheet_name == BENEFITS:
+        return [str(header) for _key, header, *_rest in BENEFIT_COLUMNS]
     return [str(header) for _key, header, *_rest in PROJECT_COLUMNS]
 
 

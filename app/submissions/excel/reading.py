@@ -12,8 +12,11 @@ from flask_babel import gettext as _
 from app.cycles.questionnaire import QuestionnaireItem
 from app.cycles.questionnaire_service import items_of
 from app.submissions.answers import field_name, item_spec, parse_input
+from app.submissions.benefits import benefits_of_submission
 from app.submissions.excel.layout import (
     ANSWER_SHEETS,
+    BENEFIT_COLUMNS,
+    BENEFITS,
     CHOICE_DEFAULTS,
     CHOICES,
     DATE_HINT,
@@ -25,6 +28,7 @@ from app.submissions.excel.layout import (
     PROJECT_COLUMNS,
     PROJECTS,
     READ_ONLY,
+    BenefitRow,
     CellError,
     ParsedUpload,
     ProjectRow,
@@ -74,6 +78,8 @@ def read_upload(submission: Submission, data: bytes) -> list[CellError] | Parsed
                 parsed.projects = _read_projects(sheets[name], submission, errors)
             else:
                 _read_answers(sheets[name], submission, parsed, errors)
+    if BENEFITS in sheets and _headers_match(sheets[BENEFITS], submission.cycle, errors):
+        parsed.benefits = _read_benefits(sheets[BENEFITS], submission, errors)
     return errors or parsed
 
 
@@ -227,6 +233,57 @@ def _read_projects(sheet: Sheet, submission, errors: list[CellError]) -> list[Pr
         if data is not None:
             rows.append(ProjectRow(row, project_id, data))
     return rows
+
+
+def _read_benefits(sheet: Sheet, submission, errors: list[CellError]) -> list[BenefitRow]:
+    existing = {benefit.id for benefit in benefits_of_submission(submission.id)}
+    editable = [i for i, c in enumerate(BENEFIT_COLUMNS, 1) if c[3] not in READ_ONLY]
+    rows: list[BenefitRow] = []
+    for row in range(FIRST_ROW, len(sheet.rows) + 1):
+        typed = any(sheet.text(row, column) for column in editable)
+        benefit_id = _whole_number(sheet.text(row, 1)) if sheet.text(row, 1) else None
+        if benefit_id is None:
+            if typed:
+                message = _("Register a new benefit in the service: the file reports on those.")
+                errors.append(CellError(sheet.name, _coordinate(row, 2), message))
+            continue
+        if benefit_id not in existing or any(r.benefit_id == benefit_id for r in rows):
+            message = _(
+                "The benefit is not part of this submission, or appears twice. Leave the "
+                "hidden first column as it was."
+            )
+            errors.append(CellError(sheet.name, _coordinate(row, 1), message))
+            continue
+        values = _benefit_values(sheet, row, errors)
+        if values is not None:
+            rows.append(BenefitRow(row, benefit_id, values))
+    return rows
+
+
+def _benefit_values(sheet: Sheet, row: int, errors: list[CellError]) -> dict | None:
+    values, before = {}, len(errors)
+    for column, (key, _header, _width, kind, _missing) in enumerate(BENEFIT_COLUMNS, start=1):
+        if kind in READ_ONLY:
+            continue
+        value = _cell_value(sheet, row, column, errors)
+        if value is _INVALID:
+            continue
+        text = _text(value)
+        try:
+            if kind == "number":
+                values[key] = parse_swedish_number(text) if text else None
+            elif kind == "benefit_status":
+                values[key] = _choice_of(kind, value, _("Choose the benefit's status."))
+            elif len(text) > MAX_TEXT:
+                raise ValueError(_("The text can be at most %(n)d characters.", n=MAX_TEXT))
+            else:
+                values[key] = text
+        except NotANumber as problem:
+            message = str(NOT_A_NUMBER_TEXT[problem.reason])
+            errors.append(CellError(sheet.name, _coordinate(row, column), message))
+        except ValueError as problem:
+            errors.append(CellError(sheet.name, _coordinate(row, column), str(problem)))
+    return values if len(errors) == before else None
 
 
 def _whole_number(text: str) -> int | None:

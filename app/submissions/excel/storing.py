@@ -9,7 +9,11 @@ from app.errors import FieldErrors
 from app.number_format import format_for_reader
 from app.submissions.answers import field_name, parse_input, save_section
 from app.submissions.answers import stored_values as stored_answers
+from app.submissions.benefits import FIELDS as BENEFIT_FIELDS
+from app.submissions.benefits import BenefitData, benefits_of_submission, update_benefit
 from app.submissions.excel.layout import (
+    BENEFIT_COLUMN,
+    BENEFITS,
     PROJECT_COLUMN,
     PROJECTS,
     CellError,
@@ -56,8 +60,33 @@ def apply_upload(
         else:
             outcome.projects += 1
             outcome.project_names.append(row.data.name)
+    _store_benefits(submission, parsed, actor, outcome)
     outcome.changes = _changes(submission, before, _texts(submission), locale)
     return outcome
+
+
+def _store_benefits(submission: Submission, parsed: ParsedUpload, actor, outcome) -> None:
+    """This year's realisation of each benefit, through the register's own rules (a realised
+    benefit needs its value, an abandoned one its reason), next to the cell they are about."""
+    existing = {benefit.id: benefit for benefit in benefits_of_submission(submission.id)}
+    for row in parsed.benefits:
+        benefit = existing[row.benefit_id]
+        current = {name: getattr(benefit, name) for name in BENEFIT_FIELDS}
+        if all(current[name] == value for name, value in row.values.items()):
+            continue
+        try:
+            update_benefit(submission, benefit, BenefitData(**{**current, **row.values}), actor)
+        except FieldErrors as error:
+            outcome.errors += [
+                CellError(
+                    BENEFITS,
+                    _coordinate(row.row, BENEFIT_COLUMN.get(name, BENEFIT_COLUMN["name"])),
+                    message,
+                )
+                for name, message in error.errors.items()
+            ]
+        else:
+            outcome.benefit_names.append(benefit.name)
 
 
 def _texts(submission: Submission) -> dict[tuple[str, str], str | None]:

@@ -16,11 +16,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from app.cycles.questionnaire import QuestionnaireItem
 from app.cycles.questionnaire_service import items_of
+from app.number_format import format_for_reader
 from app.submissions.answers import item_spec
 from app.submissions.answers import stored_values as stored_answers
 from app.submissions.comparison import last_year_answers
 from app.submissions.excel.layout import (
     ANSWER_SHEETS,
+    BENEFIT_COLUMNS,
+    BENEFITS,
     CHOICES,
     DATE_HINT,
     EMPTY_PROJECT_ROWS,
@@ -57,6 +60,7 @@ def build_template(submission: Submission, locale: str) -> bytes:
         _it_cost_sheet(book.create_sheet(IT_COSTS), submission)
         _maturity_sheet(book.create_sheet(MATURITY), submission)
         _project_sheet(book.create_sheet(PROJECTS), submission)
+        _benefit_sheet(book.create_sheet(BENEFITS), submission)
     book.properties.title = f"Granska {submission.cycle.year} – {submission.agency.name}"
     book.properties.creator = "Granska"
     for name, value in (
@@ -297,6 +301,45 @@ def _project_sheet(sheet, submission: Submission) -> None:
             _input(cell, value, "amount" if kind in ("amount", "date") else None)
             if kind in rules:
                 rules[kind].add(cell)
+    _fit_rows(sheet)
+
+
+def _benefit_sheet(sheet, submission: Submission) -> None:
+    hint = _(
+        "One row per benefit registered in the service: report this year's realisation. "
+        "Register new benefits in the service."
+    )
+    _start_sheet(sheet, submission, "projects", hint, [c[2] for c in BENEFIT_COLUMNS])
+    sheet["B1"] = f"{_('Benefits')} – {submission.agency.name}, {submission.cycle.title}"
+    status = _list_rule(sheet, CHOICES["benefit_status"].values())
+    row = FIRST_ROW
+    for project in projects_of(submission.id):
+        for benefit in project.benefits:
+            target_value = format_for_reader(benefit.target_value)
+            target = f"{target_value} {benefit.unit} ({benefit.target_year})"
+            values = {
+                "id": benefit.id,
+                "project": project.name,
+                "name": benefit.name,
+                "target": target,
+                "realised_value": benefit.realised_value,
+                "realised_amount": benefit.realised_amount,
+                "status": str(CHOICES["benefit_status"].get(benefit.status, benefit.status)),
+                "status_reason": benefit.status_reason,
+                "owner": benefit.owner,
+            }
+            for column, (key, _header, _width, kind, _missing) in enumerate(BENEFIT_COLUMNS, 1):
+                cell = sheet.cell(row, column)
+                if kind in READ_ONLY:
+                    cell.value = values[key]
+                    if kind == "locked":
+                        cell.fill = LOCKED_FILL
+                    cell.alignment = WRAP
+                    continue
+                _input(cell, values[key], "amount" if kind == "number" else None)
+                if kind == "benefit_status":
+                    status.add(cell)
+            row += 1
     _fit_rows(sheet)
 
 

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from openpyxl import load_workbook
 
 from app.submissions.excel.layout import (
+    BENEFITS,
     IT_COSTS,
     MATURITY,
     MAX_COLUMNS,
@@ -131,7 +132,7 @@ def _read_workbook(
     try:
         identity = {prop.name: str(prop.value) for prop in book.custom_doc_props.props}
         sheets = {}
-        for name in set(book.sheetnames) & {IT_COSTS, MATURITY, PROJECTS}:
+        for name in set(book.sheetnames) & {IT_COSTS, MATURITY, PROJECTS, BENEFITS}:
             with_formula = formulas.get(name, set())
             rows = [
                 [

@@ -2,8 +2,10 @@
 previous cycle's, through the API (as its description says), the changes page with the
 definitions as a word diff, and "New this year" beside the agency's new questions."""
 
+import io
 import json
 
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from app.api.tokens import create_token
@@ -116,3 +118,19 @@ def test_a_redefined_item_is_a_series_break_not_a_warning(app, client, login, tm
     assert "Seriebrott" in users_row and "Varning" not in users_row
     # Tripled under the same definition: the warning stands.
     assert "Varning" in total_row and "Seriebrott" not in total_row
+
+
+def test_the_excel_template_marks_new_and_redefined_questions(app, client, login, tmp_path):
+    cycle = _next_year(app, tmp_path)
+    cycle.status = "open"
+    db.session.commit()
+    agency = factories.make_agency(name="Skatteverket")
+    submission = factories.make_submission(cycle, agency)
+    login("agency_editor", agency=agency)
+    response = client.get(f"/submissions/{submission.id}/excel")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).worksheets[0]
+    labels = {row[0].value: row[1].value for row in sheet.iter_rows() if row[0].value}
+    assert labels["cloud_services"] == "Molntjänster (Nytt i år)"
+    assert labels["users"].endswith("(Ändrad definition)")
+    assert labels["operating_cost"] == "Verksamhetskostnad"  # unchanged: as it was

@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from app.cycles.questionnaire import QuestionnaireItem
+from app.cycles.questionnaire_changes import new_and_changed
 from app.cycles.questionnaire_service import items_of
 from app.number_format import format_for_reader
 from app.submissions.answers import item_spec
@@ -46,6 +47,7 @@ from workflows.vocabulary import ITEM_KINDS
 INPUT_FILL = PatternFill("solid", fgColor="FFF8DC")
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 GROUP_FILL = PatternFill("solid", fgColor="F2F2F2")
+NEWS_FILL = PatternFill("solid", fgColor="CCE2D8")  # new or redefined this year
 LOCKED_FILL = PatternFill("solid", fgColor="E4E4E4")
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
@@ -199,6 +201,7 @@ def _it_cost_sheet(sheet, submission: Submission) -> None:
     answers, last_year = _answers(submission), last_year_answers(submission)
     units = {"amount": "tkr", "fte": _("FTE"), "percent": "%", "count": _("number")}
     rules: dict = {}
+    new, redefined = new_and_changed(submission.cycle)
     row, heading = FIRST_ROW, None
     for item in items_of(submission.cycle_id, "it_costs"):
         if item.heading != heading:
@@ -208,7 +211,10 @@ def _it_cost_sheet(sheet, submission: Submission) -> None:
                 sheet.cell(row, column).fill = GROUP_FILL
             row += 1
         sheet.cell(row, 1, item.code)
-        sheet.cell(row, 2, item.label(_locale())).alignment = WRAP
+        label = sheet.cell(row, 2, _label_with_news(item, new, redefined))
+        label.alignment = WRAP
+        if item.code in new or item.code in redefined:
+            label.fill = NEWS_FILL
         sheet.cell(row, 3, units.get(item.kind, "")).alignment = TOP
         for period, column in ANSWER_SHEETS[IT_COSTS][1].items():
             cell = sheet.cell(row, column)
@@ -225,6 +231,17 @@ def _it_cost_sheet(sheet, submission: Submission) -> None:
         sheet.cell(row, 7, item.definition(_locale())).alignment = WRAP
         row += 1
     _fit_rows(sheet)
+
+
+def _label_with_news(item: QuestionnaireItem, new: set[str], redefined: set[str]) -> str:
+    """The item's label, and whether it is new or redefined since last year's questionnaire
+    (in words, not only by colour)."""
+    label = item.label(_locale())
+    if item.code in new:
+        return f"{label} ({_('New this year')})"
+    if item.code in redefined:
+        return f"{label} ({_('Changed definition')})"
+    return label
 
 
 def _maturity_sheet(sheet, submission: Submission) -> None:

@@ -160,6 +160,7 @@ def _seed_cycles(agencies: dict[str, Agency], frozen_years: int) -> None:
         if year in years:
             continue
         data = CycleData(year, title, opens, deadline, review_deadline)
+        data.title_en = f"Collection {year}: IT costs, maturity and strategic IT projects"
         # Last year's cycle is written as it happened: opened, answered before the deadline,
         # reviewed and approved, rather than all of it today.
         history = target == CycleStatus.PUBLISHED

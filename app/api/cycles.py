@@ -19,6 +19,7 @@ def cycle_json(cycle: Cycle) -> dict:
     return {
         "year": cycle.year,
         "title": cycle.title,
+        "title_en": cycle.title_en,
         "status": cycle.status,
         "opens_on": cycle.opens_on.isoformat(),
         "submission_deadline": cycle.submission_deadline.isoformat(),

@@ -45,6 +45,7 @@ def _question_json(question: Question) -> dict:
     return {
         "id": question.id,
         "about": question.subject,
+        "about_en": question.subject_en,
         "section": question.section,
         "item_code": question.item_code,
         "status": question.status,

@@ -82,6 +82,7 @@ CYCLE = obj(
     {
         "year": INTEGER,
         "title": STRING,
+        "title_en": nullable("string", description="The title in English, if one was given"),
         "status": CYCLE_STATUS,
         "opens_on": DAY,
         "submission_deadline": DAY,
@@ -340,7 +341,8 @@ QUESTION_STATUS = {
 QUESTION = obj(
     {
         "id": INTEGER,
-        "about": STRING,
+        "about": {**STRING, "description": "What the question is about, in Swedish"},
+        "about_en": nullable("string", description="The same in English (older questions: none)"),
         "section": nullable("string"),
         "item_code": nullable("string"),
         "status": QUESTION_STATUS,

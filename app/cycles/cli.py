@@ -52,16 +52,17 @@ def register(app) -> None:
 
     @cycles.command("create")
     @click.argument("year", type=int)
-    @click.option("--title", required=True)
+    @click.option("--title", required=True, help="The title in Swedish.")
+    @click.option("--title-en", help="The title in English (pages in English show it).")
     @click.option("--opens", required=True, callback=_date)
     @click.option("--deadline", required=True, callback=_date)
     @click.option("--review-deadline", required=True, callback=_date)
     @click.option("--copy-from", type=int, help="Take the participants of this year's cycle.")
-    def create(year, title, opens, deadline, review_deadline, copy_from):
+    def create(year, title, title_en, opens, deadline, review_deadline, copy_from):
         """Create a planned cycle (participants: every active agency, or those of --copy-from)."""
         try:
             cycle = create_cycle(
-                CycleData(year, title, opens, deadline, review_deadline),
+                CycleData(year, title, opens, deadline, review_deadline, title_en=title_en),
                 _Operator(),
                 copy_from_year=copy_from,
             )

@@ -34,6 +34,13 @@ class CycleForm(FlaskForm):
             Length(max=200, message=_l("The title can be at most 200 characters.")),
         ],
     )
+    title_en = StringField(
+        _l("Title in English (optional)"),
+        validators=[
+            Optional(),
+            Length(max=200, message=_l("The title can be at most 200 characters.")),
+        ],
+    )
     opens_on = _date_field(_l("Opens"), _l("Enter the day the cycle opens."))
     submission_deadline = _date_field(
         _l("Submission deadline"), _l("Enter the last day for submissions.")
@@ -92,6 +99,7 @@ class CycleForm(FlaskForm):
 
 class CycleEditForm(FlaskForm):
     title = CycleForm.title
+    title_en = CycleForm.title_en
     opens_on = _date_field(_l("Opens"), _l("Enter the day the cycle opens."))
     submission_deadline = _date_field(
         _l("Submission deadline"), _l("Enter the last day for submissions.")

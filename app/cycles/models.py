@@ -14,6 +14,7 @@ class Cycle(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(unique=True)
     title: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str | None] = mapped_column(String(200))  # none: the Swedish is shown
     status: Mapped[str] = mapped_column(String(20), default=CycleStatus.PLANNED.value)
     opens_on: Mapped[date]
     submission_deadline: Mapped[date]
@@ -35,6 +36,10 @@ class Cycle(db.Model):
     @property
     def frozen(self) -> bool:
         return self.status in FROZEN_STATES
+
+    def title_in(self, locale: str) -> str:
+        """The title in the page's language; Swedish where no English one was given."""
+        return (self.title_en or self.title) if locale == "en" else self.title
 
 
 class CycleParticipant(db.Model):

@@ -45,6 +45,7 @@ class CycleData:
     overdue_every_days: int = 7
     overdue_reminders_max: int = 3
     escalate_after_days: int = 14
+    title_en: str | None = None  # none: English pages show the Swedish title
 
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
@@ -71,6 +72,10 @@ def _check_dates(data: CycleData) -> None:
         raise FieldErrors(errors)
 
 
+def _english_title(data: CycleData) -> str | None:
+    return " ".join((data.title_en or "").split()) or None
+
+
 def _apply_plan(cycle: Cycle, data: CycleData) -> None:
     cycle.clarification_response_days = data.clarification_response_days
     cycle.reminder_days_before = ",".join(map(str, parse_days(data.reminder_days_before)))
@@ -93,6 +98,7 @@ def create_cycle(
     cycle = Cycle(
         year=data.year,
         title=data.title.strip(),
+        title_en=_english_title(data),
         opens_on=data.opens_on,
         submission_deadline=data.submission_deadline,
         review_deadline=data.review_deadline,
@@ -149,6 +155,7 @@ def update_cycle(cycle: Cycle, data: CycleData, actor) -> None:
         )
     _check_dates(data)
     cycle.title = data.title.strip()
+    cycle.title_en = _english_title(data)
     cycle.opens_on, cycle.submission_deadline = data.opens_on, data.submission_deadline
     cycle.review_deadline = data.review_deadline
     _apply_plan(cycle, data)

@@ -68,6 +68,7 @@ def _data(form, year: int | None = None) -> CycleData:
         form.overdue_every_days.data,
         form.overdue_reminders_max.data,
         form.escalate_after_days.data,
+        form.title_en.data,
     )
 
 

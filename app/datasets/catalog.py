@@ -151,7 +151,7 @@ def _dataset(cycle: Cycle, release: OpenDataRelease, files: dict[str, OpenDataFi
         "@type": "dcat:Dataset",
         "dcterms:identifier": f"granska-{cycle.year}",
         "dcterms:title": _texts(
-            f"Granska {cycle.year}: {cycle.title}", f"Granska {cycle.year}: {cycle.title}"
+            f"Granska {cycle.year}: {cycle.title}", f"Granska {cycle.year}: {cycle.title_in('en')}"
         ),
         "dcterms:description": _texts(sv, en),
         "dcterms:publisher": {"@id": config["PUBLISHER_URI"]},

@@ -20,6 +20,7 @@ class Question(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), index=True)
     subject: Mapped[str] = mapped_column(String(200))  # the value, project or section
+    subject_en: Mapped[str | None] = mapped_column(String(200))  # the same, in English
     # Where the question sits in the questionnaire, so the agency sees its questions grouped by
     # section: a questionnaire section code, "projects", or None for the submission as a whole.
     section: Mapped[str | None] = mapped_column(String(40))
@@ -48,6 +49,10 @@ class Question(db.Model):
     answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id], lazy="joined")
     # Loaded on request only (the dashboard joins it): most pages already hold the submission.
     submission = relationship("Submission", lazy="raise")
+
+    def subject_in(self, locale: str) -> str:
+        """What the question is about, in the page's language (older questions: Swedish)."""
+        return (self.subject_en or self.subject) if locale == "en" else self.subject
 
 
 class QuestionStep(StrEnum):

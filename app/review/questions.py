@@ -5,6 +5,7 @@ never commit."""
 
 from dataclasses import dataclass
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
@@ -180,6 +181,11 @@ def raise_question(
     errors = {}
     try:
         target = _find_target(submission, target_value or "general", locale)
+        # What it is about, kept in both languages: each reader sees it in the page's.
+        with force_locale("sv"):
+            subject_sv = _find_target(submission, target_value or "general", "sv").label
+        with force_locale("en"):
+            subject_en = _find_target(submission, target_value or "general", "en").label
     except FieldErrors as error:
         errors.update(error.errors)
     try:
@@ -190,7 +196,8 @@ def raise_question(
         raise FieldErrors(errors)
     question = Question(
         submission_id=submission.id,
-        subject=target.label[:200],
+        subject=subject_sv[:200],
+        subject_en=subject_en[:200],
         section=target.section,
         project_id=target.project_id,
         benefit_id=target.benefit_id,

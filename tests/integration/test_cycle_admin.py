@@ -144,6 +144,8 @@ def test_cli_creates_copies_and_moves_cycles(app):
             "2026",
             "--title",
             "Insamling 2026",
+            "--title-en",
+            "Collection 2026",
             "--opens",
             "2026-11-02",
             "--deadline",
@@ -155,6 +157,7 @@ def test_cli_creates_copies_and_moves_cycles(app):
     assert result.exit_code == 0, result.output
     assert "2 participants" in result.output
     cycle_2026 = db.session.scalar(select(Cycle).where(Cycle.year == 2026))
+    assert cycle_2026.title_in("en") == "Collection 2026"
     db.session.execute(
         CycleParticipant.__table__.delete().where(CycleParticipant.agency_id == second.id)
     )

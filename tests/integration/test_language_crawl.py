@@ -26,8 +26,9 @@ WORD = re.compile(r"[A-Za-zÅÄÖåäöÉé]")
 
 
 class PageText(HTMLParser):
-    """The text a reader of the page's language reads: no scripts or styles, and nothing marked
-    as another language (the language switch, "Feedback report in English")."""
+    """The text a reader of the page's language reads: no scripts or styles, no text being
+    edited, and nothing marked as another language (the language switch, "Feedback report in
+    English")."""
 
     def __init__(self, language: str):
         super().__init__(convert_charrefs=True)
@@ -44,7 +45,9 @@ class PageText(HTMLParser):
             return
         lang = attributes.get("lang", "")
         foreign = bool(lang) and not lang.startswith(self.language)
-        self.stack.append((tag, foreign or tag in ("script", "style")))
+        # A textarea holds what someone wrote (options "value | Swedish | English"), not words
+        # of the app.
+        self.stack.append((tag, foreign or tag in ("script", "style", "textarea")))
 
     def handle_endtag(self, tag):
         for depth in range(len(self.stack) - 1, -1, -1):

@@ -28,6 +28,7 @@ from app.cycles.questionnaire_service import (
     update_item,
 )
 from app.cycles.questionnaire_words import (
+    FIELD_LABELS,
     ITEM_KIND_LABELS,
     PART_NAMES,
     PART_TITLES,
@@ -232,4 +233,5 @@ def questionnaire_changes(year):
         previous=previous,
         changes=changes,
         part_names=PART_NAMES,
+        field_labels=FIELD_LABELS,
     )

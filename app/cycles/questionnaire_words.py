@@ -50,3 +50,21 @@ CHANGE_LABELS = {
     "removed": _l("Removed"),
     "changed": _l("Changed"),
 }
+
+# The fields of an entry, as the changes page names what changed.
+FIELD_LABELS = {
+    "section": _l("section"),
+    "heading": _l("group"),
+    "kind": _l("kind of answer"),
+    "required": _l("required"),
+    "has_forecast": _l("forecast"),
+    "min": _l("lowest value"),
+    "max": _l("highest value"),
+    "label": _l("wording"),
+    "definition": _l("definition"),
+    "choices": _l("options"),
+    "target": _l("item checked"),
+    "operands": _l("operands"),
+    "unit": _l("unit"),
+    "formula": _l("formula"),
+}

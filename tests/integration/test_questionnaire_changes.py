@@ -89,6 +89,7 @@ def test_agencies_see_the_changes_once_the_cycle_opens(app, client, login, tmp_p
     db.session.commit()
     page = client.get("/cycles/2027/questionnaire/changes").get_data(as_text=True)
     assert "Molntjänster" in page and "Nytt i år" in page and "Seriebrott" in page
+    assert "Ändrat: definition" in page
     assert '<ins><span class="visually-hidden">tillagt: </span>utom</ins>' in page
     submission = factories.make_submission(cycle, agency)
     page = client.get(f"/submissions/{submission.id}/sections/it_costs").get_data(as_text=True)

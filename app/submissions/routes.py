@@ -170,8 +170,9 @@ def prefill(submission_id):
     db.session.commit()
     flash(
         _(
-            "Filled in from last year: %(values)d values and %(projects)d ongoing projects. "
-            "Check and update every answer.",
+            "Filled in from last year: %(values)d values and %(projects)d projects (the ongoing "
+            "ones, and ended ones whose benefits are still followed). Check and update every "
+            "answer, and report each benefit's realisation this year.",
             values=values,
             projects=projects,
         ),

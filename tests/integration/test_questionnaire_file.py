@@ -207,3 +207,45 @@ def test_a_section_added_by_file_is_answered_checked_and_computed(app, client, l
     page = client.get(page_url).get_data(as_text=True)
     assert "Fler utbildade än anställda" not in page
     assert "Andel utbildade i säkerhet" in page and "50,0\u00a0%" in page
+
+
+def test_a_section_added_by_file_is_answered_and_checked_through_the_api(app, client, tmp_path):
+    from app.api.tokens import create_token
+    from app.database import begin_write
+
+    cycle = factories.make_cycle(2027, status="planned", questionnaire=True)
+    document = _with_information_security(json.loads(_export(app, 2027, tmp_path / "q.json")))
+    (tmp_path / "new.json").write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    assert _run(app, "questionnaire", "import", 2027, tmp_path / "new.json").exit_code == 0
+    cycle.status = "open"
+    db.session.commit()
+    agency = factories.make_agency(name="Skatteverket")
+    factories.make_submission(cycle, agency)
+    editor = factories.make_user("agency_editor", agency=agency)
+    begin_write(db.session)
+    _row, token = create_token(editor, "test", 90)
+    db.session.commit()
+    url = f"/api/v1/cycles/2027/submissions/{agency.org_number}"
+    auth = {"Authorization": f"Bearer {token}"}
+    questionnaire = client.get("/api/v1/cycles/2027/questionnaire", headers=auth).get_json()
+    assert {"security_incidents", "staff_trained", "employees"} <= {
+        i["code"] for i in questionnaire["items"]
+    }
+    etag = client.get(url, headers=auth).headers["ETag"]
+    body = {"values": {"staff_trained": 120, "employees": 100, "security_incidents": 3}}
+    patched = client.request(
+        "PATCH", f"{url}/values", json=body, headers={**auth, "If-Match": etag}
+    )
+    assert patched.status_code == 200, patched.get_json()
+    errors = patched.get_json()["errors"]
+    assert {"code": "below_reference", "item": "employees"}.items() <= next(
+        e for e in errors if e["item"] == "employees" and e["code"] != "required"
+    ).items()
+    assert patched.get_json()["key_figures"]["trained_share"] == 120
+    refused = client.request(
+        "PATCH",
+        f"{url}/values",
+        json={"values": {"security_incidents": -1}},
+        headers={**auth, "If-Match": patched.headers["ETag"]},
+    )
+    assert refused.status_code == 422  # the file's lower limit, as on the page

@@ -20,6 +20,7 @@ from app.database import begin_write
 from app.extensions import db
 from app.notifications.models import Notification, OutboxMessage
 from app.review.models import Question, QuestionEntry
+from app.self_assessment.models import SelfAssessment
 from app.submissions.models import Benefit, Project, Submission, SubmissionValue
 from tests import factories
 
@@ -795,6 +796,9 @@ TRIGGERS = (
     "reinstate",
 )
 PUBLIC_WITH_ARGUMENTS = {"static", "accounts.set_password_from_link"}
+# Pages with a year but no agency's data: the open cycle's questionnaire and what changed in it
+# are the same for every agency that answers it.
+SHARED_BY_EVERY_AGENCY = {"cycles.questionnaire_changes"}
 # A POST with every field a form could use, so a route that forgot its check would write.
 POSTED = {
     "answer": "Inbrytning",
@@ -846,6 +850,17 @@ def _two_agencies(client):
     other, theirs = _setup("in_review", name=THEIRS, cycle=cycle, users=200)
     our_project, their_project = _project(ours), _project(theirs, THEIR_TEXTS[4])
     (their_benefit,) = _commit(_benefit(their_project))
+    stamp = datetime(2026, 5, 1)
+    (their_assessment,) = _commit(
+        SelfAssessment(
+            agency_id=other.id,
+            year=cycle.year,
+            cycle_id=cycle.id,
+            shared_at=stamp,
+            created_at=stamp,
+            updated_at=stamp,
+        )
+    )
     their_editor = factories.make_user("agency_editor", agency=other)
     reviewer = factories.make_user("reviewer")
     client.login(reviewer)
@@ -870,6 +885,7 @@ def _two_agencies(client):
         "our_project": our_project,
         "their_project": their_project,
         "their_benefit": their_benefit,
+        "their_assessment": their_assessment,
         "their_editor": their_editor,
         "our_question": _questions(ours)[0],
         "their_question": _questions(theirs)[0],
@@ -898,6 +914,7 @@ def _foreign_urls(app, world, item_id):
         "question_id": world["their_question"].id,
         "project_id": world["their_project"].id,
         "benefit_id": world["their_benefit"].id,
+        "assessment_id": world["their_assessment"].id,
         "notification_id": world["their_notice"].id,
         "message_id": world["their_message"].id,
         "token_id": world["their_token"].id,
@@ -906,13 +923,16 @@ def _foreign_urls(app, world, item_id):
         "group_id": world["other"].peer_group_id,
         "year": world["theirs"].cycle.year,
         "item_id": item_id,
+        # the questionnaire's editing pages: administrators only
+        "part": "items",
+        "code": db.session.get(QuestionnaireItem, item_id).code,
         "kind": "json",  # a dataset export: the other agency's cycle is not published
         "org_number": world["other"].org_number,
         "batch_id": 1,
         "action": "exempt",
     }
     for rule in app.url_map.iter_rules():
-        if not rule.arguments or rule.endpoint in PUBLIC_WITH_ARGUMENTS:
+        if not rule.arguments or rule.endpoint in PUBLIC_WITH_ARGUMENTS | SHARED_BY_EVERY_AGENCY:
             continue
         if rule.endpoint.startswith("api."):
             continue  # token-only; another agency's ids are tried in test_api.py

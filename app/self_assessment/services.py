@@ -160,14 +160,13 @@ def comparison(assessment: SelfAssessment, agency: Agency, locale: str):
 
 
 def shared_assessments() -> list[tuple[SelfAssessment, Agency]]:
-    return list(
-        db.session.execute(
-            select(SelfAssessment, Agency)
-            .join(Agency, Agency.id == SelfAssessment.agency_id)
-            .where(SelfAssessment.shared_at.is_not(None))
-            .order_by(SelfAssessment.year.desc(), Agency.name)
-        ).tuples()
+    rows = db.session.execute(
+        select(SelfAssessment, Agency)
+        .join(Agency, Agency.id == SelfAssessment.agency_id)
+        .where(SelfAssessment.shared_at.is_not(None))
+        .order_by(SelfAssessment.year.desc(), Agency.name)
     )
+    return [(assessment, agency) for assessment, agency in rows]
 
 
 def figures_by_year(

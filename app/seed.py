@@ -37,7 +37,10 @@ DEMO_USERS = [
     ("redaktor@skatteverket.example", "Rut Redaktör", Role.AGENCY_EDITOR, HOME_AGENCY),
     ("lasare@skatteverket.example", "Lars Läsare", Role.AGENCY_VIEWER, HOME_AGENCY),
     ("redaktor@lantmateriet.example", "Linnea Lantmätare", Role.AGENCY_EDITOR, OTHER_AGENCY),
+    ("departement@finans.example", "Frida Finans", Role.MINISTRY, None),
 ]
+# The demo ministry's user follows the ministry of the home agency (Skatteverket's).
+DEMO_MINISTRY = "Finansdepartementet"
 
 # Enough for a peer group of five (the least a peer range needs) beside the demo's two agencies.
 MIN_AGENCIES = 10
@@ -128,6 +131,7 @@ def _seed_users(agencies: dict[str, Agency]) -> None:
                 name=name,
                 role=role.value,
                 agency_id=agency_id,
+                ministry=DEMO_MINISTRY if role is Role.MINISTRY else None,
                 password_hash=password_hash,
                 active=True,
             )

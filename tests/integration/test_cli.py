@@ -159,7 +159,7 @@ def test_seed_demo_is_realistic_and_idempotent(app):
     assert {a.peer_group.code for a in agencies} == {"esam", "higher_education", "other"}
     assert len({a.org_number for a in agencies}) == 70
     roles = set(db.session.scalars(select(User.role)))
-    assert roles == {"admin", "reviewer", "agency_editor", "agency_viewer"}
+    assert roles == {"admin", "reviewer", "agency_editor", "agency_viewer", "ministry"}
     years = {c.year: c.status for c in db.session.scalars(select(Cycle))}
     assert years == {2025: "published", 2026: "open"}
     assert db.session.scalar(select(func.count(Submission.id))) == 140
@@ -213,3 +213,10 @@ def test_seed_demo_small_keeps_the_demo_accounts_and_every_peer_group(app, clien
     assert {"Skatteverket", "Lantmäteriet"} <= {a.name for a in agencies}
     assert {a.peer_group.code for a in agencies} == {"esam", "higher_education", "other"}
     client.login("redaktor@skatteverket.example", DEMO_PASSWORD)
+    client.logout()
+    # The demo ministry sees its own agencies' published figures, the home agency among them.
+    client.login("departement@finans.example", DEMO_PASSWORD)
+    ours = client.get("/ministry/")
+    assert ours.status_code == 200
+    assert "Skatteverket" in ours.get_data(as_text=True)
+    assert "Lantmäteriet" not in ours.get_data(as_text=True)  # another ministry's agency

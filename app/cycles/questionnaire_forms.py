@@ -6,6 +6,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.cycles.questionnaire_words import ITEM_KIND_LABELS, RULE_KIND_LABELS
@@ -82,7 +83,10 @@ class ItemForm(FlaskForm):
         validators=[Optional(), Length(max=60)],
         description=_l("Items with the same group are shown together; empty for none."),
     )
-    kind = SelectField(_l("Kind of answer"), choices=list(ITEM_KIND_LABELS.items()))
+    kind = SelectField(
+        _l("Kind of answer"),
+        choices=[SelectChoice(code, label) for code, label in ITEM_KIND_LABELS.items()],
+    )
     label_sv, label_en = _words(
         _l("Question in Swedish"),
         _l("Question in English"),
@@ -137,7 +141,10 @@ class ItemForm(FlaskForm):
 
 class RuleForm(FlaskForm):
     code = _code()
-    kind = SelectField(_l("Kind of rule"), choices=list(RULE_KIND_LABELS.items()))
+    kind = SelectField(
+        _l("Kind of rule"),
+        choices=[SelectChoice(code, label) for code, label in RULE_KIND_LABELS.items()],
+    )
     target = StringField(
         _l("Item checked"),
         validators=[InputRequired(_l("Enter the code of the item.")), Length(max=60)],

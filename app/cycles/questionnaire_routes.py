@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.accounts.access import roles_required
@@ -86,7 +87,9 @@ def _part_or_404(part: str) -> None:
 def _form(cycle, part: str):
     form = FORMS[part]()
     if part == "items":
-        form.section.choices = [(s.code, s.label(str(get_locale()))) for s in sections_of(cycle.id)]
+        form.section.choices = [
+            SelectChoice(s.code, s.label(str(get_locale()))) for s in sections_of(cycle.id)
+        ]
     return form
 
 

@@ -127,11 +127,58 @@ class SaveOutcome:
         return not self.errors and not self.conflicts
 
 
+@dataclass(frozen=True)
+class Answer:
+    """One field's value, parsed and checked: what storing it needs, and nothing that must be
+    read again under the write lock."""
+
+    code: str
+    period: str
+    numeric: bool
+    value: Decimal | str | None
+
+
+@dataclass
+class ParsedSection:
+    answers: list[Answer] = field(default_factory=list)
+    errors: dict[str, Finding] = field(default_factory=dict)  # field name → problem
+    typed: dict[str, str] = field(default_factory=dict)
+
+
+def parse_section(cycle_id: int, section: str, form) -> ParsedSection:
+    """The section's posted fields parsed and checked against the cycle's questions. It
+    writes nothing and holds no lock, so a save does it before taking the write lock (a
+    questionnaire does not change once its cycle has submissions)."""
+    parsed = ParsedSection(typed={k: form.get(k, "") for k in form if "--" in k})
+    for item in items_of(cycle_id, section):
+        spec = item_spec(item)
+        for period in spec.periods:
+            name = field_name(item.code, period)
+            if name not in form:
+                continue
+            value, problem = parse_input(item, form[name], period)
+            problem = problem or check_value(spec, value, period)
+            if problem:
+                parsed.errors[name] = problem
+            else:
+                parsed.answers.append(Answer(item.code, period, item.kind in NUMERIC_KINDS, value))
+    return parsed
+
+
 def save_section(
-    submission: Submission, section: str, form, posted_version: int, actor, reason: str = ""
+    submission: Submission,
+    section: str,
+    form,
+    posted_version: int,
+    actor,
+    reason: str = "",
+    parsed: ParsedSection | None = None,
 ) -> SaveOutcome:
-    """Store the section's valid answers; flush, never commit."""
-    outcome = SaveOutcome(typed={k: form.get(k, "") for k in form if "--" in k})
+    """Store the section's valid answers; flush, never commit. `parsed` is the form as
+    `parse_section` read it, when the caller parsed it before taking the lock."""
+    if parsed is None:
+        parsed = parse_section(submission.cycle_id, section, form)
+    outcome = SaveOutcome(typed=parsed.typed)
     values = stored_values(submission.id)
     if posted_version != submission.version:
         outcome.conflicts = sorted(
@@ -140,28 +187,12 @@ def save_section(
         )
         if outcome.conflicts:
             return outcome
+    outcome.errors = dict(parsed.errors)
     new_version = submission.version + 1
-    for item in items_of(submission.cycle_id, section):
-        for period in item_spec(item).periods:
-            name = field_name(item.code, period)
-            if name not in form:
-                continue
-            value, problem = parse_input(item, form[name], period)
-            problem = problem or check_value(item_spec(item), value, period)
-            if problem:
-                outcome.errors[name] = problem
-                continue
-            if _store(
-                submission,
-                values.get((item.code, period)),
-                item,
-                period,
-                value,
-                new_version,
-                actor,
-                reason,
-            ):
-                outcome.changed += 1
+    for answer in parsed.answers:
+        row = values.get((answer.code, answer.period))
+        if _store(submission, row, answer, new_version, actor, reason):
+            outcome.changed += 1
     if outcome.changed:
         # Touching the row makes SQLAlchemy's version counter step to new_version, and fail
         # if another save got there first.
@@ -195,22 +226,14 @@ def set_values(submission: Submission, values: dict, posted_version: int, actor,
         if problem:
             errors[key] = problem
         else:
-            accepted.append((item, period, value))
+            accepted.append(Answer(item.code, period, item.kind in NUMERIC_KINDS, value))
     if errors:
         return errors
     stored = stored_values(submission.id)
     new_version, changed = submission.version + 1, 0
-    for item, period, value in accepted:
-        changed += _store(
-            submission,
-            stored.get((item.code, period)),
-            item,
-            period,
-            value,
-            new_version,
-            actor,
-            reason,
-        )
+    for answer in accepted:
+        row = stored.get((answer.code, answer.period))
+        changed += _store(submission, row, answer, new_version, actor, reason)
     if changed:
         submission.updated_at = utcnow()
     db.session.flush()
@@ -248,21 +271,24 @@ def correct_value(submission: Submission, item_code: str, raw: str, actor, reaso
         return problem
     row = stored_values(submission.id).get((item.code, OUTCOME))
     old = _text(row.number, row.text) if row else None
-    if not _store(submission, row, item, OUTCOME, value, submission.version + 1, actor, reason):
+    answer = Answer(item.code, OUTCOME, item.kind in NUMERIC_KINDS, value)
+    if not _store(submission, row, answer, submission.version + 1, actor, reason):
         return None
     submission.updated_at = utcnow()  # steps the version, as a section save does
     db.session.flush()
     return old, _text(*((value, None) if item.kind in NUMERIC_KINDS else (None, value)))
 
 
-def _store(submission, row, item, period, value, version, actor, reason) -> bool:
-    number = value if item.kind in NUMERIC_KINDS else None
-    text = value if item.kind not in NUMERIC_KINDS else None
+def _store(submission, row, answer: Answer, version, actor, reason) -> bool:
+    number = answer.value if answer.numeric else None
+    text = answer.value if not answer.numeric else None
     old_number, old_text = (row.number, row.text) if row else (None, None)
     if (old_number, old_text or None) == (number, text):
         return False
     if row is None:
-        row = SubmissionValue(submission_id=submission.id, item_code=item.code, period=period)
+        row = SubmissionValue(
+            submission_id=submission.id, item_code=answer.code, period=answer.period
+        )
         db.session.add(row)
     row.number, row.text = number, text
     row.changed_in_version, row.updated_by_id, row.updated_at = version, actor.id, utcnow()
@@ -270,7 +296,7 @@ def _store(submission, row, item, period, value, version, actor, reason) -> bool
         # Corrections after submission are part of the review record: old → new, and why.
         record_submission_event(
             "value_change",
-            f"{item.code}:{period}",
+            f"{answer.code}:{answer.period}",
             actor,
             submission,
             from_value=_text(old_number, old_text),

@@ -24,6 +24,7 @@ from app.submissions.answers import (
     as_answers,
     errors_of,
     field_name,
+    parse_section,
     reason_missing,
     save_section,
     stored_values,
@@ -54,8 +55,14 @@ def section(submission_id, section):
         if stash is not None:
             return _render_stash(submission, section, stash)
         return _render(submission, section)
-    submission = load_submission(submission_id, lock=True)
+    submission = load_submission(submission_id)
     _known_section(submission, section)
+    if not can_edit(submission):
+        abort(403)
+    # Parsed and checked before the write lock is taken: the lock is held for the version
+    # check and the writes only, not through the parsing of every field.
+    parsed = parse_section(submission.cycle_id, section, request.form)
+    submission = load_submission(submission_id, lock=True)
     if not can_edit(submission):
         abort(403)
     reason = request.form.get("reason", "")
@@ -70,7 +77,9 @@ def section(submission_id, section):
             reason_error=_("Say why you change the values."),
         )
     version = request.form.get("version", type=int) or 0
-    outcome = save_section(submission, section, request.form, version, current_user, reason)
+    outcome = save_section(
+        submission, section, request.form, version, current_user, reason, parsed=parsed
+    )
     if outcome.conflicts:
         db.session.rollback()
         return _render(

@@ -373,3 +373,27 @@ def test_check_your_answers_shows_comments_as_paragraphs_and_every_project(clien
     # The comment is prose under its own heading, not a cell of the number table.
     table_cells = page.split("<table")[2].split("</table>")[0]
     assert "Ny styrmodell" not in table_cells
+
+
+def test_a_save_parses_the_form_before_it_takes_the_write_lock(client, login, count_queries):
+    """The lock (BEGIN IMMEDIATE on SQLite, the submission's FOR UPDATE on PostgreSQL) is held
+    for the version check and the writes only: the questionnaire is read and every field parsed
+    and checked before it, and nothing of the questionnaire is read under it."""
+    agency, submission = _draft()
+    login("agency_editor", agency=agency)
+    form = {"operating_cost--outcome": "1 250 000", "users--outcome": "tolv"}
+    with count_queries() as counter:
+        response = _save(client, submission, form)
+    assert response.status_code == 422  # "tolv" refused, the rest saved
+    assert _value(submission, "operating_cost") == Decimal(1250000)
+    statements = [s.upper() for s in counter.statements]
+    locked = next(
+        i for i, s in enumerate(statements) if "BEGIN IMMEDIATE" in s or "FOR UPDATE" in s
+    )
+    committed_writes = [i for i, s in enumerate(statements) if "INSERT INTO SUBMISSION_VALUE" in s]
+    assert committed_writes and locked < committed_writes[0]
+    items_read = [i for i, s in enumerate(statements) if "FROM QUESTIONNAIRE_ITEM" in s]
+    assert items_read[0] < locked
+    # After the lock the questionnaire is read again only to draw the page of errors, after
+    # the commit: never between the lock and the last write.
+    assert not [i for i in items_read if locked < i < committed_writes[-1]]

@@ -51,7 +51,7 @@ from app.labels import (
     submission_tag_style,
     waiting_text,
 )
-from app.number_format import format_for_reader
+from app.number_format import current_locale, format_for_reader
 from app.submissions.labels import SECTION_STATUS_LABELS
 from app.swedish_numbers import format_swedish_number
 from workflows.submission import SUBMISSION_WORKFLOW
@@ -222,7 +222,7 @@ _CATALOGUES: dict[tuple[str, str | None], NullTranslations] = {}
 def _catalogue() -> NullTranslations:
     """The translations of the language in force; the same object flask_babel keeps per
     process, found by the locale's language and territory rather than its formatted name."""
-    locale = get_locale()
+    locale = current_locale()
     if locale is None:
         return get_translations()  # outside a request: no translation
     key = (locale.language, locale.territory)

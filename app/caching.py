@@ -4,7 +4,7 @@ until the rows they came from change.
 Each result is stored with the version of its source, read in one small query on every use:
 for a frozen cycle the snapshot's digest (it never changes, so the result is computed once
 per process), for an open cycle a fingerprint of its submissions that every save, project
-change and transition moves (they all step the submission's version counter). Each worker
+change and transition moves (`app.submissions.versions.cycle_version`). Each worker
 process keeps its own copy and sees a change at its next read, so nothing assumes a single
 web process. Callers treat a cached result as read-only."""
 
@@ -14,9 +14,6 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
-
-from app.extensions import db
 
 MAX_ENTRIES = 64  # peer statistics are small; datasets (one per cycle) up to megabytes
 
@@ -49,31 +46,3 @@ class VersionedCache:
 def cache() -> VersionedCache:
     """The cache of this application in this process."""
     return current_app.extensions.setdefault("granska_cache", VersionedCache())
-
-
-def cycle_version(cycle_id: int, statuses=None, peer_group_id: int | None = None) -> tuple:
-    """A fingerprint of the cycle's submissions in the given states (and peer group), and of
-    their agencies' names and groups: it moves with every saved value, project change and
-    transition of those submissions (each steps the version counter), with every submission
-    entering or leaving them, and with a renamed or moved agency. Drafts being saved leave
-    the statistics of handed-in submissions alone."""
-    from app.accounts.models import Agency
-    from app.submissions.models import Submission
-
-    statement = (
-        select(
-            func.count(Submission.id),
-            func.coalesce(func.sum(Submission.version), 0),
-            func.max(Submission.id),
-            func.coalesce(func.sum(Agency.peer_group_id * Submission.id), 0),
-            func.coalesce(func.sum(func.length(Agency.name)), 0),
-            func.max(Agency.name),
-        )
-        .join(Agency, Agency.id == Submission.agency_id)
-        .where(Submission.cycle_id == cycle_id)
-    )
-    if statuses is not None:
-        statement = statement.where(Submission.status.in_([str(s) for s in statuses]))
-    if peer_group_id is not None:
-        statement = statement.where(Agency.peer_group_id == peer_group_id)
-    return tuple(db.session.execute(statement).one())

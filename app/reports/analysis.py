@@ -19,13 +19,14 @@ from statistics import median
 from sqlalchemy import select
 
 from app.accounts.models import PeerGroup
-from app.caching import cache, cycle_version
+from app.caching import cache
 from app.cycles.models import Cycle
 from app.cycles.questionnaire_service import figures_in
 from app.datasets.freezing import LIVE_STATUSES, build_snapshot
 from app.datasets.models import DatasetSnapshot, FrozenKeyFigure
 from app.extensions import db
 from app.reports.statistics import Stats, describe
+from app.submissions.versions import cycle_version
 from workflows.submission import SubmissionStatus
 
 RISKS = ("risk_benefits", "risk_budget", "risk_time")

@@ -11,10 +11,11 @@ from statistics import median, quantiles
 from sqlalchemy import select
 
 from app.accounts.models import Agency
-from app.caching import cache, cycle_version
+from app.caching import cache
 from app.cycles.questionnaire_service import key_figure_specs
 from app.extensions import db
 from app.submissions.models import Submission, SubmissionValue
+from app.submissions.versions import cycle_version
 from workflows.answers import OUTCOME, Answers, key_figures
 
 

@@ -25,6 +25,8 @@ LAYERS: list[set[str]] = [
         "app.swedish_numbers",
         "app.number_format",
         "app.session_memo",
+        # the per-process cache: each result kept with the version its caller reads
+        "app.caching",
         # events announced below and handled above (app/effects.py)
         "app.effects",
     },
@@ -40,8 +42,7 @@ LAYERS: list[set[str]] = [
     {"app.audit"},
     {"app.accounts"},
     {"app.cycles"},
-    # caching: a cycle version is a fingerprint of its submissions
-    {"app.submissions", "app.caching"},
+    {"app.submissions"},
     {"app.review"},
     {"app.datasets"},
     {"app.reports"},

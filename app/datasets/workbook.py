@@ -9,6 +9,7 @@ from flask_babel import force_locale
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from app.cycles.default_questionnaire import SECTIONS as DEFAULT_SECTIONS
 from app.datasets.tables import (
     BENEFIT_COLUMNS,
     CHOICE,
@@ -24,7 +25,7 @@ from app.datasets.tables import (
     key_figures_table,
     projects_table,
 )
-from app.submissions.labels import SECTION_LABELS
+from app.submissions.excel.layout import sheet_title
 
 
 def _number_format(kind: str, decimals: int) -> str | None:
@@ -46,7 +47,7 @@ def _xlsx_cell(column, value):
 
 
 def _sheet(workbook, title: str, table: Table) -> None:
-    sheet = workbook.create_sheet(title[:31])
+    sheet = workbook.create_sheet(sheet_title(title))
     sheet.append([str(c.label) for c in table.columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -98,6 +99,15 @@ def _definitions(data: dict) -> list[list]:
     return rows
 
 
+def _section_names(questionnaire: dict) -> dict[str, str]:
+    """Each section's Swedish name, as the dataset's own questionnaire has it; a dataset frozen
+    before sections were data (migration 0022) had the default ones."""
+    sections = questionnaire.get("sections")
+    if sections is None:
+        return {s["code"]: s["label_sv"] for s in DEFAULT_SECTIONS}
+    return {s["code"]: s["label"]["sv"] for s in sections}
+
+
 def _plain_sheet(workbook, title: str, header: list[str], rows) -> None:
     sheet = workbook.create_sheet(title)
     sheet.append(header)
@@ -112,11 +122,11 @@ def workbook_bytes(data: dict, digest: str) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     with force_locale("sv"):
+        names = _section_names(data["questionnaire"])
         sections = dict.fromkeys(i["section"] for i in data["questionnaire"]["items"])
         for section in sections:
             if item_columns(data, section):
-                title = str(SECTION_LABELS.get(section, section))
-                _sheet(workbook, title, answers_table(data, section))
+                _sheet(workbook, names.get(section, section), answers_table(data, section))
         _sheet(workbook, "Nyckeltal", key_figures_table(data))
         _sheet(workbook, "Projekt", projects_table(data))
         _sheet(workbook, "Nyttor", benefits_table(data))

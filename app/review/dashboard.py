@@ -199,7 +199,7 @@ def questions_csv(filters: QuestionFilter, status_label, section_label) -> str:
                     submission.cycle.year,
                     submission.agency.name,
                     submission.agency.org_number,
-                    section_label(question.section),
+                    section_label(question.section, submission.cycle_id),
                     question.subject,
                     question.item_code,
                     status_label(question.status),

@@ -17,7 +17,7 @@ from app.extensions import db
 from app.review.models import Question, QuestionEntry, QuestionStatus, QuestionStep
 from app.submissions.answers import correct_value, stored_values
 from app.submissions.findings_text import finding_text
-from app.submissions.labels import SECTION_LABELS
+from app.submissions.labels import section_names
 from app.submissions.locking import lock_submission
 from app.submissions.models import Submission
 from app.submissions.projects import projects_of
@@ -96,8 +96,9 @@ def question_targets(submission: Submission, locale: str) -> list[tuple[str, lis
     """Every part of this submission a question can be about, grouped by section."""
     items = items_of(submission.cycle_id)
     groups = [(_("The submission"), [Target("general", _("The submission as a whole"))])]
+    names = section_names(submission.cycle_id)
     for section in dict.fromkeys(item.section for item in items):
-        name = str(SECTION_LABELS.get(section, section))
+        name = names.get(section, section)
         whole = Target(f"section:{section}", _("All of “%(section)s”", section=name), section)
         parts = [
             Target(f"item:{item.code}", item.label(locale), section, item_code=item.code)
@@ -105,7 +106,7 @@ def question_targets(submission: Submission, locale: str) -> list[tuple[str, lis
             if item.section == section
         ]
         groups.append((name, [whole, *parts]))
-    name = str(SECTION_LABELS["projects"])
+    name = names["projects"]
     projects = []
     for project in projects_of(submission.id):
         projects.append(

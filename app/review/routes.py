@@ -39,7 +39,7 @@ from app.review.services import (
 )
 from app.roles import Role
 from app.submissions.changes import answer_changes
-from app.submissions.labels import SECTION_LABELS
+from app.submissions.labels import section_names
 from app.submissions.models import Submission
 from app.submissions.pages import render_submission_page
 from app.workflow_messages import question_done_message
@@ -244,5 +244,6 @@ def questions_export():
     )
 
 
-def _section_label(section: str | None) -> str:
-    return str(SECTION_LABELS.get(section, section)) if section else _("The submission")
+def _section_label(section: str | None, cycle_id: int) -> str:
+    """A section by its name in the question's own cycle's questionnaire."""
+    return section_names(cycle_id).get(section, section) if section else _("The submission")

@@ -2,11 +2,9 @@ from flask_babel import lazy_gettext as _l
 
 from app.cycles.questionnaire_service import section_labels
 
-SECTION_LABELS = {
-    "it_costs": _l("IT costs"),
-    "maturity": _l("Maturity"),
-    "projects": _l("Strategic IT projects"),
-}
+# The strategic IT projects are the one fixed part of a submission; its sections of items, and
+# their names in both languages, are the cycle's questionnaire (section_names).
+PROJECTS_LABEL = _l("Strategic IT projects")
 
 SECTION_STATUS_LABELS = {
     "not_started": _l("Not started"),
@@ -28,4 +26,4 @@ HEADING_LABELS = {
 
 def section_names(cycle_id: int) -> dict[str, str]:
     """Every part of a cycle's submission by name: its sections of items, then the projects."""
-    return {**section_labels(cycle_id), "projects": str(SECTION_LABELS["projects"])}
+    return {**section_labels(cycle_id), "projects": str(PROJECTS_LABEL)}

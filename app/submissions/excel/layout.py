@@ -2,6 +2,7 @@
 columns, the limits on an upload, and what a read upload and its storing come to.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from flask_babel import get_locale
@@ -9,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl.utils import get_column_letter
 
+from app.cycles.questionnaire_service import items_of, sections_of
 from app.labels import BENEFIT_STATUS, PROJECT_STATUS, RISK
 from app.submissions.models import Submission
 from app.submissions.projects import ProjectData
@@ -20,15 +22,52 @@ MAX_RATIO = 100  # spreadsheet XML compresses 5–20 times; far more is a zip bo
 MAX_MEMBERS = 300
 MAX_ROWS, MAX_COLUMNS = 1000, 40
 MAX_TEXT = 5000
-IT_COSTS, MATURITY, PROJECTS = "It-kostnader", "Mognad", "Projekt"  # fixed: the reader's keys
+PROJECTS = "Projekt"  # fixed: the reader's key
 BENEFITS = "Nyttor"  # optional in an upload: a template from before the register has none
 HEADER_ROW, FIRST_ROW = 3, 4  # a title and a hint above the header row
 EMPTY_PROJECT_ROWS = 20
-# The answer sheets: their section, and the column each period's value is in.
-ANSWER_SHEETS = {
-    IT_COSTS: ("it_costs", {"outcome": 4, "forecast": 5}),
-    MATURITY: ("maturity", {"outcome": 4}),
-}
+# The two layouts of a section's sheet, and the column each period's value is in: a row per
+# item in its group (the IT costs), or the maturity scale's areas with their levels described.
+ITEMS, AREAS = "items", "areas"
+ANSWER_COLUMNS = {ITEMS: {"outcome": 4, "forecast": 5}, AREAS: {"outcome": 4}}
+_NOT_IN_A_TITLE = re.compile(r"[\\/*?:\[\]]")
+
+
+@dataclass(frozen=True)
+class AnswerSheet:
+    """The sheet of one section of the cycle's questionnaire."""
+
+    name: str  # the section's Swedish name as a sheet title: the upload is read by it
+    section: str
+    layout: str  # ITEMS or AREAS
+
+    @property
+    def columns(self) -> dict[str, int]:
+        return ANSWER_COLUMNS[self.layout]
+
+
+def sheet_title(text: str) -> str:
+    """A text as Excel takes a sheet's name: none of \\ / * ? : [ ], at most 31 characters."""
+    return _NOT_IN_A_TITLE.sub("-", text).strip().strip("'")[:31].strip() or "-"
+
+
+def answer_sheets(cycle_id: int) -> dict[str, AnswerSheet]:
+    """One sheet per section of the cycle's questionnaire, in its order, named after the
+    section in Swedish (in either language's template: the upload is read by the names). A
+    section of maturity levels takes the areas layout, as its page does."""
+    sheets: dict[str, AnswerSheet] = {}
+    for section in sections_of(cycle_id):
+        items = items_of(cycle_id, section.code)
+        if not items:
+            continue
+        name, number = sheet_title(section.label_sv), 1
+        while name.casefold() in {n.casefold() for n in (*sheets, PROJECTS, BENEFITS)}:
+            number += 1
+            name = f"{sheet_title(section.label_sv)[:27]} ({number})"
+        layout = AREAS if any(item.kind == "level" for item in items) else ITEMS
+        sheets[name] = AnswerSheet(name, section.code, layout)
+    return sheets
+
 
 ORIENTATION = {"develop": _l("Develop the business"), "efficiency": _l("Make it more efficient")}
 YES_NO = {True: _l("Yes"), False: _l("No")}
@@ -153,17 +192,18 @@ def template_filename(submission: Submission) -> str:
     return f"granska-{submission.cycle.year}-{submission.agency.org_number}.xlsx"
 
 
-def _headers(sheet_name: str, cycle) -> list[str]:
-    if sheet_name == IT_COSTS:
+def _headers(layout: str, cycle) -> list[str]:
+    """The header row of a sheet of the layout ITEMS, AREAS, PROJECTS or BENEFITS."""
+    if layout == ITEMS:
         periods = [
             _("Outcome %(year)d", year=cycle.year),
             _("Forecast %(year)d", year=cycle.year + 1),
         ]
         return [_("Code"), _("Item"), _("Unit"), *periods, _("Last year"), _("Definition")]
-    if sheet_name == MATURITY:
+    if layout == AREAS:
         levels = [_("Level %(n)s", n=n) for n in (1, 4, 7)]
         return [_("Code"), _("Area"), _("Question"), _("Value"), _("Last year"), *levels]
-    if sheet_name == BENEFITS:
+    if layout == BENEFITS:
         return [str(header) for _key, header, *_rest in BENEFIT_COLUMNS]
     return [str(header) for _key, header, *_rest in PROJECT_COLUMNS]
 

@@ -14,7 +14,6 @@ from app.cycles.questionnaire_service import items_of
 from app.submissions.answers import field_name, item_spec, parse_input
 from app.submissions.benefits import benefits_of_submission
 from app.submissions.excel.layout import (
-    ANSWER_SHEETS,
     BENEFIT_COLUMNS,
     BENEFITS,
     CHOICE_DEFAULTS,
@@ -22,12 +21,11 @@ from app.submissions.excel.layout import (
     DATE_HINT,
     FIRST_ROW,
     HEADER_ROW,
-    IT_COSTS,
-    MATURITY,
     MAX_TEXT,
     PROJECT_COLUMNS,
     PROJECTS,
     READ_ONLY,
+    AnswerSheet,
     BenefitRow,
     CellError,
     ParsedUpload,
@@ -35,6 +33,7 @@ from app.submissions.excel.layout import (
     _coordinate,
     _headers,
     _locale,
+    answer_sheets,
 )
 from app.submissions.excel.workbook import (
     Sheet,
@@ -58,8 +57,9 @@ def read_upload(submission: Submission, data: bytes) -> list[CellError] | Parsed
     formulas = _scan(data)
     if isinstance(formulas, str):
         return [CellError("", "", formulas)]
+    expected = answer_sheets(submission.cycle_id)
     try:
-        identity, sheets = _read_workbook(data, formulas)
+        identity, sheets = _read_workbook(data, formulas, {*expected, PROJECTS, BENEFITS})
     except (KeyError, ValueError, TypeError, IndexError, AttributeError, OSError, SyntaxError,
             zipfile.BadZipFile, zlib.error, EOFError):  # fmt: skip
         # openpyxl raises any of these on a damaged part (an XML parse error is a SyntaxError).
@@ -69,16 +69,17 @@ def read_upload(submission: Submission, data: bytes) -> list[CellError] | Parsed
         return [CellError("", "", problem)]
     errors: list[CellError] = []
     parsed = ParsedUpload(version=int(identity["granska_version"]))
-    for name in (IT_COSTS, MATURITY, PROJECTS):
+    layouts = {name: spec.layout for name, spec in expected.items()}
+    for name in (*expected, PROJECTS):
         if name not in sheets:
             message = _("The sheet is missing. Keep the template's sheets as they are.")
             errors.append(CellError(name, "", message))
-        elif _headers_match(sheets[name], submission.cycle, errors):
+        elif _headers_match(sheets[name], layouts.get(name, PROJECTS), submission.cycle, errors):
             if name == PROJECTS:
                 parsed.projects = _read_projects(sheets[name], submission, errors)
             else:
-                _read_answers(sheets[name], submission, parsed, errors)
-    if BENEFITS in sheets and _headers_match(sheets[BENEFITS], submission.cycle, errors):
+                _read_answers(sheets[name], expected[name], submission, parsed, errors)
+    if BENEFITS in sheets and _headers_match(sheets[BENEFITS], BENEFITS, submission.cycle, errors):
         parsed.benefits = _read_benefits(sheets[BENEFITS], submission, errors)
     return errors or parsed
 
@@ -110,12 +111,12 @@ def _identity_problem(submission: Submission, identity: dict[str, str]) -> str |
     return None
 
 
-def _headers_match(sheet: Sheet, cycle, errors: list[CellError]) -> bool:
+def _headers_match(sheet: Sheet, layout: str, cycle, errors: list[CellError]) -> bool:
     """The columns are where the template put them (headers in either language)."""
     in_locale = {}
     for locale in ("sv", "en"):
         with force_locale(locale):
-            in_locale[locale] = _headers(sheet.name, cycle)
+            in_locale[locale] = _headers(layout, cycle)
     expected = in_locale["en" if _locale() == "en" else "sv"]
     before = len(errors)
     for column, headers in enumerate(zip(in_locale["sv"], in_locale["en"], strict=True), 1):
@@ -128,8 +129,10 @@ def _headers_match(sheet: Sheet, cycle, errors: list[CellError]) -> bool:
     return len(errors) == before
 
 
-def _read_answers(sheet: Sheet, submission, parsed: ParsedUpload, errors: list[CellError]):
-    section, columns = ANSWER_SHEETS[sheet.name]
+def _read_answers(
+    sheet: Sheet, spec: AnswerSheet, submission, parsed: ParsedUpload, errors: list[CellError]
+):
+    section, columns = spec.section, spec.columns
     items = {item.code: item for item in items_of(submission.cycle_id, section)}
     form = parsed.forms.setdefault(section, {})
     for row in range(FIRST_ROW, len(sheet.rows) + 1):

@@ -16,7 +16,7 @@ from xml.parsers import expat
 
 from app.submissions.excel.layout import MAX_COLUMNS, MAX_ROWS
 
-MAX_SHEETS = 10  # the template has three
+MAX_SHEETS = 20  # the template has a sheet per section of the questionnaire, and two more
 _CHUNK = 1 << 16
 _LETTERS = re.compile(r"[A-Z]{1,3}")
 _MACRO_TYPES = ("macroEnabled", "vbaProject")

@@ -16,13 +16,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from app.cycles.questionnaire import QuestionnaireItem
 from app.cycles.questionnaire_changes import new_and_changed
-from app.cycles.questionnaire_service import items_of
+from app.cycles.questionnaire_service import items_of, section_labels
 from app.number_format import format_for_reader
 from app.submissions.answers import item_spec
 from app.submissions.answers import stored_values as stored_answers
 from app.submissions.comparison import last_year_answers
 from app.submissions.excel.layout import (
-    ANSWER_SHEETS,
+    AREAS,
     BENEFIT_COLUMNS,
     BENEFITS,
     CHOICES,
@@ -30,16 +30,16 @@ from app.submissions.excel.layout import (
     EMPTY_PROJECT_ROWS,
     FIRST_ROW,
     HEADER_ROW,
-    IT_COSTS,
-    MATURITY,
     MAX_TEXT,
     PROJECT_COLUMNS,
     PROJECTS,
     READ_ONLY,
+    AnswerSheet,
     _headers,
     _locale,
+    answer_sheets,
 )
-from app.submissions.labels import HEADING_LABELS, SECTION_LABELS
+from app.submissions.labels import HEADING_LABELS, PROJECTS_LABEL
 from app.submissions.models import Project, Submission
 from app.submissions.projects import projects_of
 from workflows.vocabulary import ITEM_KINDS
@@ -59,8 +59,11 @@ def build_template(submission: Submission, locale: str) -> bytes:
     with force_locale(locale):
         book = Workbook()
         book.remove(book.active)
-        _it_cost_sheet(book.create_sheet(IT_COSTS), submission)
-        _maturity_sheet(book.create_sheet(MATURITY), submission)
+        for spec in answer_sheets(submission.cycle_id).values():
+            if spec.layout == AREAS:
+                _areas_sheet(book.create_sheet(spec.name), submission, spec)
+            else:
+                _items_sheet(book.create_sheet(spec.name), submission, spec)
         _project_sheet(book.create_sheet(PROJECTS), submission)
         _benefit_sheet(book.create_sheet(BENEFITS), submission)
     book.properties.title = f"Granska {submission.cycle.year} – {submission.agency.name}"
@@ -87,13 +90,13 @@ def _clean(book) -> None:
                     cell.value = ILLEGAL_CHARACTERS_RE.sub("", cell.value)
 
 
-def _start_sheet(sheet, submission, section: str, hint: str, widths: list[int]) -> None:
+def _start_sheet(sheet, submission, title: str, layout: str, hint: str, widths: list[int]):
     cycle = submission.cycle
-    sheet["B1"] = f"{SECTION_LABELS[section]} – {submission.agency.name}, {cycle.title}"
+    sheet["B1"] = f"{title} – {submission.agency.name}, {cycle.title}"
     sheet["B1"].font = Font(bold=True, size=14)
     sheet["B2"] = hint
     sheet["B2"].font = Font(italic=True, color="595959")
-    for column, header in enumerate(_headers(sheet.title, cycle), start=1):
+    for column, header in enumerate(_headers(layout, cycle), start=1):
         cell = sheet.cell(HEADER_ROW, column, header)
         cell.font, cell.fill, cell.alignment = Font(bold=True), HEADER_FILL, WRAP
         cell.border = Border(bottom=THIN)
@@ -191,19 +194,32 @@ def _shown(item: QuestionnaireItem, value):
     return value
 
 
-def _it_cost_sheet(sheet, submission: Submission) -> None:
+def _title(submission: Submission, spec: AnswerSheet) -> str:
+    return section_labels(submission.cycle_id)[spec.section]
 
-    hint = _(
-        "Amounts in thousands of SEK (tkr). Fill in the yellow cells; the other cells are "
-        "locked. Then upload the file on the submission's page."
-    )
-    _start_sheet(sheet, submission, "it_costs", hint, [14, 46, 16, 16, 16, 14, 70])
+
+def _items_sheet(sheet, submission: Submission, spec: AnswerSheet) -> None:
+    """A section's items a row each, in their groups: outcome, forecast where asked, last year
+    and the definition."""
+    items = items_of(submission.cycle_id, spec.section)
+    if any(item.kind == "amount" for item in items):
+        hint = _(
+            "Amounts in thousands of SEK (tkr). Fill in the yellow cells; the other cells are "
+            "locked. Then upload the file on the submission's page."
+        )
+    else:
+        hint = _(
+            "Fill in the yellow cells; the other cells are locked. Then upload the file on "
+            "the submission's page."
+        )
+    widths = [14, 46, 16, 16, 16, 14, 70]
+    _start_sheet(sheet, submission, _title(submission, spec), spec.layout, hint, widths)
     answers, last_year = _answers(submission), last_year_answers(submission)
     units = {"amount": "tkr", "fte": _("FTE"), "percent": "%", "count": _("number")}
     rules: dict = {}
     new, redefined = new_and_changed(submission.cycle)
     row, heading = FIRST_ROW, None
-    for item in items_of(submission.cycle_id, "it_costs"):
+    for item in items:
         if item.heading != heading:
             heading = item.heading
             sheet.cell(row, 2, str(HEADING_LABELS.get(heading, heading))).font = Font(bold=True)
@@ -216,7 +232,7 @@ def _it_cost_sheet(sheet, submission: Submission) -> None:
         if item.code in new or item.code in redefined:
             label.fill = NEWS_FILL
         sheet.cell(row, 3, units.get(item.kind, "")).alignment = TOP
-        for period, column in ANSWER_SHEETS[IT_COSTS][1].items():
+        for period, column in spec.columns.items():
             cell = sheet.cell(row, column)
             if period in item_spec(item).periods:
                 _input(cell, _shown(item, answers.get((item.code, period))), item.kind)
@@ -244,15 +260,18 @@ def _label_with_news(item: QuestionnaireItem, new: set[str], redefined: set[str]
     return label
 
 
-def _maturity_sheet(sheet, submission: Submission) -> None:
+def _areas_sheet(sheet, submission: Submission, spec: AnswerSheet) -> None:
+    """A section of maturity levels: its areas, each with its questions and what levels 1, 4
+    and 7 mean."""
     hint = _(
         "For each area, enter the level today and the level you aim for in two years, from 1 "
         "to 7. Explain in the comment if the target is below today's level."
     )
-    _start_sheet(sheet, submission, "maturity", hint, [14, 24, 22, 10, 11, 36, 36, 36])
+    widths = [14, 24, 22, 10, 11, 36, 36, 36]
+    _start_sheet(sheet, submission, _title(submission, spec), spec.layout, hint, widths)
     answers, last_year = _answers(submission), last_year_answers(submission)
     areas: dict[str, list[QuestionnaireItem]] = {}
-    for item in items_of(submission.cycle_id, "maturity"):
+    for item in items_of(submission.cycle_id, spec.section):
         areas.setdefault(item.heading, []).append(item)
     rules: dict = {}
     row = FIRST_ROW
@@ -290,7 +309,8 @@ def _project_sheet(sheet, submission: Submission) -> None:
         "service. The original budget and end date are kept: if you change the budget or the "
         "planned end date, say why."
     )
-    _start_sheet(sheet, submission, "projects", hint, [c[2] for c in PROJECT_COLUMNS])
+    widths = [c[2] for c in PROJECT_COLUMNS]
+    _start_sheet(sheet, submission, str(PROJECTS_LABEL), PROJECTS, hint, widths)
     rules = {kind: _list_rule(sheet, labels.values()) for kind, labels in CHOICES.items()}
     rules["date"] = _rule(
         sheet,
@@ -326,8 +346,8 @@ def _benefit_sheet(sheet, submission: Submission) -> None:
         "One row per benefit registered in the service: report this year's realisation. "
         "Register new benefits in the service."
     )
-    _start_sheet(sheet, submission, "projects", hint, [c[2] for c in BENEFIT_COLUMNS])
-    sheet["B1"] = f"{_('Benefits')} – {submission.agency.name}, {submission.cycle.title}"
+    widths = [c[2] for c in BENEFIT_COLUMNS]
+    _start_sheet(sheet, submission, _("Benefits"), BENEFITS, hint, widths)
     status = _list_rule(sheet, CHOICES["benefit_status"].values())
     row = FIRST_ROW
     for project in projects_of(submission.id):

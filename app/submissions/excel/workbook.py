@@ -14,16 +14,12 @@ from flask_babel import gettext as _
 from openpyxl import load_workbook
 
 from app.submissions.excel.layout import (
-    BENEFITS,
-    IT_COSTS,
-    MATURITY,
     MAX_COLUMNS,
     MAX_MEMBERS,
     MAX_RATIO,
     MAX_ROWS,
     MAX_UNPACKED_BYTES,
     MAX_UPLOAD_BYTES,
-    PROJECTS,
 )
 from app.submissions.excel.scanning import MAX_SHEETS, OutOfShape, scan_package
 
@@ -124,15 +120,16 @@ def _scan(data: bytes) -> dict[str, set[tuple[int, int]]] | str:
 
 
 def _read_workbook(
-    data: bytes, formulas: dict[str, set[tuple[int, int]]]
+    data: bytes, formulas: dict[str, set[tuple[int, int]]], names: set[str]
 ) -> tuple[dict[str, str], dict[str, Sheet]]:
+    """The workbook's identity, and its sheets of these names (any other is not read)."""
     # The cached values only: where the formulas are the scan has said (a formula with no
     # cached value reads as empty, and must not pass for an empty answer).
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         identity = {prop.name: str(prop.value) for prop in book.custom_doc_props.props}
         sheets = {}
-        for name in set(book.sheetnames) & {IT_COSTS, MATURITY, PROJECTS, BENEFITS}:
+        for name in set(book.sheetnames) & names:
             with_formula = formulas.get(name, set())
             rows = [
                 [

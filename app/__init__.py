@@ -39,6 +39,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     # The parts that react to what happens below them (app/effects.py) subscribe here.
     from app.notifications import subscriptions  # noqa: F401
+    from app.review import subscriptions as review_subscriptions  # noqa: F401
 
     web.register(app)
     return app

@@ -1,8 +1,12 @@
 """Things that happened, announced by the part where they happen and handled by the parts
-above it that react (the notifications part mails and notifies): a lower part never calls
-up. Handlers run at once, in the caller's transaction, so a message exists if and only if
-its cause does. The handlers subscribe when the app factory imports
-app/notifications/subscriptions.py."""
+above it that react (the notifications part mails and notifies, the review part carries its
+questions along): a lower part never calls up. Handlers run at once, in the caller's
+transaction, so a message exists if and only if its cause does.
+
+The same way, a fact a lower part needs from a part above it (how many questions are open)
+is asked for by name and supplied by the part that holds it, one supplier per fact.
+
+Handlers and suppliers register when the app factory imports each part's `subscriptions.py`."""
 
 from collections import defaultdict
 from collections.abc import Callable
@@ -14,8 +18,20 @@ PASSWORD_LINK = "password_link"  # noqa: S105 (an event's name)
 SUBMISSION_TRANSITION = "submission_transition"
 # A cycle opened with these drafts (cycle, submissions): each agency is invited.
 CYCLE_OPENED = "cycle_opened"
+# A clarification round is requested (submission, actor): the round is numbered and every
+# open question sent with it, without a flush, so the submission row is written once.
+CLARIFICATION_REQUESTED = "clarification_requested"
+# A project or a benefit is about to be removed (project_id / benefit_id): the questions
+# asked about it stay, under its name, in the review record.
+PROJECT_REMOVED = "project_removed"
+BENEFIT_REMOVED = "benefit_removed"
+
+# Facts asked for (ask) and supplied above (supplies).
+# The question counts of a submission (submission_id) -> .open, .answered, .unresolved.
+QUESTION_COUNTS = "question_counts"
 
 _handlers: dict[str, list[Callable[..., None]]] = defaultdict(list)
+_suppliers: dict[str, Callable[..., Any]] = {}
 
 
 def subscribe(event: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
@@ -33,3 +49,21 @@ def announce(event: str, **facts: Any) -> None:
         raise LookupError(f"nothing handles {event!r}")
     for handler in handlers:
         handler(**facts)
+
+
+def supplies(fact: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def register(supplier: Callable[..., Any]) -> Callable[..., Any]:
+        known = _suppliers.get(fact)
+        if known is not None and known.__qualname__ != supplier.__qualname__:
+            raise ValueError(f"{fact!r} is supplied already, by {known.__qualname__}")
+        _suppliers[fact] = supplier
+        return supplier
+
+    return register
+
+
+def ask(fact: str, **facts: Any) -> Any:
+    supplier = _suppliers.get(fact)
+    if supplier is None:
+        raise LookupError(f"nothing supplies {fact!r}")
+    return supplier(**facts)

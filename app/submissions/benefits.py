@@ -11,10 +11,11 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.effects import BENEFIT_REMOVED, announce
 from app.errors import FieldErrors
 from app.extensions import db
 from app.submissions.models import Benefit, Project, Submission
-from app.submissions.projects import detach_benefit_questions, projects_of, touch_submission
+from app.submissions.projects import projects_of, touch_submission
 from app.timeutil import utcnow
 from workflows.answers import LARGEST, Finding
 from workflows.benefits import BenefitFacts, benefit_item, benefit_warnings
@@ -163,7 +164,7 @@ def update_benefit(submission: Submission, benefit: Benefit, data: BenefitData, 
 def delete_benefit(submission: Submission, benefit: Benefit, actor) -> None:
     project = db.session.get_one(Project, benefit.project_id)
     name = f"{project.name}: {benefit.name}"
-    detach_benefit_questions(benefit.id)
+    announce(BENEFIT_REMOVED, benefit_id=benefit.id)  # its questions stay in the record
     project.benefits.remove(benefit)
     db.session.flush()
     touch_submission(submission, actor, "remove_benefit", name)

@@ -11,9 +11,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from app.audit.operations import record_submission_event
+from app.effects import PROJECT_REMOVED, announce
 from app.errors import FieldErrors
 from app.extensions import db
-from app.review.models import Question
 from app.session_memo import memoised
 from app.submissions.models import (
     Benefit,
@@ -194,22 +194,10 @@ def _text(value) -> str:
 
 def delete_project(submission: Submission, project: Project, actor) -> None:
     name = project.name
-    # Questions asked about the project stay, under its name, in the review record.
-    db.session.execute(
-        update(Question)
-        .where(Question.project_id == project.id)
-        .values(project_id=None, benefit_id=None)
-    )
+    announce(PROJECT_REMOVED, project_id=project.id)  # its questions stay in the record
     db.session.delete(project)
     db.session.flush()
     touch_submission(submission, actor, "remove_project", name)
-
-
-def detach_benefit_questions(benefit_id: int) -> None:
-    """Questions asked about a removed benefit stay, under its name, in the review record."""
-    db.session.execute(
-        update(Question).where(Question.benefit_id == benefit_id).values(benefit_id=None)
-    )
 
 
 def touch_submission(

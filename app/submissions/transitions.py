@@ -11,9 +11,14 @@ from typing import Any
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit.operations import record_submission_event
-from app.effects import SUBMISSION_TRANSITION, announce
+from app.effects import (
+    CLARIFICATION_REQUESTED,
+    QUESTION_COUNTS,
+    SUBMISSION_TRANSITION,
+    announce,
+    ask,
+)
 from app.extensions import db
-from app.review.questions import question_counts, send_open_questions
 from app.submissions.access import readable_submission
 from app.submissions.answers import blocking_error_count
 from app.submissions.models import Submission
@@ -37,7 +42,7 @@ class SubmissionNotFound(Exception):
 def facts_for(
     submission: Submission, actor, reason: str = "", blocking_errors: int | None = None
 ) -> SubmissionFacts:
-    counts = question_counts(submission.id)
+    counts = ask(QUESTION_COUNTS, submission_id=submission.id)  # the review part's
     return SubmissionFacts(
         actor_role=actor.role,
         actor_is_owner=actor.is_agency_user and actor.agency_id == submission.agency_id,
@@ -105,7 +110,7 @@ def _review_started(submission: Submission, actor, now) -> None:
 
 
 def _clarification_requested(submission: Submission, actor, now) -> None:
-    send_open_questions(submission, actor)
+    announce(CLARIFICATION_REQUESTED, submission=submission, actor=actor)  # sends the questions
     submission.clarification_requested_at, submission.clarification_answered_at = now, None
     submission.clarification_due_on = add_working_days(
         today_in_stockholm(), submission.cycle.clarification_response_days

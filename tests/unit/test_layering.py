@@ -81,12 +81,10 @@ EXCEPTIONS: set[tuple[str, str]] = {
     ("app/cycles/bulk_routes.py", "app.submissions"),
     ("app/cycles/consequences.py", "app.notifications"),
     ("app/submissions/consequences.py", "app.notifications"),
-    # Submissions and review know each other: the question counts and threads a
-    # submission's pages, guards and projects show; the messages its transitions queue.
+    # The submission's page shows the review's questions, threads and comments, and its
+    # views answer a question and write a comment.
     ("app/submissions/pages.py", "app.review"),
-    ("app/submissions/projects.py", "app.review"),
     ("app/submissions/routes.py", "app.review"),
-    ("app/submissions/transitions.py", "app.review"),
 }
 
 

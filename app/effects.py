@@ -25,6 +25,8 @@ CLARIFICATION_REQUESTED = "clarification_requested"
 # asked about it stay, under its name, in the review record.
 PROJECT_REMOVED = "project_removed"
 BENEFIT_REMOVED = "benefit_removed"
+# An administrator invited an agency to self-assess (agency, assessment): its users hear of it.
+SELF_ASSESSMENT_INVITED = "self_assessment_invited"
 
 # Facts asked for (ask) and supplied above (supplies).
 # The question counts of a submission (submission_id) -> .open, .answered, .unresolved.

@@ -111,6 +111,7 @@ MESSAGE_KIND = {
     "clarification_reminder": _l("Reminder to answer questions"),
     "review_reminder": _l("Reminder of the review deadline"),
     "password_link": _l("Password link (development)"),
+    "self_assessment_invited": _l("Invitation to self-assess"),
 }
 
 

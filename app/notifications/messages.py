@@ -81,6 +81,12 @@ def _sentence(facts: MessageFacts) -> str:
             "%(year)d are due on %(date)s.",
             **p,
         ),
+        "self_assessment_invited": lambda: _(
+            "The authority invites %(agency)s to a self-assessment for %(year)d: fill in the "
+            "questionnaire of the latest published collection and see at once where you stand "
+            "against your peer group. It stays private to your agency unless you share it.",
+            **p,
+        ),
         "review_reminder": lambda: ngettext(
             "Reminder: the review of %(year)d ends on %(date)s. You still hold %(num)d "
             "submission that is not approved.",
@@ -107,6 +113,9 @@ def _subject(facts: MessageFacts) -> str:
             "Granska: reminder, answers on %(agency)s's submission %(year)d", **p
         ),
         "review_reminder": lambda: _("Granska: the review of %(year)d ends soon", **p),
+        "self_assessment_invited": lambda: _(
+            "Granska: an invitation to self-assess %(agency)s for %(year)d", **p
+        ),
     }
     # One line, whatever an agency's name holds: a header never takes a line break.
     return " ".join(subjects[facts.kind]().split())

@@ -219,3 +219,20 @@ def queue_invitations(submissions) -> int:
         key = f"cycle_opened:{cycle.id}:{submission.agency_id}"
         messages.append((key, facts, recipients[submission.agency_id], refs))
     return queue_many(messages)
+
+
+def queue_self_assessment_invitation(agency, assessment) -> int:
+    """An administrator invited the agency to self-assess: its mail recipients hear of it, with
+    the link, once per self-assessment."""
+    facts = MessageFacts(
+        kind="self_assessment_invited",
+        agency=agency.name,
+        year=assessment.year,
+        link=link_to("/self-assessment/"),
+    )
+    return queue(
+        f"self_assessment_invited:{assessment.id}",
+        facts,
+        agency_recipients(agency, facts.kind),
+        agency_id=agency.id,
+    )

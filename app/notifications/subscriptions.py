@@ -1,17 +1,28 @@
 """What the notifications part does when something happens below it (app/effects.py): mail a
-password link, queue a transition's messages, invite a cycle's agencies."""
+password link, queue a transition's messages, invite a cycle's agencies, invite an agency to
+self-assess."""
 
 import uuid
 
 from flask import current_app
 
 from app.database import insert_new
-from app.effects import CYCLE_OPENED, PASSWORD_LINK, SUBMISSION_TRANSITION, subscribe
+from app.effects import (
+    CYCLE_OPENED,
+    PASSWORD_LINK,
+    SELF_ASSESSMENT_INVITED,
+    SUBMISSION_TRANSITION,
+    subscribe,
+)
 from app.extensions import db
 from app.notifications.inbox import agency_user_ids_by_agency, notify_many, notify_transition
 from app.notifications.mail import send_mail
 from app.notifications.models import OutboxMessage
-from app.notifications.outbox import queue_invitations, queue_transition_notice
+from app.notifications.outbox import (
+    queue_invitations,
+    queue_self_assessment_invitation,
+    queue_transition_notice,
+)
 from app.review.questions import question_counts
 from app.timeutil import utcnow
 
@@ -70,3 +81,8 @@ def invite_participants(cycle, submissions: list) -> None:
             for s in submissions
         ]
     )
+
+
+@subscribe(SELF_ASSESSMENT_INVITED)
+def mail_self_assessment_invitation(agency, assessment) -> None:
+    queue_self_assessment_invitation(agency, assessment)

@@ -2,8 +2,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.accounts.models import Agency, User
 from app.extensions import db
 
 
@@ -24,6 +25,10 @@ class SelfAssessment(db.Model):
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+    # Read only where a page loads them with the row (the authority's list, the agency's page).
+    agency: Mapped[Agency] = relationship(lazy="raise")
+    invited_by: Mapped[User | None] = relationship(lazy="raise")
 
 
 class SelfAssessmentValue(db.Model):

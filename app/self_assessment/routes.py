@@ -1,6 +1,8 @@
 """Self-assessment pages: the agency's own (404 for anyone else's), and the administrator's
 list of those shared with the authority."""
 
+from typing import NamedTuple
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
@@ -9,34 +11,49 @@ from flask_login import current_user
 from app.accounts.access import roles_required
 from app.accounts.models import Agency
 from app.cycles.models import Cycle
-from app.cycles.questionnaire_service import items_of, section_labels
+from app.cycles.questionnaire_service import items_of, key_figures_of, rules_of, section_labels
 from app.database import begin_write
 from app.errors import FieldErrors
 from app.extensions import db
+from app.pagination import paginate
 from app.reports.figures import maturity_radar
 from app.reports.pdf import render_pdf
 from app.roles import Role
 from app.self_assessment import bp
 from app.self_assessment.models import SelfAssessment
+from app.self_assessment.operations import invite, save_answers, set_shared, start
 from app.self_assessment.services import (
     answers_of,
     assessment_of,
     assessments_of,
+    collection_submission,
     comparison,
-    figures_by_year,
-    invite,
+    invitations_of,
     latest_published,
-    save_answers,
-    set_shared,
+    open_invitation,
     shared_assessments,
-    start,
     this_year,
+    warnings_of,
+    years_compared,
 )
 from app.submissions.answers import field_name
 from app.submissions.findings_text import finding_text
 from app.timeutil import utcnow
 
 AGENCY = (Role.AGENCY_EDITOR, Role.AGENCY_VIEWER)
+SHARED_PER_PAGE = 50
+
+
+@bp.app_template_global()
+def self_assessment_invitations(agency_id: int) -> list[SelfAssessment]:
+    """For the administrator's page of an agency: when and by whom it was invited."""
+    return invitations_of(agency_id)
+
+
+@bp.app_template_global()
+def open_self_assessment_invitation(agency_id: int) -> SelfAssessment | None:
+    """For the agency's start page: an invitation it has not answered yet."""
+    return open_invitation(agency_id)
 
 
 def _own_or_404(year: int) -> SelfAssessment:
@@ -50,12 +67,11 @@ def _own_or_404(year: int) -> SelfAssessment:
 @roles_required(*AGENCY)
 def index():
     assessments = assessments_of(current_user.agency_id)
-    figures, by_year = figures_by_year(assessments)
     return render_template(
         "self_assessment/index.html",
         assessments=assessments,
-        figures=figures,
-        by_year=by_year,
+        years=years_compared(assessments, str(get_locale())),
+        collection=collection_submission(current_user.agency_id),
         published=latest_published(),
         this_year=this_year(),
         has_this_year=any(a.year == this_year() for a in assessments),
@@ -87,15 +103,22 @@ def answers(year):
             abort(403)
         begin_write(db.session)
         assessment = _own_or_404(year)
-        problems = save_answers(assessment, request.form)
+        try:
+            problems = save_answers(assessment, current_user.agency, request.form)
+        except FieldErrors as error:
+            db.session.rollback()
+            flash(" ".join(error.errors.values()), "error")
+            return redirect(url_for("self_assessment.index"))
         if not problems:
             db.session.commit()
             flash(_("Saved. This is where you stand."), "success")
             return redirect(url_for("self_assessment.result", year=year))
         db.session.rollback()
-        errors = {name: finding_text(f) for name, f in problems.items()}
+        rules = _rule_labels(assessment.cycle_id)
+        errors = {name: finding_text(f, rules) for name, f in problems.items()}
         typed = {k: v for k, v in request.form.items() if "--" in k}
     items = items_of(assessment.cycle_id)
+    warnings = {} if errors else _warnings(assessment, current_user.agency)
     return render_template(
         "self_assessment/answers.html",
         assessment=assessment,
@@ -105,9 +128,35 @@ def answers(year):
         values=answers_of(assessment),
         typed=typed,
         errors=errors,
-        editable=editable,
+        warnings={w.anchor: w.text for w in warnings if w.anchor},
+        editable=editable and collection_submission(current_user.agency_id) is None,
         field_name=field_name,
     ), 422 if errors else 200
+
+
+def _rule_labels(cycle_id: int) -> dict[str, str]:
+    locale = str(get_locale())
+    return {rule.code: rule.label(locale) for rule in rules_of(cycle_id)}
+
+
+class _Warning(NamedTuple):
+    label: str
+    text: str
+    anchor: str | None  # the field on the answers page; none for a key figure
+
+
+def _warnings(assessment: SelfAssessment, agency: Agency) -> list[_Warning]:
+    locale = str(get_locale())
+    labels = {item.code: item.label(locale) for item in items_of(assessment.cycle_id)}
+    figures = {f.code: f.label(locale) for f in key_figures_of(assessment.cycle_id)}
+    return [
+        _Warning(
+            labels.get(f.item) or figures.get(f.item, f.item),
+            finding_text(f),
+            field_name(f.item, f.period) if f.item in labels else None,
+        )
+        for f in warnings_of(assessment, agency)
+    ]
 
 
 def _result_page(assessment: SelfAssessment, agency: Agency, shared_view: bool):
@@ -121,6 +170,7 @@ def _result_page(assessment: SelfAssessment, agency: Agency, shared_view: bool):
         positions=positions,
         areas=areas,
         radar=maturity_radar(areas, agency.name),
+        warnings=_warnings(assessment, agency),
         shared_view=shared_view,
         editable=not shared_view and current_user.role == Role.AGENCY_EDITOR,
     )
@@ -150,7 +200,8 @@ def sharing(year):
 @bp.get("/admin/self-assessments/")
 @roles_required(Role.ADMIN, Role.REVIEWER)
 def shared_list():
-    return render_template("self_assessment/shared.html", rows=shared_assessments())
+    page = paginate(shared_assessments(), per_page=SHARED_PER_PAGE)
+    return render_template("self_assessment/shared.html", page=page)
 
 
 @bp.get("/admin/self-assessments/<int:assessment_id>")
@@ -159,7 +210,7 @@ def shared_one(assessment_id):
     assessment = db.session.get(SelfAssessment, assessment_id)
     if assessment is None or assessment.shared_at is None:
         abort(404)  # a self-assessment not shared is the agency's own: not even confirmed
-    return _result_page(assessment, db.session.get(Agency, assessment.agency_id), True)
+    return _result_page(assessment, db.session.get(Agency, assessment.agency_id), shared_view=True)
 
 
 @bp.get("/self-assessment/<int:year>/result.pdf")

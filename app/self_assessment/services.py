@@ -1,24 +1,41 @@
-"""Self-assessments: starting one against the latest published cycle, saving its answers with
-the questionnaire's own parsing and checks, and placing it among the published peers. A
-self-assessment is read by its agency's users, and by the authority only once shared."""
+"""Self-assessments read for their pages: the agency's own, the collection it may take part
+in instead, the comparison with the published peers, the plausibility warnings, its years side
+by side, and the authority's view of those shared and of its invitations. A self-assessment is
+read by its agency's users, and by the authority only once shared."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
-from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from flask import current_app
+from sqlalchemy import exists, select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app.accounts.models import Agency
-from app.audit.operations import record_event
 from app.cycles.models import Cycle
-from app.cycles.questionnaire_service import items_of, key_figure_specs
-from app.errors import FieldErrors
+from app.cycles.questionnaire_changes import series_breaks
+from app.cycles.questionnaire_service import key_figure_specs, key_figures_of
 from app.extensions import db
-from app.reports.analysis import Dataset, dataset_of, maturity_among, position_among
+from app.reports.analysis import (
+    Dataset,
+    dataset_of,
+    maturity_among,
+    maturity_areas,
+    position_among,
+)
 from app.self_assessment.models import SelfAssessment, SelfAssessmentValue
-from app.submissions.answers import field_name, item_spec, parse_input
+from app.submissions.answers import item_specs, rule_specs
+from app.submissions.models import Submission
+from app.submissions.peers import peer_statistics
 from app.timeutil import utcnow
-from workflows.answers import Finding, check_value, key_figures
+from workflows.answers import (
+    Answers,
+    Finding,
+    change_thresholds,
+    key_figures,
+    plausibility,
+)
 from workflows.cycle import CycleStatus
+from workflows.submission import SubmissionStatus
 
 
 def latest_published() -> Cycle | None:
@@ -49,86 +66,44 @@ def this_year() -> int:
     return utcnow().year
 
 
-def start(agency: Agency) -> SelfAssessment:
-    """This year's self-assessment of the agency (one per year), against the latest published
-    cycle; flush only."""
-    existing = assessment_of(agency.id, this_year())
-    if existing is not None:
-        return existing
-    cycle = latest_published()
-    if cycle is None:
-        raise FieldErrors({"start": _("There is no published collection to compare with yet.")})
-    now = utcnow()
-    assessment = SelfAssessment(
-        agency_id=agency.id, year=this_year(), cycle_id=cycle.id, created_at=now, updated_at=now
-    )
-    db.session.add(assessment)
-    db.session.flush()
-    return assessment
-
-
-def invite(agency: Agency, actor) -> SelfAssessment:
-    """An administrator's invitation: this year's self-assessment of the agency, ready to fill
-    in and marked as invited (once; a second invitation changes nothing). Flush only."""
-    assessment = start(agency)
-    if assessment.invited_at is None:
-        assessment.invited_at, assessment.invited_by_id = utcnow(), actor.id
-        record_event(
-            "self_assessment", "invited", actor, agency_id=agency.id, to_value=str(assessment.year)
+def collection_submission(agency_id: int) -> Submission | None:
+    """The agency's submission in a cycle that is collecting now (open, and the agency not
+    exempted): inside the collection window it answers there, not in a self-assessment.
+    Before a cycle opens and once it has closed the agency is outside the window."""
+    return db.session.scalar(
+        select(Submission)
+        .join(Cycle, Cycle.id == Submission.cycle_id)
+        .where(
+            Submission.agency_id == agency_id,
+            Cycle.status == CycleStatus.OPEN,
+            Submission.status != SubmissionStatus.EXEMPTED,
         )
-    db.session.flush()
-    return assessment
-
-
-def answers_of(assessment: SelfAssessment) -> dict[tuple[str, str], Decimal | str]:
-    rows = db.session.scalars(
-        select(SelfAssessmentValue).where(SelfAssessmentValue.self_assessment_id == assessment.id)
+        .order_by(Cycle.year.desc())
     )
-    return {
-        (row.item_code, row.period): row.number if row.number is not None else row.text
-        for row in rows
-        if row.number is not None or row.text
-    }
 
 
-def save_answers(assessment: SelfAssessment, form) -> dict[str, Finding]:
-    """Every field parsed and checked as in a submission; all stored, or (any problem)
-    nothing and the problems by field name. Flush only."""
-    errors: dict[str, Finding] = {}
-    parsed: dict[tuple[str, str], Decimal | str] = {}
-    for item in items_of(assessment.cycle_id):
-        spec = item_spec(item)
-        for period in spec.periods:
-            name = field_name(item.code, period)
-            value, problem = parse_input(item, form.get(name, ""), period)
-            problem = problem or check_value(spec, value, period)
-            if problem is not None:
-                errors[name] = problem
-            elif value is not None:
-                parsed[(item.code, period)] = value
-    if errors:
-        return errors
-    db.session.execute(
-        delete(SelfAssessmentValue).where(SelfAssessmentValue.self_assessment_id == assessment.id)
+def answers_of(assessment: SelfAssessment) -> Answers:
+    return _answers_by_assessment([assessment.id])[assessment.id]
+
+
+def _answers_by_assessment(ids: list[int]) -> dict[int, Answers]:
+    """The answers of these self-assessments, in one query, reading only the value columns."""
+    answers: dict[int, Answers] = {assessment_id: {} for assessment_id in ids}
+    if not ids:
+        return answers
+    rows = db.session.execute(
+        select(
+            SelfAssessmentValue.self_assessment_id,
+            SelfAssessmentValue.item_code,
+            SelfAssessmentValue.period,
+            SelfAssessmentValue.number,
+            SelfAssessmentValue.text,
+        ).where(SelfAssessmentValue.self_assessment_id.in_(ids))
     )
-    db.session.add_all(
-        SelfAssessmentValue(
-            self_assessment_id=assessment.id,
-            item_code=code,
-            period=period,
-            number=value if isinstance(value, Decimal) else None,
-            text=value if isinstance(value, str) else None,
-        )
-        for (code, period), value in parsed.items()
-    )
-    assessment.updated_at = utcnow()
-    db.session.flush()
-    return {}
-
-
-def set_shared(assessment: SelfAssessment, shared: bool) -> None:
-    assessment.shared_at = utcnow() if shared else None
-    db.session.flush()
+    for assessment_id, code, period, number, text in rows:
+        if number is not None or text:
+            answers[assessment_id][(code, period)] = number if number is not None else text
+    return answers
 
 
 def as_submission(assessment: SelfAssessment, agency: Agency) -> dict:
@@ -159,37 +134,109 @@ def comparison(assessment: SelfAssessment, agency: Agency, locale: str):
     return dataset, position_among(dataset, own, previous), maturity_among(dataset, own, locale)
 
 
-def shared_assessments() -> list[tuple[SelfAssessment, Agency]]:
-    rows = db.session.execute(
-        select(SelfAssessment, Agency)
-        .join(Agency, Agency.id == SelfAssessment.agency_id)
-        .where(SelfAssessment.shared_at.is_not(None))
-        .order_by(SelfAssessment.year.desc(), Agency.name)
+def warnings_of(assessment: SelfAssessment, agency: Agency) -> list[Finding]:
+    """The plausibility warnings a submission's answers get, for the self-assessment: a change
+    beyond the threshold against the agency's self-assessment of the year before, and a key
+    figure outside the 5th–95th percentile of its peer group in the published cycle. Never
+    blocking; no one asks for an explanation."""
+    answers = answers_of(assessment)
+    earlier = assessment_of(agency.id, assessment.year - 1)
+    cycle = db.session.get(Cycle, assessment.cycle_id)
+    # Last year's self-assessment against the cycle before: what was redefined since is not
+    # compared with it (a series break), as in a submission.
+    compared_before = earlier is not None and earlier.cycle_id != assessment.cycle_id
+    statistics = peer_statistics(cycle.id, agency.peer_group_id, (SubmissionStatus.APPROVED,))
+    units = {f.code: f.unit for f in key_figures_of(cycle.id)}
+    findings = plausibility(
+        item_specs(cycle.id),
+        answers,
+        answers_of(earlier) if earlier is not None else {},
+        key_figures(answers, key_figure_specs(cycle.id)),
+        {c: (s.p5, s.p95) for c, s in statistics.figures.items() if s.p5 is not None},
+        Decimal(str(current_app.config["PLAUSIBILITY_CHANGE_THRESHOLD"])),
+        change_thresholds(rule_specs(cycle.id)),
+        series_breaks(cycle) if compared_before else frozenset(),
     )
-    return [(assessment, agency) for assessment, agency in rows]
+    return [
+        Finding(f.level, f.code, f.item, f.period, {**f.params, "unit": units[f.item]})
+        if f.item in units
+        else f
+        for f in findings
+    ]
 
 
-def figures_by_year(
-    assessments: list[SelfAssessment],
-) -> tuple[list[tuple[str, str, str]], dict[int, dict[str, Decimal | None]]]:
-    """The key figures of each of an agency's self-assessments, to compare its years: the
-    values read in one query; the figures named as the latest one's published cycle names them."""
-    if not assessments:
-        return [], {}
-    rows = db.session.scalars(
-        select(SelfAssessmentValue).where(
-            SelfAssessmentValue.self_assessment_id.in_([a.id for a in assessments])
+def shared_assessments():
+    """A select of the self-assessments shared with the authority, newest year first, each
+    with its agency loaded in the same query (for a page of them)."""
+    return (
+        select(SelfAssessment)
+        .join(SelfAssessment.agency)
+        .options(contains_eager(SelfAssessment.agency))
+        .where(SelfAssessment.shared_at.is_not(None))
+        .order_by(SelfAssessment.year.desc(), Agency.name, SelfAssessment.id)
+    )
+
+
+def invitations_of(agency_id: int) -> list[SelfAssessment]:
+    """The agency's invitations to self-assess, newest first, with who invited."""
+    return list(
+        db.session.scalars(
+            select(SelfAssessment)
+            .options(joinedload(SelfAssessment.invited_by))
+            .where(SelfAssessment.agency_id == agency_id, SelfAssessment.invited_at.is_not(None))
+            .order_by(SelfAssessment.year.desc())
         )
     )
-    answers: dict[int, dict] = {a.id: {} for a in assessments}
-    for row in rows:
-        value = row.number if row.number is not None else row.text
-        if value is not None and value != "":
-            answers[row.self_assessment_id][(row.item_code, row.period)] = value
-    latest = assessments[-1]
-    named = dataset_of(db.session.get(Cycle, latest.cycle_id)).key_figures
-    figures = [(code, label, unit) for code, (label, unit) in named.items()]
-    by_year = {
-        a.year: key_figures(answers[a.id], key_figure_specs(a.cycle_id)) for a in assessments
+
+
+def open_invitation(agency_id: int) -> SelfAssessment | None:
+    """This year's self-assessment if the authority invited the agency and it has no answer
+    yet: what the agency's start page reminds it of."""
+    answered = exists().where(SelfAssessmentValue.self_assessment_id == SelfAssessment.id)
+    return db.session.scalar(
+        select(SelfAssessment).where(
+            SelfAssessment.agency_id == agency_id,
+            SelfAssessment.year == this_year(),
+            SelfAssessment.invited_at.is_not(None),
+            ~answered,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Years:
+    """An agency's self-assessments side by side: each key figure and each area's maturity
+    (current level) per year, named as the latest one's published cycle names them."""
+
+    years: list[int]
+    figures: list[tuple[str, str, str]]  # code, label, unit
+    figure_values: dict[int, dict[str, Decimal | None]]
+    areas: list[tuple[str, str]]  # area code, label
+    levels: dict[int, dict[str, Decimal | None]]
+
+
+def years_compared(assessments: list[SelfAssessment], locale: str) -> Years:
+    """The values of every year read in one query, whatever the number of years."""
+    if not assessments:
+        return Years([], [], {}, [], {})
+    answers = _answers_by_assessment([a.id for a in assessments])
+    dataset = dataset_of(db.session.get(Cycle, assessments[-1].cycle_id))
+    areas = maturity_areas(dataset, locale)
+    levels = {
+        a.year: {
+            area: _level(answers[a.id].get((f"maturity_{area}_current", "outcome")))
+            for area, _label in areas
+        }
+        for a in assessments
     }
-    return figures, by_year
+    return Years(
+        [a.year for a in assessments],
+        [(code, label, unit) for code, (label, unit) in dataset.key_figures.items()],
+        {a.year: key_figures(answers[a.id], key_figure_specs(a.cycle_id)) for a in assessments},
+        areas,
+        levels,
+    )
+
+
+def _level(value) -> Decimal | None:
+    return value if isinstance(value, Decimal) else None

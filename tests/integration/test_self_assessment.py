@@ -10,13 +10,15 @@ from decimal import Decimal
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from app.cycles.models import Cycle, CycleParticipant
 from app.cycles.operations import fire_cycle_transition
+from app.database import begin_write
 from app.datasets.models import DatasetSnapshot
 from app.extensions import db
 from app.self_assessment.models import SelfAssessment, SelfAssessmentValue
 from app.self_assessment.services import this_year
 from tests import factories
-from tests.integration.test_datasets import YEAR, _frozen_dataset
+from tests.integration.test_datasets import ADMIN_NAME, YEAR, _frozen_dataset
 
 ANSWERS = {  # an IT cost share of 10 %; the esam peers have 12 % and 15 %: median 13,5 %
     "operating_cost--outcome": "1 000 000",
@@ -183,3 +185,169 @@ def test_an_administrator_invites_and_the_agency_gets_a_pdf(client):
     client.logout()
     client.login(factories.make_user("agency_editor", agency=factories.make_agency()))
     assert client.get(f"/self-assessment/{this_year()}/result.pdf").status_code == 404
+
+
+# Issue 20, point 1 completed: who may self-assess, the questionnaire's own rules, the
+# invitation and the years side by side.
+
+
+def test_a_participant_inside_the_collection_window_is_pointed_to_its_submission(client):
+    data, _snapshot = _published()
+    agency, editor = _outsider()
+    open_cycle = factories.make_cycle(YEAR + 1, "open")
+    submission = factories.make_submission(open_cycle, agency)
+    client.login(editor)
+    page = client.get("/self-assessment/").get_data(as_text=True)
+    assert "Er myndighet deltar i insamlingen 2027, som är öppen" in page
+    assert f'href="/submissions/{submission.id}"' in page
+    assert "Starta självskattningen" not in page
+    refused = client.post("/self-assessment/start", follow_redirects=True)
+    assert (
+        "Kustbevakningen deltar i insamlingen 2027, som är öppen: besvara frågeformuläret i "
+        "inlämningen i stället." in refused.get_data(as_text=True)
+    )
+    assert db.session.scalar(select(SelfAssessment.id)) is None
+    client.logout()
+    client.login(data.admin)  # nor can the authority invite it to self-assess meanwhile
+    client.post(f"/admin/agencies/{agency.id}/self-assessment")
+    assert db.session.scalar(select(SelfAssessment.id)) is None
+
+
+def test_outside_the_window_a_participant_self_assesses_and_inside_it_cannot_change_one(client):
+    _published()
+    agency, editor = _outsider()
+    cycle = factories.make_cycle(YEAR + 1, "planned")  # a participant before the cycle opens
+    db.session.add(CycleParticipant(cycle_id=cycle.id, agency_id=agency.id))
+    db.session.commit()
+    client.login(editor)
+    assert _start_and_answer(client).status_code == 302
+    assert db.session.scalar(select(SelfAssessment.id)) is not None
+    begin_write(db.session)
+    db.session.get(Cycle, cycle.id).status = "open"  # the window opens: the submission's turn
+    db.session.commit()
+    factories.make_submission(cycle, agency)
+    refused = client.post(
+        f"/self-assessment/{this_year()}/answers", {**ANSWERS, "users--outcome": "900"}
+    )
+    assert refused.status_code == 302 and refused.headers["Location"] == "/self-assessment/"
+    assert db.session.scalar(
+        select(SelfAssessmentValue.number).where(SelfAssessmentValue.item_code == "users")
+    ) == Decimal(500)
+    answers = client.get(f"/self-assessment/{this_year()}/answers").get_data(as_text=True)
+    assert "Spara och jämför" not in answers and "readonly" in answers
+    assert client.get(f"/self-assessment/{this_year()}/").status_code == 200  # still readable
+
+
+def test_an_exempted_participant_is_outside_the_collection(client):
+    _published()
+    agency, editor = _outsider()
+    factories.make_submission(factories.make_cycle(YEAR + 1, "open"), agency, "exempted")
+    client.login(editor)
+    assert _start_and_answer(client).status_code == 302
+
+
+def test_the_questionnaires_rules_refuse_the_whole_save_next_to_the_field(client):
+    _published()
+    _agency, editor = _outsider()
+    client.login(editor)
+    response = _start_and_answer(
+        client,
+        {
+            **ANSWERS,
+            "operating_cost--outcome": "50 000",  # below the IT cost: the at-least rule
+            "it_cost_internal_staff--outcome": "60 000",  # the parts add up to 90 000
+            "it_cost_consultants--outcome": "30 000",
+        },
+    )
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert 'href="#operating_cost--outcome"' in text and 'href="#it_cost_total--outcome"' in text
+    assert "Den totala it-kostnaden kan inte vara större än verksamhetskostnaden." in text
+    assert "Kostnadsposterna ska summera till den totala it-kostnaden." in text
+    assert 'id="it_cost_total--outcome-error"' in text
+    assert 'value="50 000"' in text and 'value="60 000"' in text  # the input kept
+    assert db.session.scalar(select(SelfAssessmentValue.id)) is None
+
+
+def test_a_large_change_against_last_years_self_assessment_is_a_warning_not_a_refusal(client):
+    _published()
+    agency, editor = _outsider()
+    client.login(editor)
+    _start_and_answer(client)
+    _earlier(agency, users=200)
+    result = client.get(f"/self-assessment/{this_year()}/").get_data(as_text=True)
+    assert "Värden att kontrollera (1)" in result
+    assert "Antal användare</a>: Ändrat med +150 % sedan förra året (200)." in result
+    assert f'href="/self-assessment/{this_year()}/answers#users--outcome"' in result
+    answers = client.get(f"/self-assessment/{this_year()}/answers").get_data(as_text=True)
+    assert 'id="users--outcome-warning"' in answers
+    assert 'aria-describedby="users--outcome-hint users--outcome-warning"' in answers
+
+
+def _earlier(agency, users=500, it_cost=80000, maturity=None):
+    current = db.session.scalar(select(SelfAssessment).where(SelfAssessment.agency_id == agency.id))
+    begin_write(db.session)
+    earlier = SelfAssessment(
+        agency_id=agency.id,
+        year=this_year() - 1,
+        cycle_id=current.cycle_id,
+        created_at=datetime(2025, 5, 1),
+        updated_at=datetime(2025, 5, 1),
+    )
+    db.session.add(earlier)
+    db.session.flush()
+    values = {"operating_cost": 1000000, "it_cost_total": it_cost, "users": users}
+    values.update(maturity or {})
+    db.session.add_all(
+        SelfAssessmentValue(
+            self_assessment_id=earlier.id, item_code=code, period="outcome", number=Decimal(n)
+        )
+        for code, n in values.items()
+    )
+    db.session.commit()
+    return earlier
+
+
+def test_the_years_compared_key_figures_and_maturity(client):
+    _published()
+    agency, editor = _outsider()
+    client.login(editor)
+    _start_and_answer(client, {**ANSWERS, "maturity_sourcing_current--outcome": "5"})
+    _earlier(agency, maturity={"maturity_sourcing_current": 3})
+    index = client.get("/self-assessment/").get_data(as_text=True)
+    assert "Era år jämförda" in index and "Er mognad år för år (nuläge, 1–7)" in index
+    row = index[index.index("Sourcingstrategi") :].split("</tr>")[0]
+    assert "3,0" in row and "5,0" in row
+
+
+def test_the_invitation_mails_the_agency_and_shows_on_both_pages(app, client, mailbox):
+    data, _snapshot = _published()
+    agency, editor = _outsider()
+    client.login(data.admin)
+    before = client.get(f"/admin/agencies/{agency.id}/edit").get_data(as_text=True)
+    assert "Inte inbjuden ännu." in before
+    client.post(f"/admin/agencies/{agency.id}/self-assessment")
+    client.post(f"/admin/agencies/{agency.id}/self-assessment")  # one mail, not two
+    after = client.get(f"/admin/agencies/{agency.id}/edit").get_data(as_text=True)
+    assert f"{this_year()}: inbjuden" in after and ADMIN_NAME in after
+    result = app.test_cli_runner().invoke(args=["reminders", "run-once"])
+    assert result.exit_code == 0, result.output
+    assert sorted(m["To"] for m in mailbox) == sorted([agency.contact_email, editor.email])
+    mail = mailbox[0]
+    assert (
+        mail["Subject"]
+        == f"Granska: en inbjudan till självskattning för Kustbevakningen {this_year()}"
+    )
+    text = mail.get_body(("plain",)).get_content()
+    assert "Myndigheten bjuder in Kustbevakningen till en självskattning" in text
+    assert "The authority invites Kustbevakningen to a self-assessment" in text
+    assert "http://granska.test/self-assessment/" in text
+    client.logout()
+    client.login(editor)
+    start = client.get("/agency/").get_data(as_text=True)
+    assert f"Myndigheten bjuder in er till en självskattning för {this_year()}" in start
+    assert f'href="/self-assessment/{this_year()}/answers"' in start
+    client.post(f"/self-assessment/{this_year()}/answers", ANSWERS)
+    assert "bjuder in er till en självskattning" not in client.get("/agency/").get_data(
+        as_text=True
+    )

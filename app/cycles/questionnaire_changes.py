@@ -9,10 +9,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.caching import cache
 from app.cycles.models import Cycle
 from app.cycles.questionnaire_document import PARTS, document_of
 from app.extensions import db
 from app.session_memo import memoised
+from workflows.cycle import CycleStatus
 
 # The fields whose change means a value is not measured as before: a series break.
 DEFINING = {
@@ -113,16 +115,29 @@ def changes_between(before: dict | None, after: dict) -> list[dict]:
 
 
 def changes_of(cycle: Cycle) -> tuple[Cycle | None, list[dict]]:
-    """The previous cycle and what changed since it (read once per request)."""
-    return _changes_of(cycle.id, cycle.year)
+    """The previous cycle and what changed since it. A questionnaire changes only while its
+    cycle is planned, and a cycle never goes back to planned: once neither is, the changes
+    are computed once per process (the comparison, the check page and every section page
+    ask, and building both questionnaires' documents was a tenth of the comparison's CPU).
+    The version is the previous cycle's id, which moves if a cycle is added between them.
+    Callers treat the list as read-only."""
+    previous = cycle_before(cycle.year)
+    if CycleStatus.PLANNED in (cycle.status, previous.status if previous else None):
+        return previous, _changes_of(cycle.id, cycle.year)
+    return previous, cache().get(
+        ("questionnaire_changes", cycle.id),
+        previous.id if previous is not None else None,
+        lambda: _changes_of(cycle.id, cycle.year),
+    )
 
 
 @memoised
-def _changes_of(cycle_id: int, year: int) -> tuple[Cycle | None, list[dict]]:
+def _changes_of(cycle_id: int, year: int) -> list[dict]:
+    """Once per request while a questionnaire may still change."""
     cycle = db.session.get(Cycle, cycle_id)
     previous = cycle_before(year)
     before = document_of(previous) if previous is not None else None
-    return previous, changes_between(before, document_of(cycle))
+    return changes_between(before, document_of(cycle))
 
 
 def new_and_changed(cycle: Cycle, part: str = "items") -> tuple[set[str], set[str]]:

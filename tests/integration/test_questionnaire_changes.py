@@ -135,3 +135,30 @@ def test_the_excel_template_marks_new_and_redefined_questions(app, client, login
     assert labels["cloud_services"] == "Molntjänster (Nytt i år)"
     assert labels["users"].endswith("(Ändrad definition)")
     assert labels["operating_cost"] == "Verksamhetskostnad"  # unchanged: as it was
+
+
+def test_the_changes_are_kept_once_both_cycles_are_past_planned_and_read_afresh_before(
+    app, client, login, tmp_path, count_queries
+):
+    """While the new cycle is planned its questionnaire may change, and the changes page says
+    what it is now; once it is open they are computed once per process: a second view reads
+    no questionnaire at all."""
+    _next_year(app, tmp_path)
+    runner = app.test_cli_runner()
+    login("admin")
+    assert "Molntjänster" in client.get("/cycles/2027/questionnaire/changes").get_data(True)
+    runner.invoke(args=["questionnaire", "export", "2026", str(tmp_path / "old.json")])
+    old = json.loads((tmp_path / "old.json").read_text(encoding="utf-8"))
+    (tmp_path / "old.json").write_text(json.dumps({**old, "year": 2027}), encoding="utf-8")
+    result = runner.invoke(args=["questionnaire", "import", "2027", str(tmp_path / "old.json")])
+    assert result.exit_code == 0, result.output
+    assert "Molntjänster" not in client.get("/cycles/2027/questionnaire/changes").get_data(True)
+    result = runner.invoke(args=["questionnaire", "import", "2027", str(tmp_path / "q.json")])
+    assert result.exit_code == 0, result.output
+    db.session.scalar(select(Cycle).where(Cycle.year == 2027)).status = "open"
+    db.session.commit()
+    assert "Molntjänster" in client.get("/cycles/2027/questionnaire/changes").get_data(True)
+    with count_queries() as counter:
+        page = client.get("/cycles/2027/questionnaire/changes").get_data(as_text=True)
+    assert "Molntjänster" in page and "Seriebrott" in page
+    assert not [s for s in counter.statements if "questionnaire_" in s.lower()]

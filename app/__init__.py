@@ -38,8 +38,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app import web
 
     # The parts that react to what happens below them (app/effects.py) subscribe here.
+    from app.datasets import subscriptions as dataset_subscriptions  # noqa: F401
     from app.notifications import subscriptions  # noqa: F401
     from app.review import subscriptions as review_subscriptions  # noqa: F401
+    from app.submissions import subscriptions as submission_subscriptions  # noqa: F401
 
     web.register(app)
     return app

@@ -16,6 +16,10 @@ from typing import Any
 PASSWORD_LINK = "password_link"  # noqa: S105 (an event's name)
 # A submission's transition went through (submission, trigger, event_id).
 SUBMISSION_TRANSITION = "submission_transition"
+# A cycle's transition went through (cycle, trigger, actor), before its audit event: opening
+# writes each participant's draft (then CYCLE_OPENED), approval freezes the dataset (the
+# snapshot exists if and only if the approval does), publication writes the open data.
+CYCLE_TRANSITION = "cycle_transition"
 # A cycle opened with these drafts (cycle, submissions): each agency is invited.
 CYCLE_OPENED = "cycle_opened"
 # A clarification round is requested (submission, actor): the round is numbered and every
@@ -31,6 +35,10 @@ SELF_ASSESSMENT_INVITED = "self_assessment_invited"
 # Facts asked for (ask) and supplied above (supplies).
 # The question counts of a submission (submission_id) -> .open, .answered, .unresolved.
 QUESTION_COUNTS = "question_counts"
+# The agencies of a cycle (cycle) whose submissions are not settled, by name -> tuple[str].
+UNSETTLED_AGENCIES = "unsettled_agencies"
+# The agencies of a cycle (cycle) whose approved submissions break a rule, by name.
+INVALID_AGENCIES = "invalid_agencies"
 
 _handlers: dict[str, list[Callable[..., None]]] = defaultdict(list)
 _suppliers: dict[str, Callable[..., Any]] = {}

@@ -5,25 +5,20 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 
 from app.accounts.models import Agency
 from app.audit.operations import record_event
 from app.cycles.models import Cycle, CycleParticipant
 from app.cycles.questionnaire_service import load_questionnaire
 from app.database import begin_write, lock_row
-from app.datasets.freezing import freeze
-from app.datasets.open_data import publish as publish_open_data
-from app.effects import CYCLE_OPENED, announce
+from app.effects import CYCLE_TRANSITION, INVALID_AGENCIES, UNSETTLED_AGENCIES, announce, ask
 from app.errors import FieldErrors
 from app.extensions import db
-from app.submissions.answers import submissions_breaking_rules
-from app.submissions.models import Submission
 from app.timeutil import utcnow
 from workflows.calendar import parse_days
 from workflows.cycle import CYCLE_WORKFLOW, CycleFacts, CycleStatus
 from workflows.rules import Refusal
-from workflows.submission import SETTLED_STATES, SubmissionStatus
 
 
 class CycleTransitionRefused(Exception):
@@ -191,34 +186,6 @@ def participant_ids(cycle: Cycle) -> list[int]:
     )
 
 
-def _unsettled_agencies(cycle: Cycle) -> tuple[str, ...]:
-    return tuple(
-        db.session.scalars(
-            select(Agency.name)
-            .join(Submission, Submission.agency_id == Agency.id)
-            .where(
-                Submission.cycle_id == cycle.id,
-                Submission.status.not_in([str(s) for s in SETTLED_STATES]),
-            )
-            .order_by(Agency.name)
-        )
-    )
-
-
-def _invalid_agencies(cycle: Cycle) -> tuple[str, ...]:
-    invalid = submissions_breaking_rules(cycle.id, frozenset({SubmissionStatus.APPROVED}))
-    if not invalid:
-        return ()
-    return tuple(
-        db.session.scalars(
-            select(Agency.name)
-            .join(Submission, Submission.agency_id == Agency.id)
-            .where(Submission.id.in_(invalid))
-            .order_by(Agency.name)
-        )
-    )
-
-
 def cycle_facts(cycle: Cycle, actor, reason: str = "", trigger: str = "") -> CycleFacts:
     """The facts the cycle's guards need. Every approved submission is re-checked against the
     rules only when the cycle is about to be approved: that reads every value of the cycle,
@@ -226,8 +193,8 @@ def cycle_facts(cycle: Cycle, actor, reason: str = "", trigger: str = "") -> Cyc
     return CycleFacts(
         actor_role=actor.role,
         participant_count=participant_count(cycle),
-        unsettled_agencies=_unsettled_agencies(cycle),
-        invalid_agencies=_invalid_agencies(cycle) if trigger == "approve" else (),
+        unsettled_agencies=ask(UNSETTLED_AGENCIES, cycle=cycle),
+        invalid_agencies=ask(INVALID_AGENCIES, cycle=cycle) if trigger == "approve" else (),
         reason=reason,
     )
 
@@ -245,13 +212,9 @@ def fire_cycle_transition(year: int, trigger: str, actor, reason: str = "") -> C
     before = cycle.status
     cycle.status = CYCLE_WORKFLOW.fire(trigger, before)
     _stamp(cycle, trigger)
-    if trigger == "open":
-        _create_drafts(cycle)
-        _invite_participants(cycle)
-    elif trigger == "approve":
-        freeze(cycle, actor)  # the snapshot exists if and only if the approval does
-    elif trigger == "publish":
-        publish_open_data(cycle)  # published is open data: its files exist from that moment
+    # Opening writes the drafts and invitations, approval freezes the dataset, publication
+    # writes the open data: the parts above do it, in this transaction (app/effects.py).
+    announce(CYCLE_TRANSITION, cycle=cycle, trigger=trigger, actor=actor)
     record_event(
         "cycle_transition",
         trigger,
@@ -273,26 +236,3 @@ def _stamp(cycle: Cycle, trigger: str) -> None:
         cycle.closed_at = None  # open again: the reopening and its reason are in the audit trail
     else:
         setattr(cycle, f"{_STAMPS[trigger]}_at", utcnow())
-
-
-def _invite_participants(cycle: Cycle) -> None:
-    """Each participant hears that the cycle is open, in the same transaction as the opening
-    (the notifications part handles CYCLE_OPENED)."""
-    db.session.flush()
-    submissions = list(
-        db.session.scalars(select(Submission).where(Submission.cycle_id == cycle.id))
-    )
-    announce(CYCLE_OPENED, cycle=cycle, submissions=submissions)
-
-
-def _create_drafts(cycle: Cycle) -> None:
-    existing = set(
-        db.session.scalars(select(Submission.agency_id).where(Submission.cycle_id == cycle.id))
-    )
-    rows = [
-        {"cycle_id": cycle.id, "agency_id": agency_id, "status": "draft", "version": 1}
-        for agency_id in participant_ids(cycle)
-        if agency_id not in existing
-    ]
-    if rows:  # one executemany, not one INSERT per agency
-        db.session.execute(insert(Submission), rows)

@@ -1,0 +1,83 @@
+"""What the submissions part does when a cycle moves (app/effects.py), and the facts about a
+cycle's submissions it supplies to the cycle's guards: opening a cycle writes a draft per
+participant and announces them, so each agency is invited; approving one needs every
+submission settled and every approved one within the rules."""
+
+from sqlalchemy import insert, select
+
+from app.accounts.models import Agency
+from app.cycles.models import Cycle
+from app.cycles.operations import participant_ids
+from app.effects import (
+    CYCLE_OPENED,
+    CYCLE_TRANSITION,
+    INVALID_AGENCIES,
+    UNSETTLED_AGENCIES,
+    announce,
+    subscribe,
+    supplies,
+)
+from app.extensions import db
+from app.submissions.answers import submissions_breaking_rules
+from app.submissions.models import Submission
+from workflows.submission import SETTLED_STATES, SubmissionStatus
+
+
+@subscribe(CYCLE_TRANSITION)
+def open_drafts(cycle: Cycle, trigger: str, actor) -> None:
+    if trigger == "open":
+        _create_drafts(cycle)
+        _invite_participants(cycle)
+
+
+def _create_drafts(cycle: Cycle) -> None:
+    existing = set(
+        db.session.scalars(select(Submission.agency_id).where(Submission.cycle_id == cycle.id))
+    )
+    rows = [
+        {"cycle_id": cycle.id, "agency_id": agency_id, "status": "draft", "version": 1}
+        for agency_id in participant_ids(cycle)
+        if agency_id not in existing
+    ]
+    if rows:  # one executemany, not one INSERT per agency
+        db.session.execute(insert(Submission), rows)
+
+
+def _invite_participants(cycle: Cycle) -> None:
+    """Each participant hears that the cycle is open, in the same transaction as the opening
+    (the notifications part handles CYCLE_OPENED)."""
+    db.session.flush()
+    submissions = list(
+        db.session.scalars(select(Submission).where(Submission.cycle_id == cycle.id))
+    )
+    announce(CYCLE_OPENED, cycle=cycle, submissions=submissions)
+
+
+@supplies(UNSETTLED_AGENCIES)
+def unsettled_agencies(cycle: Cycle) -> tuple[str, ...]:
+    return tuple(
+        db.session.scalars(
+            select(Agency.name)
+            .join(Submission, Submission.agency_id == Agency.id)
+            .where(
+                Submission.cycle_id == cycle.id,
+                Submission.status.not_in([str(s) for s in SETTLED_STATES]),
+            )
+            .order_by(Agency.name)
+        )
+    )
+
+
+@supplies(INVALID_AGENCIES)
+def invalid_agencies(cycle: Cycle) -> tuple[str, ...]:
+    invalid = submissions_breaking_rules(cycle.id, frozenset({SubmissionStatus.APPROVED}))
+    if not invalid:
+        return ()
+    return tuple(
+        db.session.scalars(
+            select(Agency.name)
+            .join(Submission, Submission.agency_id == Agency.id)
+            .where(Submission.id.in_(invalid))
+            .order_by(Agency.name)
+        )
+    )

@@ -12,9 +12,11 @@ from sqlalchemy import select
 from app.caching import cache
 from app.cycles.models import Cycle
 from app.cycles.questionnaire_document import PARTS, document_of
+from app.cycles.questionnaire_service import key_figures_of, parsed_formula
 from app.extensions import db
 from app.session_memo import memoised
 from workflows.cycle import CycleStatus
+from workflows.formulas import names
 
 # The fields whose change means a value is not measured as before: a series break.
 DEFINING = {
@@ -152,6 +154,24 @@ def series_breaks(cycle: Cycle) -> frozenset[str]:
     """The items and key figures whose definition changed since the previous cycle: last
     year's values and peers were measured otherwise, so nothing is compared with them."""
     _previous, changes = changes_of(cycle)
-    return frozenset(
+    formulas = {figure.code: figure.formula for figure in key_figures_of(cycle.id)}
+    return _breaks(changes, formulas)
+
+
+def breaks_between(before: dict | None, after: dict) -> frozenset[str]:
+    """The series breaks between two questionnaires, each a document or a frozen dataset's."""
+    formulas = {figure["code"]: figure["formula"] for figure in after.get("key_figures", [])}
+    return _breaks(changes_between(before, after), formulas)
+
+
+def _breaks(changes: list[dict], formulas: dict[str, str]) -> frozenset[str]:
+    """The items and key figures whose definition changed, and every key figure whose formula
+    reads a redefined item (its value is measured otherwise too)."""
+    broken = {
         c["code"] for c in changes if c["series_break"] and c["part"] in ("items", "key_figures")
-    )
+    }
+    items = {c["code"] for c in changes if c["series_break"] and c["part"] == "items"}
+    for code, formula in formulas.items():
+        if names(parsed_formula(formula)) & items:
+            broken.add(code)
+    return frozenset(broken)

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from app.accounts.models import PeerGroup
 from app.caching import cache
 from app.cycles.models import Cycle
+from app.cycles.questionnaire_changes import breaks_between, series_breaks
 from app.cycles.questionnaire_service import figures_in
 from app.datasets.freezing import LIVE_STATUSES, build_snapshot
 from app.datasets.models import DatasetSnapshot, FrozenKeyFigure
@@ -179,6 +180,21 @@ class Position:
     peers: Stats | None
     place: tuple[int, int] | None
     last_year: Decimal | None = None
+    series_break: bool = False  # its definition changed since last year: not comparable
+
+
+def figure_breaks(dataset: Dataset, last_year: Dataset | None) -> frozenset[str]:
+    """The key figures measured otherwise than in last year's dataset (their formula, unit or
+    definition changed, or an item they read was redefined), from the two datasets' own
+    questionnaires."""
+    if last_year is None:
+        return frozenset()
+
+    def compute() -> frozenset[str]:
+        return breaks_between(last_year.data["questionnaire"], dataset.data["questionnaire"])
+
+    # Last year's dataset is a frozen one, known by its digest; one still open is not kept.
+    return dataset.memo(("breaks", last_year.digest), compute) if last_year.digest else compute()
 
 
 def agency_position(dataset: Dataset, org_number: str, last_year: Dataset | None) -> list[Position]:
@@ -186,12 +202,18 @@ def agency_position(dataset: Dataset, org_number: str, last_year: Dataset | None
     if own is None:
         return []
     previous = last_year.of(org_number) if last_year else None
-    return position_among(dataset, own, previous)
+    return position_among(dataset, own, previous, figure_breaks(dataset, last_year))
 
 
-def position_among(dataset: Dataset, own: dict, previous: dict | None = None) -> list[Position]:
+def position_among(
+    dataset: Dataset,
+    own: dict,
+    previous: dict | None = None,
+    breaks: frozenset[str] = frozenset(),
+) -> list[Position]:
     """A submission's key figures against its peer group in the dataset, whether or not it is
-    one of the dataset's own (a self-assessment is compared without being counted)."""
+    one of the dataset's own (a self-assessment is compared without being counted); a key
+    figure in `breaks` is marked a series break against last year."""
     group = own["agency"]["peer_group"]
     spread, ordered = _spread(dataset, group), _ordered(dataset, group)
     outsider = dataset.of(own["agency"]["org_number"]) is not own  # placed as one more
@@ -210,6 +232,7 @@ def position_among(dataset: Dataset, own: dict, previous: dict | None = None) ->
                 spread[code],
                 place,
                 figure(previous, code) if previous else None,
+                code in breaks,
             )
         )
     return positions
@@ -234,6 +257,27 @@ def trend(org_number: str, up_to_year: int, codes) -> dict[str, list[tuple[int, 
     )
     reported = {(year, code): value for year, code, value in rows}
     return {code: [(year, reported.get((year, code))) for year in years] for code in codes}
+
+
+def trend_breaks(up_to_year: int, codes) -> dict[str, list[int]]:
+    """For each of these key figures, the frozen years (up to the year) from which it was
+    measured otherwise than the year before: each year's questionnaire against its previous
+    cycle's, a series break in the trend. Frozen questionnaires do not change: computed once
+    per process for the same frozen years."""
+    frozen = db.session.execute(
+        select(Cycle.id, DatasetSnapshot.digest)
+        .join(DatasetSnapshot, DatasetSnapshot.cycle_id == Cycle.id)
+        .where(Cycle.year <= up_to_year)
+        .order_by(Cycle.year)
+    ).all()
+
+    def compute() -> list[tuple[int, frozenset[str]]]:
+        cycles = [db.session.get(Cycle, cycle_id) for cycle_id, _digest in frozen]
+        return [(cycle.year, series_breaks(cycle)) for cycle in cycles if cycle is not None]
+
+    key = ("trend_breaks", tuple(cycle_id for cycle_id, _digest in frozen))
+    broken = cache().get(key, tuple(digest for _id, digest in frozen), compute)
+    return {code: [year for year, codes_ in broken if code in codes_] for code in codes}
 
 
 @dataclass

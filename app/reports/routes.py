@@ -21,6 +21,7 @@ from app.reports.analysis import (
     portfolio,
     portfolio_of,
     trend,
+    trend_breaks,
 )
 from app.reports.batches import archive_path, latest_batch, request_batch
 from app.reports.benefits import benefit_results
@@ -104,6 +105,7 @@ def agency(year, org_number):
             if p.value is not None
         },
         trend=trend(org_number, cycle.year, dataset.key_figures),
+        trend_breaks=trend_breaks(cycle.year, dataset.key_figures),
         areas=areas,
         radar=maturity_radar(areas, own["agency"]["name"]),
         portfolio=portfolio(own["projects"]),

@@ -24,13 +24,13 @@ from app.self_assessment.models import SelfAssessment
 from app.self_assessment.operations import invite, save_answers, set_shared, start
 from app.self_assessment.services import (
     answers_of,
-    assessment_of,
     assessments_of,
     collection_submission,
     comparison,
     invitations_of,
     latest_published,
     open_invitation,
+    own_assessment_or_404,
     shared_assessments,
     this_year,
     warnings_of,
@@ -57,10 +57,7 @@ def open_self_assessment_invitation(agency_id: int) -> SelfAssessment | None:
 
 
 def _own_or_404(year: int) -> SelfAssessment:
-    assessment = assessment_of(current_user.agency_id, year)
-    if assessment is None:
-        abort(404)
-    return assessment
+    return own_assessment_or_404(current_user.agency_id, year)
 
 
 @bp.get("/self-assessment/")

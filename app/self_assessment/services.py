@@ -6,7 +6,7 @@ read by its agency's users, and by the authority only once shared."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask import current_app
+from flask import abort, current_app
 from sqlalchemy import exists, select
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -60,6 +60,14 @@ def assessment_of(agency_id: int, year: int) -> SelfAssessment | None:
             SelfAssessment.agency_id == agency_id, SelfAssessment.year == year
         )
     )
+
+
+def own_assessment_or_404(agency_id: int, year: int) -> SelfAssessment:
+    """The agency's own self-assessment of the year; another agency's is as good as missing."""
+    assessment = assessment_of(agency_id, year)
+    if assessment is None:
+        abort(404)
+    return assessment
 
 
 def this_year() -> int:

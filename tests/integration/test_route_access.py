@@ -134,6 +134,8 @@ ROLES = {
     "self_assessment.shared_one": {"admin", "reviewer"},
     "self_assessment.result_pdf": {"agency_editor", "agency_viewer"},
     "self_assessment.invite_view": {"admin"},
+    "self_assessment.excel_template": {"agency_editor", "agency_viewer"},
+    "self_assessment.excel_upload": {"agency_editor"},
     # Results and an agency's feedback report: staff always, agency users once published
     # (and the feedback report only their own agency's; checked per object).
     "reports.overview": {"admin", "reviewer", "agency_editor", "agency_viewer", "ministry"},

@@ -10,10 +10,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl.utils import get_column_letter
 
+from app.accounts.models import Agency
+from app.cycles.models import Cycle
 from app.cycles.questionnaire_service import items_of, sections_of
 from app.labels import BENEFIT_STATUS, PROJECT_STATUS, RISK
 from app.submissions.models import Submission
 from app.submissions.projects import ProjectData
+from workflows.answers import Answers
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -136,6 +139,24 @@ BENEFIT_COLUMNS = [
 ]
 BENEFIT_COLUMN = {key: index for index, (key, *_rest) in enumerate(BENEFIT_COLUMNS, start=1)}
 PROJECT_COLUMN = {key: index for index, (key, *_rest) in enumerate(PROJECT_COLUMNS, start=1)}
+
+
+# Which form a workbook's answers belong to (its "granska_form" property): a submission's
+# template has none (nor had any before there were self-assessments).
+SUBMISSION_FORM, SELF_ASSESSMENT_FORM = "submission", "self_assessment"
+
+
+@dataclass(frozen=True)
+class AnswerSource:
+    """What the questionnaire's sheets are made of, whoever answers: a submission, or an
+    agency's self-assessment against a published cycle (only the answer sheets)."""
+
+    cycle: Cycle
+    agency: Agency
+    answers: Answers
+    last_year: Answers
+    version: int = 0
+    form: str = SUBMISSION_FORM
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ from app.submissions.excel.layout import (
     PROJECT_COLUMNS,
     PROJECTS,
     READ_ONLY,
+    SELF_ASSESSMENT_FORM,
+    SUBMISSION_FORM,
     AnswerSheet,
     BenefitRow,
     CellError,
@@ -51,35 +53,49 @@ from workflows.answers import check_value
 
 
 def read_upload(submission: Submission, data: bytes) -> list[CellError] | ParsedUpload:
+    return _read(data, submission.cycle, submission.agency, SUBMISSION_FORM, submission)
+
+
+def read_answers(cycle, agency, data: bytes) -> list[CellError] | ParsedUpload:
+    """An upload of `build_answers_template`: the questionnaire's sheets of this cycle for
+    this agency's self-assessment, read as a submission's are."""
+    return _read(data, cycle, agency, SELF_ASSESSMENT_FORM, None)
+
+
+def _read(data: bytes, cycle, agency, form: str, submission: Submission | None):
     problem = _package_problem(data)
     if problem:
         return [CellError("", "", problem)]
     formulas = _scan(data)
     if isinstance(formulas, str):
         return [CellError("", "", formulas)]
-    expected = answer_sheets(submission.cycle_id)
+    expected = answer_sheets(cycle.id)
+    # A submission's projects sheet is required, its benefits optional; a self-assessment has
+    # only the questionnaire's sheets.
+    others = (PROJECTS,) if submission is not None else ()
+    wanted = {*expected, PROJECTS, BENEFITS} if submission is not None else set(expected)
     try:
-        identity, sheets = _read_workbook(data, formulas, {*expected, PROJECTS, BENEFITS})
+        identity, sheets = _read_workbook(data, formulas, wanted)
     except (KeyError, ValueError, TypeError, IndexError, AttributeError, OSError, SyntaxError,
             zipfile.BadZipFile, zlib.error, EOFError):  # fmt: skip
         # openpyxl raises any of these on a damaged part (an XML parse error is a SyntaxError).
         return [CellError("", "", _damaged())]
-    problem = _identity_problem(submission, identity)
+    problem = _identity_problem(cycle, agency, form, identity)
     if problem:
         return [CellError("", "", problem)]
     errors: list[CellError] = []
     parsed = ParsedUpload(version=int(identity["granska_version"]))
     layouts = {name: spec.layout for name, spec in expected.items()}
-    for name in (*expected, PROJECTS):
+    for name in (*expected, *others):
         if name not in sheets:
             message = _("The sheet is missing. Keep the template's sheets as they are.")
             errors.append(CellError(name, "", message))
-        elif _headers_match(sheets[name], layouts.get(name, PROJECTS), submission.cycle, errors):
+        elif _headers_match(sheets[name], layouts.get(name, PROJECTS), cycle, errors):
             if name == PROJECTS:
                 parsed.projects = _read_projects(sheets[name], submission, errors)
             else:
-                _read_answers(sheets[name], expected[name], submission, parsed, errors)
-    if BENEFITS in sheets and _headers_match(sheets[BENEFITS], BENEFITS, submission.cycle, errors):
+                _read_answers(sheets[name], expected[name], cycle.id, parsed, errors)
+    if BENEFITS in sheets and _headers_match(sheets[BENEFITS], BENEFITS, cycle, errors):
         parsed.benefits = _read_benefits(sheets[BENEFITS], submission, errors)
     return errors or parsed
 
@@ -92,21 +108,38 @@ def _quoted(text: str) -> str:
     return text if len(text) <= QUOTED else text[: QUOTED - 1] + "…"
 
 
-def _identity_problem(submission: Submission, identity: dict[str, str]) -> str | None:
+def _identity_problem(cycle, agency, form: str, identity: dict[str, str]) -> str | None:
     keys = ("granska_cycle", "granska_agency", "granska_version")
     if not all(key in identity for key in keys) or not (
         _whole_number(identity["granska_cycle"]) is not None
         and _whole_number(identity["granska_version"]) is not None
     ):
         return _("The workbook is not a template from Granska. Download the template and use it.")
-    if int(identity["granska_cycle"]) != submission.cycle.year:
+    if identity.get("granska_form", SUBMISSION_FORM) != form:
+        if form == SUBMISSION_FORM:
+            return _(
+                "The file is the template of a self-assessment, not of this submission. "
+                "Download the submission's template."
+            )
+        return _(
+            "The file is the template of a submission, not of this self-assessment. Download "
+            "the self-assessment's template."
+        )
+    if int(identity["granska_cycle"]) != cycle.year:
+        if form == SELF_ASSESSMENT_FORM:
+            return _(
+                "The file is the template for %(file)d, but this self-assessment is compared "
+                "with %(year)d. Download its template again.",
+                file=int(identity["granska_cycle"]),
+                year=cycle.year,
+            )
         return _(
             "The file is the template for %(file)d, but this submission is for %(year)d. "
             "Download this year's template.",
             file=int(identity["granska_cycle"]),
-            year=submission.cycle.year,
+            year=cycle.year,
         )
-    if identity["granska_agency"] != submission.agency.org_number:
+    if identity["granska_agency"] != agency.org_number:
         return _("The file is another agency's template. Download your own template.")
     return None
 
@@ -130,10 +163,10 @@ def _headers_match(sheet: Sheet, layout: str, cycle, errors: list[CellError]) ->
 
 
 def _read_answers(
-    sheet: Sheet, spec: AnswerSheet, submission, parsed: ParsedUpload, errors: list[CellError]
+    sheet: Sheet, spec: AnswerSheet, cycle_id: int, parsed: ParsedUpload, errors: list[CellError]
 ):
     section, columns = spec.section, spec.columns
-    items = {item.code: item for item in items_of(submission.cycle_id, section)}
+    items = {item.code: item for item in items_of(cycle_id, section)}
     form = parsed.forms.setdefault(section, {})
     for row in range(FIRST_ROW, len(sheet.rows) + 1):
         code = sheet.text(row, 1)

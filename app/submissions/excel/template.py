@@ -2,6 +2,7 @@
 
 import io
 import math
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -34,7 +35,10 @@ from app.submissions.excel.layout import (
     PROJECT_COLUMNS,
     PROJECTS,
     READ_ONLY,
+    SELF_ASSESSMENT_FORM,
+    SUBMISSION_FORM,
     AnswerSheet,
+    AnswerSource,
     _headers,
     _locale,
     answer_sheets,
@@ -56,23 +60,48 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 
 def build_template(submission: Submission, locale: str) -> bytes:
+    source = AnswerSource(
+        submission.cycle,
+        submission.agency,
+        _answers(submission),
+        last_year_answers(submission),
+        submission.version,
+    )
+
+    def projects_and_benefits(book) -> None:
+        _project_sheet(book.create_sheet(PROJECTS), submission)
+        _benefit_sheet(book.create_sheet(BENEFITS), submission)
+
+    return _workbook(source, locale, projects_and_benefits)
+
+
+def build_answers_template(source: AnswerSource, locale: str) -> bytes:
+    """The questionnaire's sheets alone, for answers kept outside a submission (an agency's
+    self-assessment): the same sheets, rules and definitions, read back by `read_answers`."""
+    return _workbook(source, locale, None)
+
+
+def _workbook(source: AnswerSource, locale: str, more: Callable | None) -> bytes:
     with force_locale(locale):
         book = Workbook()
         book.remove(book.active)
-        for spec in answer_sheets(submission.cycle_id).values():
+        for spec in answer_sheets(source.cycle.id).values():
             if spec.layout == AREAS:
-                _areas_sheet(book.create_sheet(spec.name), submission, spec)
+                _areas_sheet(book.create_sheet(spec.name), source, spec)
             else:
-                _items_sheet(book.create_sheet(spec.name), submission, spec)
-        _project_sheet(book.create_sheet(PROJECTS), submission)
-        _benefit_sheet(book.create_sheet(BENEFITS), submission)
-    book.properties.title = f"Granska {submission.cycle.year} – {submission.agency.name}"
+                _items_sheet(book.create_sheet(spec.name), source, spec)
+        if more is not None:
+            more(book)
+    book.properties.title = f"Granska {source.cycle.year} – {source.agency.name}"
     book.properties.creator = "Granska"
-    for name, value in (
-        ("granska_cycle", submission.cycle.year),
-        ("granska_agency", submission.agency.org_number),
-        ("granska_version", submission.version),
-    ):
+    properties = [
+        ("granska_cycle", source.cycle.year),
+        ("granska_agency", source.agency.org_number),
+        ("granska_version", source.version),
+    ]
+    if source.form != SUBMISSION_FORM:
+        properties.append(("granska_form", source.form))
+    for name, value in properties:
         book.custom_doc_props.append(StringProperty(name=name, value=str(value)))
     _clean(book)
     out = io.BytesIO()
@@ -90,9 +119,10 @@ def _clean(book) -> None:
                     cell.value = ILLEGAL_CHARACTERS_RE.sub("", cell.value)
 
 
-def _start_sheet(sheet, submission, title: str, layout: str, hint: str, widths: list[int]):
-    cycle = submission.cycle
-    sheet["B1"] = f"{title} – {submission.agency.name}, {cycle.title}"
+def _start_sheet(sheet, source, title: str, layout: str, hint: str, widths: list[int]):
+    """`source`: the submission or the AnswerSource, whose cycle and agency head the sheet."""
+    cycle = source.cycle
+    sheet["B1"] = f"{title} – {source.agency.name}, {cycle.title}"
     sheet["B1"].font = Font(bold=True, size=14)
     sheet["B2"] = hint
     sheet["B2"].font = Font(italic=True, color="595959")
@@ -194,15 +224,26 @@ def _shown(item: QuestionnaireItem, value):
     return value
 
 
-def _title(submission: Submission, spec: AnswerSheet) -> str:
-    return section_labels(submission.cycle_id)[spec.section]
+def _title(source: AnswerSource, spec: AnswerSheet) -> str:
+    return section_labels(source.cycle.id)[spec.section]
 
 
-def _items_sheet(sheet, submission: Submission, spec: AnswerSheet) -> None:
+def _items_sheet(sheet, source: AnswerSource, spec: AnswerSheet) -> None:
     """A section's items a row each, in their groups: outcome, forecast where asked, last year
     and the definition."""
-    items = items_of(submission.cycle_id, spec.section)
-    if any(item.kind == "amount" for item in items):
+    items = items_of(source.cycle.id, spec.section)
+    amounts = any(item.kind == "amount" for item in items)
+    if source.form == SELF_ASSESSMENT_FORM and amounts:
+        hint = _(
+            "Amounts in thousands of SEK (tkr). Fill in the yellow cells; the other cells are "
+            "locked. Then upload the file on the self-assessment's page."
+        )
+    elif source.form == SELF_ASSESSMENT_FORM:
+        hint = _(
+            "Fill in the yellow cells; the other cells are locked. Then upload the file on the "
+            "self-assessment's page."
+        )
+    elif amounts:
         hint = _(
             "Amounts in thousands of SEK (tkr). Fill in the yellow cells; the other cells are "
             "locked. Then upload the file on the submission's page."
@@ -213,11 +254,11 @@ def _items_sheet(sheet, submission: Submission, spec: AnswerSheet) -> None:
             "the submission's page."
         )
     widths = [14, 46, 16, 16, 16, 14, 70]
-    _start_sheet(sheet, submission, _title(submission, spec), spec.layout, hint, widths)
-    answers, last_year = _answers(submission), last_year_answers(submission)
+    _start_sheet(sheet, source, _title(source, spec), spec.layout, hint, widths)
+    answers, last_year = source.answers, source.last_year
     units = {"amount": "tkr", "fte": _("FTE"), "percent": "%", "count": _("number")}
     rules: dict = {}
-    new, redefined = new_and_changed(submission.cycle)
+    new, redefined = new_and_changed(source.cycle)
     row, heading = FIRST_ROW, None
     for item in items:
         if item.heading != heading:
@@ -260,7 +301,7 @@ def _label_with_news(item: QuestionnaireItem, new: set[str], redefined: set[str]
     return label
 
 
-def _areas_sheet(sheet, submission: Submission, spec: AnswerSheet) -> None:
+def _areas_sheet(sheet, source: AnswerSource, spec: AnswerSheet) -> None:
     """A section of maturity levels: its areas, each with its questions and what levels 1, 4
     and 7 mean."""
     hint = _(
@@ -268,10 +309,10 @@ def _areas_sheet(sheet, submission: Submission, spec: AnswerSheet) -> None:
         "to 7. Explain in the comment if the target is below today's level."
     )
     widths = [14, 24, 22, 10, 11, 36, 36, 36]
-    _start_sheet(sheet, submission, _title(submission, spec), spec.layout, hint, widths)
-    answers, last_year = _answers(submission), last_year_answers(submission)
+    _start_sheet(sheet, source, _title(source, spec), spec.layout, hint, widths)
+    answers, last_year = source.answers, source.last_year
     areas: dict[str, list[QuestionnaireItem]] = {}
-    for item in items_of(submission.cycle_id, spec.section):
+    for item in items_of(source.cycle.id, spec.section):
         areas.setdefault(item.heading, []).append(item)
     rules: dict = {}
     row = FIRST_ROW

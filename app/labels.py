@@ -3,11 +3,11 @@ words come from their registries (workflows/submission.py, cycle.py, question.py
 module only translates them, and names what is not a workflow's (outbox states, reminders,
 project status)."""
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.roles import ROLE_LABELS, Role
 from app.timeutil import utcnow
+from app.translation import gettext as _
 from workflows.cycle import CYCLE_WORKFLOW
 from workflows.question import QUESTION_WORKFLOW
 from workflows.rules import Workflow

@@ -5,7 +5,6 @@ import time
 import uuid
 from decimal import Decimal, InvalidOperation
 
-from babel.support import NullTranslations
 from flask import (
     Response,
     current_app,
@@ -19,7 +18,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_date, format_datetime, get_locale, get_translations
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
@@ -51,9 +50,10 @@ from app.labels import (
     submission_tag_style,
     waiting_text,
 )
-from app.number_format import current_locale, format_for_reader
+from app.number_format import format_for_reader
 from app.submissions.labels import SECTION_STATUS_LABELS
 from app.swedish_numbers import format_swedish_number
+from app.translation import catalogue
 from workflows.submission import SUBMISSION_WORKFLOW
 
 CSP = (
@@ -188,11 +188,11 @@ def register(app):
     # translates a hundred strings. The catalogue is looked up once per language instead,
     # still following force_locale.
     app.jinja_env.install_gettext_callables(
-        gettext=lambda text: _catalogue().ugettext(text),
-        ngettext=lambda singular, plural, n: _catalogue().ungettext(singular, plural, n),
+        gettext=lambda text: catalogue().ugettext(text),
+        ngettext=lambda singular, plural, n: catalogue().ungettext(singular, plural, n),
         newstyle=True,
-        pgettext=lambda context, text: _catalogue().upgettext(context, text),
-        npgettext=lambda context, singular, plural, n: _catalogue().unpgettext(
+        pgettext=lambda context, text: catalogue().upgettext(context, text),
+        npgettext=lambda context, singular, plural, n: catalogue().unpgettext(
             context, singular, plural, n
         ),
     )
@@ -214,22 +214,6 @@ def register(app):
 def _paragraphs(text: str | None) -> list[str]:
     """Free text as its paragraphs, split at blank lines (a single line break stays inside)."""
     return [part.strip() for part in re.split(r"\n\s*\n", text or "") if part.strip()]
-
-
-_CATALOGUES: dict[tuple[str, str | None], NullTranslations] = {}
-
-
-def _catalogue() -> NullTranslations:
-    """The translations of the language in force; the same object flask_babel keeps per
-    process, found by the locale's language and territory rather than its formatted name."""
-    locale = current_locale()
-    if locale is None:
-        return get_translations()  # outside a request: no translation
-    key = (locale.language, locale.territory)
-    catalogue = _CATALOGUES.get(key)
-    if catalogue is None:
-        catalogue = _CATALOGUES[key] = get_translations()
-    return catalogue
 
 
 def _date(value) -> str:

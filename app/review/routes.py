@@ -31,6 +31,7 @@ from app.review.questions import (
 )
 from app.review.services import (
     QueueFilter,
+    QueueRow,
     answer_progress,
     cycle_years,
     reviewers,
@@ -78,7 +79,7 @@ def _queue_filter(years: list[int]) -> QueueFilter:
 def queue():
     years = cycle_years()
     filters = _queue_filter(years)
-    page = paginate(submissions_for_review(filters), per_page=50)
+    page = paginate(submissions_for_review(filters), per_page=50, row=QueueRow)
     progress = answer_progress([submission.id for submission in page.items])
     return render_template(
         "review/queue.html",

@@ -59,6 +59,37 @@ def test_review_queue_filters_by_status_and_peer_group(client, login):
     assert client.get("/review/?status=bogus&peer_group=x").status_code == 200
 
 
+def test_review_queue_row_names_agency_group_cycle_state_wait_and_reviewer(client, login):
+    """The list reads its columns only (no submission objects): each still shows all of it,
+    the peer group in the reader's language."""
+    from datetime import timedelta
+
+    from app.timeutil import utcnow
+
+    cycle = factories.make_cycle(year=2026)
+    agency = factories.make_agency(name="Lunds universitet", group="higher_education")
+    submission = factories.make_submission(cycle, agency, "submitted")
+    reviewer = factories.make_user("reviewer", name="Greta Granskare")
+    submission.reviewer_id, submission.submitted_late = reviewer.id, True
+    submission.submitted_at = utcnow() - timedelta(days=4)
+    db.session.commit()
+    factories.make_submission(cycle, factories.make_agency(name="Bolagsverket"), "in_review")
+    client.login(reviewer)
+    page = client.get("/review/?cycle=2026").get_data(as_text=True)
+    row = page[page.index("Lunds universitet") :].split("</tr>")[0]
+    assert f'href="/submissions/{submission.id}"' in page
+    assert "Universitet och högskolor" in row and "2026" in row and "Inlämnad" in row
+    assert "Sen" in row and "4 dagar sedan inlämning" in row and "Greta Granskare" in row
+    other = page[page.index("Bolagsverket") :].split("</tr>")[0]
+    assert "–" in other  # no reviewer yet
+    client.post("/language", {"lang": "en"})
+    english = client.get("/review/?cycle=2026").get_data(as_text=True)
+    assert (
+        "Universities and university colleges"
+        in english[english.index("Lunds universitet") :].split("</tr>")[0]
+    )
+
+
 def test_admin_overview_counts_states_per_cycle(client, login):
     _cycle_with_submissions(10)
     factories.make_agency(active=False)

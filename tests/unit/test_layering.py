@@ -25,6 +25,7 @@ LAYERS: list[set[str]] = [
         "app.swedish_numbers",
         "app.number_format",
         "app.session_memo",
+        "app.translation",
         # the per-process cache: each result kept with the version its caller reads
         "app.caching",
         # events announced below and handled above (app/effects.py)

@@ -100,12 +100,14 @@ def _register_blueprints(app: Flask) -> None:
         token_routes,  # noqa: F401
         tokens_bp,
     )
+    from app.cycle_admin import (
+        bulk_routes,  # noqa: F401
+    )
+    from app.cycle_admin import routes as cycle_routes  # noqa: F401
     from app.cycles import bp as cycles_bp
     from app.cycles import (
-        bulk_routes,  # noqa: F401
         questionnaire_routes,  # noqa: F401
     )
-    from app.cycles import routes as cycle_routes  # noqa: F401
     from app.datasets import bp as datasets_bp
     from app.datasets import routes as dataset_routes  # noqa: F401
     from app.datasets.open_data_routes import open_data_bp

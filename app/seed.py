@@ -8,9 +8,9 @@ from sqlalchemy import func, select, update
 from app.accounts.models import Agency, PeerGroup, User
 from app.accounts.org_number import with_check_digit
 from app.accounts.passwords import hash_password
+from app.cycle_admin.progress import cycle_submissions
 from app.cycles.models import Cycle
 from app.cycles.operations import CycleData, create_cycle, fire_cycle_transition
-from app.cycles.services import cycle_submissions
 from app.demo_agencies import DEMO_AGENCIES, demo_agency_list
 from app.demo_values import benefit_progress, demo_answers, demo_benefits, demo_projects
 from app.extensions import db

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
-from app.cycles.consequences import Consequences
+from app.confirmation import Consequences
 from app.extensions import db
 from app.notifications.outbox import agency_recipients
 from app.submissions.models import Project, Submission, SubmissionValue

@@ -8,8 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.accounts.access import roles_required
-from app.cycles import bp
-from app.cycles.bulk import (
+from app.cycle_admin.bulk import (
     ACTIONS,
     assign_reviewer,
     exempt_many,
@@ -18,6 +17,7 @@ from app.cycles.bulk import (
     reviewers,
     select_submissions,
 )
+from app.cycles import bp
 from app.cycles.models import Cycle
 from app.errors import FieldErrors
 from app.extensions import db

@@ -6,9 +6,16 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from app.accounts.access import roles_required
+from app.cycle_admin.bulk import ACTIONS as BULK_ACTIONS
+from app.cycle_admin.consequences import cycle_consequences
+from app.cycle_admin.progress import (
+    STATUS_ORDER,
+    cycle_submissions_statement,
+    cycles_with_progress,
+    late_submissions,
+    progress_of,
+)
 from app.cycles import bp
-from app.cycles.bulk import ACTIONS as BULK_ACTIONS
-from app.cycles.consequences import cycle_consequences
 from app.cycles.forms import CycleEditForm, CycleForm
 from app.cycles.models import Cycle
 from app.cycles.operations import (
@@ -23,15 +30,10 @@ from app.cycles.operations import (
     update_cycle,
 )
 from app.cycles.services import (
-    STATUS_ORDER,
     agencies_by_peer_group,
     agency_counts,
     cycle_or_404,
-    cycle_submissions_statement,
-    cycles_with_progress,
-    late_submissions,
     non_working_dates,
-    progress_of,
 )
 from app.datasets.freezing import snapshot_of
 from app.errors import FieldErrors

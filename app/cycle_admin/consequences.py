@@ -2,15 +2,15 @@
 confirm it. Read only, a fixed number of queries whatever the number of agencies."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.accounts.models import Agency, User
+from app.confirmation import Consequences
+from app.cycle_admin.progress import progress_of
 from app.cycles.models import Cycle, CycleParticipant
-from app.cycles.services import progress_of
 from app.extensions import db
 from app.labels import submission_status_label
 from app.notifications.outbox import agency_addresses
@@ -20,15 +20,6 @@ from workflows.submission import SETTLED_STATES, SubmissionStatus
 
 # A transition this far (in days) from its planned date is probably a mistake worth a warning.
 DAYS_FROM_PLAN = 7
-
-
-@dataclass
-class Consequences:
-    effects: list[str] = field(default_factory=list)  # what happens, in numbers
-    permanent: list[str] = field(default_factory=list)  # what can never change afterwards
-    warnings: list[str] = field(default_factory=list)  # why it may be the wrong moment
-    undo: str = ""  # how to go back, when one can
-    counts: list[tuple[str, int]] = field(default_factory=list)  # submissions per status
 
 
 def cycle_consequences(cycle: Cycle, trigger: str) -> Consequences:

@@ -8,7 +8,7 @@ from app.api import schemas
 from app.api.loaders import visible_cycle
 from app.api.operation import number, operation
 from app.cycles.models import Cycle
-from app.cycles.questionnaire_changes import changes_of
+from app.cycles.questionnaire_changes import changes_of, series_breaks
 from app.cycles.questionnaire_service import items_of, rules_of
 from app.extensions import db
 from workflows.cycle import CycleStatus
@@ -97,5 +97,6 @@ def questionnaire_changes(user, year):
             "year": cycle.year,
             "compared_with": previous.year if previous else None,
             "changes": changes,
+            "series_breaks": sorted(series_breaks(cycle)),
         }
     )

@@ -150,6 +150,12 @@ QUESTIONNAIRE_CHANGES = obj(
         "year": INTEGER,
         "compared_with": nullable("integer", description="The previous cycle's year"),
         "changes": {"type": "array", "items": QUESTIONNAIRE_CHANGE},
+        "series_breaks": {
+            "type": "array",
+            "items": STRING,
+            "description": "The items and key figures not comparable with the previous year: "
+            "their definition changed, or (a key figure) that of an item its formula reads",
+        },
     }
 )
 

@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from flask import Response
 
+from app.cycles.models import Cycle
+from app.cycles.questionnaire_changes import series_breaks
 from app.datasets.models import DatasetSnapshot
 from app.datasets.tables import (
     Table,
@@ -21,6 +23,7 @@ from app.datasets.tables import (
     projects_table,
 )
 from app.datasets.workbook import workbook_bytes
+from app.extensions import db
 
 CSV, XLSX, JSON = (
     "text/csv",  # the response adds "; charset=utf-8"
@@ -61,12 +64,19 @@ def _csv_table(data: dict, kind: str) -> Table:
     return joined(answers_table(data), key_figures_table(data, prefix="kf_"))
 
 
-def _csv(data: dict, digest: str, kind: str) -> bytes:
+def _csv(data: dict, digest: str, kind: str, breaks: frozenset[str]) -> bytes:
     swedish = FORMATS[kind].swedish
     table = _csv_table(data, kind)
     places = [0, 0, *decimals_of(table)]
     header = ["cycle", "dataset_sha256", *(c.key for c in table.columns)]
     lines = [header] + [[data["cycle"]["year"], digest, *row] for row in table.rows]
+    if FORMATS[kind].table == "answers":
+        # The codes (items, and key figures as kf_…) not comparable with the year before,
+        # on every row like the digest: a program reading one row knows.
+        figures = _figure_codes(data)
+        listed = " ".join(sorted(f"kf_{c}" if c in figures else c for c in breaks))
+        places.append(0)
+        lines = [[*lines[0], "series_breaks"]] + [[*line, listed] for line in lines[1:]]
     delimiter = ";" if swedish else ","
     text = "".join(
         delimiter.join(_csv_cell(v, d, swedish) for v, d in zip(line, places, strict=True)) + "\r\n"
@@ -94,12 +104,16 @@ def _csv_cell(value, decimals: int, swedish: bool) -> str:
     return f'"{text.replace(chr(34), chr(34) * 2)}"' if _NEEDS_QUOTES.search(text) else text
 
 
-def data_export(data: dict, digest: str, kind: str) -> bytes:
+def _figure_codes(data: dict) -> set[str]:
+    return {figure["code"] for figure in data["questionnaire"].get("key_figures", [])}
+
+
+def data_export(data: dict, digest: str, kind: str, breaks: frozenset[str] = frozenset()) -> bytes:
     """A table export of a dataset's data (the snapshot's, or its open version) naming the
-    digest given."""
+    digest given; `breaks`: its items and key figures not comparable with the year before."""
     if kind == "xlsx":
-        return workbook_bytes(data, digest)
-    return _csv(data, digest, kind)
+        return workbook_bytes(data, digest, breaks)
+    return _csv(data, digest, kind, breaks)
 
 
 def download(snapshot: DatasetSnapshot, year: int, kind: str) -> Response:
@@ -122,4 +136,6 @@ def export(snapshot: DatasetSnapshot, year: int, kind: str) -> tuple[bytes, str,
     if kind == "json":
         return snapshot.content.encode("utf-8"), export_format.media_type, name
     data = json.loads(snapshot.content)
-    return data_export(data, snapshot.digest, kind), export_format.media_type, name
+    cycle = db.session.get(Cycle, snapshot.cycle_id)
+    breaks = series_breaks(cycle) if cycle is not None else frozenset()
+    return data_export(data, snapshot.digest, kind, breaks), export_format.media_type, name

@@ -11,6 +11,7 @@ from sqlalchemy import delete, insert, select
 
 from app.audit.operations import record_event
 from app.cycles.models import Cycle
+from app.cycles.questionnaire_changes import series_breaks
 from app.datasets.canonical import canonical_bytes, digest_of
 from app.datasets.exports import CSV, JSON, XLSX, data_export
 from app.datasets.freezing import snapshot_of
@@ -155,9 +156,10 @@ def build_files(cycle: Cycle, release: OpenDataRelease) -> None:
     )
     content = canonical_bytes(data)
     digest = digest_of(content)
+    breaks = series_breaks(cycle)
     rows = []
     for kind in DISTRIBUTIONS:
-        body = content if kind == "json" else data_export(data, digest, kind)
+        body = content if kind == "json" else data_export(data, digest, kind, breaks)
         rows.append(
             {
                 "release_id": release.id,

@@ -66,7 +66,7 @@ def _sheet(workbook, title: str, table: Table) -> None:
     sheet.freeze_panes = "A2"
 
 
-def _definitions(data: dict) -> list[list]:
+def _definitions(data: dict, breaks: frozenset[str]) -> list[list]:
     rows = [
         [
             i["code"],
@@ -76,6 +76,7 @@ def _definitions(data: dict) -> list[list]:
             i["definition"]["sv"],
             i["definition"]["en"],
             i["kind"],
+            "ja" if i["code"] in breaks else "",
         ]
         for i in data["questionnaire"]["items"]
     ]
@@ -94,6 +95,7 @@ def _definitions(data: dict) -> list[list]:
                 str(column.definition),
                 english[1],
                 column.kind,
+                "",
             ]
         )
     return rows
@@ -118,7 +120,9 @@ def _plain_sheet(workbook, title: str, header: list[str], rows) -> None:
     sheet.freeze_panes = "A2"
 
 
-def workbook_bytes(data: dict, digest: str) -> bytes:
+def workbook_bytes(data: dict, digest: str, breaks: frozenset[str] = frozenset()) -> bytes:
+    """The workbook; `breaks`: the items and key figures not comparable with the year before
+    (a series break), marked in the definitions and listed under "Om datasetet"."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     with force_locale("sv"):
@@ -133,8 +137,17 @@ def workbook_bytes(data: dict, digest: str) -> bytes:
         _plain_sheet(
             workbook,
             "Definitioner",
-            ["Kod", "Del", "Fråga", "Question", "Definition", "Definition (en)", "Typ"],
-            _definitions(data),
+            [
+                "Kod",
+                "Del",
+                "Fråga",
+                "Question",
+                "Definition",
+                "Definition (en)",
+                "Typ",
+                "Seriebrott mot föregående år (series break)",
+            ],
+            _definitions(data, breaks),
         )
         _plain_sheet(
             workbook,
@@ -148,6 +161,10 @@ def workbook_bytes(data: dict, digest: str) -> bytes:
                 ["Format", data["format"]],
                 ["Godkända inlämningar", len(data["submissions"])],
                 ["Undantagna myndigheter", len(data["exempted"])],
+                [
+                    "Seriebrott mot föregående år: definitionen ändrad, ej jämförbart",
+                    ", ".join(sorted(breaks)) or "inga",
+                ],
             ],
         )
     out = io.BytesIO()

@@ -76,6 +76,10 @@ def test_the_api_lists_what_changed_since_last_year(app, client, tmp_path):
     figure = kinds[("key_figures", "it_cost_per_user")]
     assert figure["series_break"] and {"op": "delete", "text": "users"} in figure["formula"]
     assert kinds[("rules", "it_cost_parts")]["series_break"] is False  # a rule is no definition
+    # Not comparable either: a key figure over the redefined item, though its formula stands.
+    assert {"users", "it_cost_per_user", "telephony_per_user"} <= set(body["series_breaks"])
+    assert "it_cost_share" not in body["series_breaks"]
+    assert ("key_figures", "telephony_per_user") not in kinds
     spec = client.get("/api/v1/openapi.json").get_json()
     assert "/cycles/{year}/questionnaire/changes" in spec["paths"]
 
@@ -92,11 +96,16 @@ def test_agencies_see_the_changes_once_the_cycle_opens(app, client, login, tmp_p
     assert "Ändrat: definition" in page
     assert '<ins><span class="visually-hidden">tillagt: </span>utom</ins>' in page
     submission = factories.make_submission(cycle, agency)
+    last_year = db.session.scalar(select(Cycle).where(Cycle.year == 2026))
+    factories.complete_answers(factories.make_submission(last_year, agency, "approved"))
     page = client.get(f"/submissions/{submission.id}/sections/it_costs").get_data(as_text=True)
     new_row = page[page.index('id="item-cloud_services"') :][:1200]
     assert "Nytt i år" in new_row
     users_row = page[page.index('id="item-users"') :][:1200]
     assert "Ändrad definition" in users_row
+    assert "(seriebrott)" in users_row  # beside last year's value, measured otherwise
+    operating_row = page[page.index('id="item-operating_cost"') :][:1200]
+    assert "seriebrott" not in operating_row
     assert "/cycles/2027/questionnaire/changes" in page
 
 

@@ -4,9 +4,13 @@ says "series break" instead of offering the change as one: the agency's results 
 trend, the feedback report (PDF, both languages), the ministry's briefing, the dataset's
 workbook and CSV. A key figure measured as before is compared as before."""
 
+import csv
+import io
 import json
 import re
 import subprocess
+
+import openpyxl
 
 from app.cycles.operations import fire_cycle_transition
 from app.extensions import db
@@ -98,3 +102,26 @@ def test_the_ministrys_briefing_offers_no_change_across_a_break(app, client, tmp
     assert "seriebrott: definitionen har ändrats" in per_user
     share = next(entry for entry in entries if entry.startswith(SHARE.lower()))
     assert "seriebrott" not in share and "procentenheter" in share
+
+
+def test_the_exports_mark_what_is_not_comparable_with_the_year_before(app, client, tmp_path):
+    admin, _agencies = _two_frozen_years(app, tmp_path)
+    client.login(admin)
+    for kind, delimiter in (("csv", ","), ("csv-sv", ";")):
+        text = client.get(f"/cycles/2027/dataset/{kind}").get_data(as_text=True)
+        rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter))
+        listed = set(rows[0]["series_breaks"].split())
+        assert {"users", "kf_it_cost_per_user", "kf_telephony_per_user"} <= listed
+        assert "kf_it_cost_share" not in listed and "operating_cost" not in listed
+        assert {row["series_breaks"] for row in rows} == {rows[0]["series_breaks"]}
+    text = client.get("/cycles/2026/dataset/csv").get_data(as_text=True)
+    assert {row["series_breaks"] for row in csv.DictReader(io.StringIO(text))} == {""}
+
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/cycles/2027/dataset/xlsx").data))
+    definitions = list(book["Definitioner"].values)
+    assert definitions[0][-1] == "Seriebrott mot föregående år (series break)"
+    marked = {row[0] for row in definitions[1:] if row[-1] == "ja"}
+    assert "users" in marked and "operating_cost" not in marked
+    about = {row[0]: row[1] for row in book["Om datasetet"].values}
+    noted = about["Seriebrott mot föregående år: definitionen ändrad, ej jämförbart"]
+    assert "it_cost_per_user" in noted and "it_cost_share" not in noted

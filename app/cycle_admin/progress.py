@@ -4,6 +4,7 @@ fifty. A fixed number of queries, whatever the number of agencies."""
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import func, or_, select
 
@@ -53,7 +54,33 @@ def progress_of(cycle: Cycle) -> CycleProgress:
     return CycleProgress(cycle, Counter(dict(rows.all())))
 
 
-def late_submissions(cycle: Cycle) -> list[Submission]:
+@dataclass(frozen=True)
+class SubmissionRow:
+    """What the cycle page shows of a submission: its columns only. A whole submission
+    joined its cycle, agency, peer group, reviewer and the reviewer's agency and group,
+    seven objects for each row of a page of fifty."""
+
+    id: int
+    status: str
+    submitted_late: bool
+    submitted_at: datetime | None
+    agency_name: str
+
+
+_ROWS = (
+    select(
+        Submission.id,
+        Submission.status,
+        Submission.submitted_late,
+        Submission.submitted_at,
+        Agency.name,
+    )
+    .join(Agency, Agency.id == Submission.agency_id)
+    .order_by(Agency.name)
+)
+
+
+def late_submissions(cycle: Cycle) -> list[SubmissionRow]:
     """Drafts past the deadline while the cycle runs, and submissions that came in late."""
     overdue = (
         cycle.status in (CycleStatus.OPEN, CycleStatus.CLOSED)
@@ -62,14 +89,14 @@ def late_submissions(cycle: Cycle) -> list[Submission]:
     conditions = [Submission.submitted_late]
     if overdue:
         conditions.append(Submission.status == SubmissionStatus.DRAFT)
-    return list(
-        db.session.scalars(
-            select(Submission)
-            .join(Submission.agency)
-            .where(Submission.cycle_id == cycle.id, or_(*conditions))
-            .order_by(Agency.name)
-        )
-    )
+    rows = db.session.execute(_ROWS.where(Submission.cycle_id == cycle.id, or_(*conditions)))
+    return [SubmissionRow(*row) for row in rows]
+
+
+def cycle_submission_rows(cycle: Cycle):
+    """The cycle's submissions by agency name, as a select of `SubmissionRow`'s columns
+    (for a page of them)."""
+    return _ROWS.where(Submission.cycle_id == cycle.id)
 
 
 def cycle_submissions_statement(cycle: Cycle):

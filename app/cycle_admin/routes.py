@@ -10,7 +10,8 @@ from app.cycle_admin.bulk import ACTIONS as BULK_ACTIONS
 from app.cycle_admin.consequences import cycle_consequences
 from app.cycle_admin.progress import (
     STATUS_ORDER,
-    cycle_submissions_statement,
+    SubmissionRow,
+    cycle_submission_rows,
     cycles_with_progress,
     late_submissions,
     progress_of,
@@ -154,7 +155,7 @@ def show(year, error=None, status=200):
         statuses=STATUS_ORDER,
         late=late_submissions(cycle),
         # 340 agencies are seven pages: the page costs the same at any number of agencies.
-        submissions=paginate(cycle_submissions_statement(cycle), per_page=50),
+        submissions=paginate(cycle_submission_rows(cycle), per_page=50, row=SubmissionRow),
         participant_count=participant_count(cycle),
         date_warnings=non_working_dates(cycle, str(get_locale())),
         snapshot=snapshot_of(cycle),

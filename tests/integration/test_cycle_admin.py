@@ -134,6 +134,25 @@ def test_late_agencies_are_listed(client, login):
     assert "Punktlig myndighet" not in late
 
 
+def test_the_cycle_page_lists_each_submission_with_state_date_and_links(client, login):
+    """The page of submissions reads their columns only; each row still says it all."""
+    from datetime import datetime
+
+    cycle = factories.make_cycle()
+    handed_in = factories.make_submission(cycle, factories.make_agency(name="Inne"), "submitted")
+    handed_in.submitted_at, handed_in.submitted_late = datetime(2026, 3, 2, 9, 30), True
+    db.session.commit()
+    draft = factories.make_submission(cycle, factories.make_agency(name="Utkast"))
+    login("admin")
+    page = client.get(f"/admin/cycles/{cycle.year}").get_data(as_text=True)
+    table = page[page.index('aria-labelledby="submissions-title"') :].split("</table>")[0]
+    row = table[table.index(">Inne<") :].split("</tr>")[0]
+    assert f'href="/submissions/{handed_in.id}/history"' in row and "Inlämnad" in row
+    assert "Sen" in row and "2 mars 2026 10:30" in row  # Stockholm time
+    row = table[table.index(">Utkast<") :].split("</tr>")[0]
+    assert f'href="/submissions/{draft.id}"' in table and "Utkast" in row and "–" in row
+
+
 def test_cli_creates_copies_and_moves_cycles(app):
     runner = app.test_cli_runner()
     first, second = factories.make_agency(), factories.make_agency()

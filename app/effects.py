@@ -39,6 +39,9 @@ QUESTION_COUNTS = "question_counts"
 UNSETTLED_AGENCIES = "unsettled_agencies"
 # The agencies of a cycle (cycle) whose approved submissions break a rule, by name.
 INVALID_AGENCIES = "invalid_agencies"
+# Who gets an agency's mail of a kind (agency, kind) -> a list, one entry per address: a
+# confirmation page counts the mail a change will send.
+AGENCY_RECIPIENTS = "agency_recipients"
 
 _handlers: dict[str, list[Callable[..., None]]] = defaultdict(list)
 _suppliers: dict[str, Callable[..., Any]] = {}

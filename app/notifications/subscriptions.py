@@ -1,6 +1,6 @@
 """What the notifications part does when something happens below it (app/effects.py): mail a
 password link, queue a transition's messages, invite a cycle's agencies, invite an agency to
-self-assess."""
+self-assess; and who gets an agency's mail, for the pages below that count it."""
 
 import uuid
 
@@ -8,23 +8,28 @@ from flask import current_app
 
 from app.database import insert_new
 from app.effects import (
+    AGENCY_RECIPIENTS,
     CYCLE_OPENED,
     PASSWORD_LINK,
     SELF_ASSESSMENT_INVITED,
     SUBMISSION_TRANSITION,
     subscribe,
+    supplies,
 )
 from app.extensions import db
 from app.notifications.inbox import agency_user_ids_by_agency, notify_many, notify_transition
 from app.notifications.mail import send_mail
 from app.notifications.models import OutboxMessage
 from app.notifications.outbox import (
+    agency_recipients,
     queue_invitations,
     queue_self_assessment_invitation,
     queue_transition_notice,
 )
 from app.review.questions import question_counts
 from app.timeutil import utcnow
+
+supplies(AGENCY_RECIPIENTS)(agency_recipients)
 
 
 @subscribe(PASSWORD_LINK)

@@ -6,8 +6,8 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from app.confirmation import Consequences
+from app.effects import AGENCY_RECIPIENTS, ask
 from app.extensions import db
-from app.notifications.outbox import agency_recipients
 from app.submissions.models import Project, Submission, SubmissionValue
 
 # The submission transitions that need a reason, and so a page of their own to give it.
@@ -44,7 +44,7 @@ def _exemption(submission: Submission) -> Consequences:
 
 
 def _reopening(submission: Submission) -> Consequences:
-    mails = len(agency_recipients(submission.agency, "reopen"))
+    mails = len(ask(AGENCY_RECIPIENTS, agency=submission.agency, kind="reopen"))
     result = Consequences()
     result.effects += [
         _("The approved submission goes back to review."),

@@ -72,8 +72,6 @@ LAYERS: list[set[str]] = [
 # policies, shared errors into app/errors.py, events instead of calls upwards), which
 # touches modules other work is changing now; until then each is named here.
 EXCEPTIONS: set[tuple[str, str]] = {
-    # Reopening a submission's confirmation page counts the mail it will send.
-    ("app/submissions/consequences.py", "app.notifications"),
     # The submission's page shows the review's questions, threads and comments, and its
     # views answer a question and write a comment.
     ("app/submissions/pages.py", "app.review"),

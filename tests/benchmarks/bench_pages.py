@@ -171,6 +171,11 @@ def report(results: dict) -> None:
             )
         print(f"{label:38}" + "".join(f"{cell:>34}" for cell in cells))
     print("\ngrowth of CPU p50 from 10 to 340 agencies (SQL 10 → 340)")
+    print(
+        "  (a list shows more rows at 340 agencies, up to its page of 50: 'rows' and 'per row'"
+        "\n   say how much of the growth is its rows — the page's growth divided by the growth"
+        "\n   of the bare Flask floor with the same rows, and the CPU each added row costs)"
+    )
     for years in sorted({size.split("x")[1] for size in sizes}):
         small, large = f"10x{years}", f"340x{years}"
         if small in results and large in results:
@@ -181,7 +186,25 @@ def report(results: dict) -> None:
                     f"    {label:38} ×{r['cpu_p50'] / base['cpu_p50']:4.2f}"
                     f"  ({base['sql']} → {r['sql']} statements;"
                     f" cold {base['cold_cpu'] * 1000:.0f} → {r['cold_cpu'] * 1000:.0f} ms)"
+                    + _per_row(base, r)
                 )
+
+
+def _per_row(small: dict, large: dict) -> str:
+    """For a page with more rows at the larger size: its growth over the floor's growth with
+    the same rows, and the CPU of each added row (page and floor)."""
+    added = large["rows"] - small["rows"]
+    if added <= 0 or not small["floor_cpu"] or not large["floor_cpu"]:
+        return ""
+    growth = large["cpu_p50"] / small["cpu_p50"]
+    floor_growth = large["floor_cpu"] / small["floor_cpu"]
+    per_row = (large["cpu_p50"] - small["cpu_p50"]) / added * 1e6
+    floor_per_row = (large["floor_cpu"] - small["floor_cpu"]) / added * 1e6
+    return (
+        f"\n    {'':38} rows {small['rows']} → {large['rows']}: floor ×{floor_growth:4.2f},"
+        f" per-row-normalised ×{growth / floor_growth:4.2f};"
+        f" {per_row:.0f} µs per added row (floor {floor_per_row:.0f} µs)"
+    )
 
 
 def main() -> None:

@@ -447,8 +447,9 @@ def can_prefill(submission: Submission) -> bool:
 
 
 def prefill_from_last_year(submission: Submission, actor) -> tuple[int, int]:
-    """Copy last year's approved answers (for items this cycle still asks) and the projects
-    still ongoing into an untouched draft. Returns (values, projects) copied."""
+    """Copy last year's approved answers (for items this cycle still asks as before: an item
+    redefined since is a series break, and last year's answer was measured otherwise) and the
+    projects still ongoing into an untouched draft. Returns (values, projects) copied."""
     from app.submissions.comparison import last_year_submission_id
     from app.submissions.projects import carry_over_projects
 
@@ -456,6 +457,7 @@ def prefill_from_last_year(submission: Submission, actor) -> tuple[int, int]:
     if source is None or not can_prefill(submission):
         return 0, 0
     codes = {item.code for item in items_of(submission.cycle_id)}
+    codes -= series_breaks(submission.cycle)
     copied = 0
     for (code, period), row in stored_values(source).items():
         if code in codes:

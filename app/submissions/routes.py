@@ -6,6 +6,7 @@ from flask_login import current_user
 from app.accounts.access import roles_required
 from app.accounts.policies import is_authority_staff, is_own_agency_editor
 from app.audit.services import submission_history
+from app.cycles.questionnaire_changes import new_and_changed
 from app.errors import FieldErrors
 from app.extensions import db
 from app.review.comments import add_comment
@@ -178,6 +179,14 @@ def prefill(submission_id):
         ),
         "success",
     )
+    if new_and_changed(submission.cycle)[1]:
+        flash(
+            _(
+                "Questions whose definition changed this year were left empty: last year's "
+                "answer was measured otherwise."
+            ),
+            "info",
+        )
     return redirect(url_for("submissions.show", submission_id=submission_id))
 
 

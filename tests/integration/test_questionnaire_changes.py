@@ -12,6 +12,7 @@ from app.api.tokens import create_token
 from app.cycles.models import Cycle
 from app.database import begin_write
 from app.extensions import db
+from app.submissions.models import SubmissionValue
 from tests import factories
 
 
@@ -106,6 +107,18 @@ def test_agencies_see_the_changes_once_the_cycle_opens(app, client, login, tmp_p
     assert "(seriebrott)" in users_row  # beside last year's value, measured otherwise
     operating_row = page[page.index('id="item-operating_cost"') :][:1200]
     assert "seriebrott" not in operating_row
+    # Prefilled from last year: every answer but the redefined item's, and the page says why.
+    prefilled = client.post(f"/submissions/{submission.id}/prefill")
+    assert prefilled.status_code == 302
+    overview = client.get(f"/submissions/{submission.id}").get_data(as_text=True)
+    assert "Frågor vars definition har ändrats i år lämnades tomma" in overview
+    copied = {
+        code
+        for (code,) in db.session.execute(
+            select(SubmissionValue.item_code).where(SubmissionValue.submission_id == submission.id)
+        )
+    }
+    assert "operating_cost" in copied and "users" not in copied
     assert "/cycles/2027/questionnaire/changes" in page
 
 

@@ -30,17 +30,24 @@ def refuse_in_collection(agency: Agency, field: str = "start") -> None:
     """The self-assessment is for an agency outside the collection: one that takes part in an
     open cycle is pointed to its submission instead (the same questions, reviewed)."""
     submission = collection_submission(agency.id)
-    if submission is not None:
-        raise FieldErrors(
-            {
-                field: _(
-                    "%(agency)s takes part in the %(year)d collection, which is open: answer the "
-                    "questionnaire in the submission instead.",
-                    agency=agency.name,
-                    year=submission.cycle.year,
-                )
-            }
+    if submission is None:
+        return
+    year = submission.cycle.year
+    if field == "invite":  # the administrator reads it
+        message = _(
+            "%(agency)s takes part in the %(year)d collection, which is open: it answers the "
+            "questionnaire in its submission, so it is not invited to a self-assessment.",
+            agency=agency.name,
+            year=year,
         )
+    else:
+        message = _(
+            "%(agency)s takes part in the %(year)d collection, which is open: answer the "
+            "questionnaire in the submission instead.",
+            agency=agency.name,
+            year=year,
+        )
+    raise FieldErrors({field: message})
 
 
 def start(agency: Agency) -> SelfAssessment:
@@ -66,6 +73,7 @@ def invite(agency: Agency, actor) -> SelfAssessment:
     """An administrator's invitation: this year's self-assessment of the agency, ready to fill
     in, marked as invited and mailed to the agency (once; a second invitation changes
     nothing)."""
+    refuse_in_collection(agency, "invite")
     assessment = start(agency)
     if assessment.invited_at is None:
         assessment.invited_at, assessment.invited_by_id = utcnow(), actor.id

@@ -209,7 +209,12 @@ def test_a_participant_inside_the_collection_window_is_pointed_to_its_submission
     assert db.session.scalar(select(SelfAssessment.id)) is None
     client.logout()
     client.login(data.admin)  # nor can the authority invite it to self-assess meanwhile
-    client.post(f"/admin/agencies/{agency.id}/self-assessment")
+    page = client.post(f"/admin/agencies/{agency.id}/self-assessment", follow_redirects=True)
+    assert (
+        "Kustbevakningen deltar i insamlingen 2027, som är öppen: den besvarar frågeformuläret i "
+        "sin inlämning och bjuds därför inte in till en självskattning."
+        in page.get_data(as_text=True)
+    )
     assert db.session.scalar(select(SelfAssessment.id)) is None
 
 

@@ -139,7 +139,11 @@ def comparison(assessment: SelfAssessment, agency: Agency, locale: str):
     own = as_submission(assessment, agency)
     earlier = assessment_of(agency.id, assessment.year - 1)
     previous = as_submission(earlier, agency) if earlier is not None else None
-    return dataset, position_among(dataset, own, previous), maturity_among(dataset, own, locale)
+    # Against a self-assessment of the cycle before, a redefined key figure is a series break.
+    compared_before = earlier is not None and earlier.cycle_id != assessment.cycle_id
+    breaks = series_breaks(cycle) if compared_before else frozenset()
+    positions = position_among(dataset, own, previous, breaks)
+    return dataset, positions, maturity_among(dataset, own, locale)
 
 
 def warnings_of(assessment: SelfAssessment, agency: Agency) -> list[Finding]:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.cycles.models import Cycle, CycleParticipant
 from app.cycles.operations import fire_cycle_transition
+from app.cycles.questionnaire import QuestionnaireItem
 from app.database import begin_write
 from app.datasets.models import DatasetSnapshot
 from app.extensions import db
@@ -356,3 +357,31 @@ def test_the_invitation_mails_the_agency_and_shows_on_both_pages(app, client, ma
     assert "bjuder in er till en självskattning" not in client.get("/agency/").get_data(
         as_text=True
     )
+
+
+def test_against_a_self_assessment_of_the_cycle_before_a_redefined_figure_is_a_series_break(
+    client,
+):
+    _published()
+    agency, editor = _outsider()
+    client.login(editor)
+    _start_and_answer(client)
+    earlier = _earlier(agency)
+    # Last year's self-assessment answered the 2025 questionnaire, where "users" still counted
+    # consultants: it cost per user is measured otherwise now; the share of operating cost not.
+    before = factories.make_cycle(2025, status="closed", questionnaire=True)
+    begin_write(db.session)
+    users = db.session.scalar(
+        select(QuestionnaireItem).where(
+            QuestionnaireItem.cycle_id == before.id, QuestionnaireItem.code == "users"
+        )
+    )
+    users.definition_sv = "Personer med eget konto, även konsulter."
+    db.session.get(SelfAssessment, earlier.id).cycle_id = before.id
+    db.session.commit()
+    result = client.get(f"/self-assessment/{this_year()}/").get_data(as_text=True)
+    per_user = result[result.index(">It-kostnad per användare<") :].split("</tr>")[0]
+    assert "Seriebrott" in per_user
+    share = result[result.index(">It-kostnad som andel av verksamhetskostnaden<") :]
+    assert "Seriebrott" not in share.split("</tr>")[0]
+    assert "Seriebrott: definitionen av ett nyckeltal" in result

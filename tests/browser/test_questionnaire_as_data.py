@@ -23,6 +23,7 @@ from app.extensions import db
 from app.submissions.models import Submission
 from app.submissions.transitions import fire_transition
 from tests import factories
+from tests.browser.support import assert_accessible
 from tests.conftest import WebClient
 from tests.integration.test_questionnaire_file import _with_information_security
 
@@ -107,6 +108,7 @@ def _answer_in_the_browser(page, live_server, log_in, editor, submission):
     expect(page.locator("main")).not_to_contain_text(RULE_TEXT)
     expect(page.locator("main")).to_contain_text(FIGURE)
     expect(page.locator("main")).to_contain_text("50,0\u00a0%")
+    assert_accessible(page)
 
 
 def _row(sheet, code) -> int:
@@ -200,9 +202,16 @@ def test_a_section_added_by_file_goes_all_the_way_from_answers_to_reports(
 
     reviewer = factories.make_user("reviewer")
     for submission in submissions:
-        for trigger in ("start_review", "approve"):
-            fire_transition(submission.id, trigger, reviewer)
-            db.session.commit()
+        fire_transition(submission.id, "start_review", reviewer)
+        db.session.commit()
+    # The reviewer may ask about the section, named as the questionnaire names it.
+    reviewing = WebClient(app.test_client())
+    reviewing.login(reviewer)
+    page = reviewing.get(f"/submissions/{submissions[1].id}").get_data(as_text=True)
+    assert "Hela ”Informationssäkerhet”" in page
+    for submission in submissions:
+        fire_transition(submission.id, "approve", reviewer)
+        db.session.commit()
     for trigger in ("close", "approve"):
         fire_cycle_transition(2027, trigger, admin)
         db.session.commit()

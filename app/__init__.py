@@ -100,6 +100,8 @@ def _register_blueprints(app: Flask) -> None:
         token_routes,  # noqa: F401
         tokens_bp,
     )
+    from app.consultation import bp as consultation_bp
+    from app.consultation import routes as consultation_routes  # noqa: F401
     from app.cycle_admin import (
         bulk_routes,  # noqa: F401
     )
@@ -138,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
         accounts_bp,
         admin_bp,
         cycles_bp,
+        consultation_bp,
         submissions_bp,
         review_bp,
         notifications_bp,

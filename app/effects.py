@@ -42,6 +42,8 @@ INVALID_AGENCIES = "invalid_agencies"
 # Who gets an agency's mail of a kind (agency, kind) -> a list, one entry per address: a
 # confirmation page counts the mail a change will send.
 AGENCY_RECIPIENTS = "agency_recipients"
+# A planned cycle's questionnaire was sent out for comments (cycle, consultation, agency_ids).
+CONSULTATION_OPENED = "consultation_opened"
 
 _handlers: dict[str, list[Callable[..., None]]] = defaultdict(list)
 _suppliers: dict[str, Callable[..., Any]] = {}

@@ -3,6 +3,11 @@
 from app.accounts.models import Agency, FormStash, PeerGroup, RecoveryCode, User  # noqa: F401
 from app.api.models import ApiToken  # noqa: F401
 from app.audit.models import AuditChainHead, AuditEvent  # noqa: F401
+from app.consultation.models import (  # noqa: F401
+    Consultation,
+    ConsultationComment,
+    ConsultationDecision,
+)
 from app.cycles.models import Cycle, CycleParticipant  # noqa: F401
 from app.cycles.questionnaire import (  # noqa: F401
     QuestionnaireItem,

@@ -1,6 +1,7 @@
 """The workflows described from their tables (Mermaid diagrams and who-may-do-what tables),
 so the README cannot drift from the code."""
 
+from workflows.consultation import CONSULTATION_WORKFLOW
 from workflows.cycle import CYCLE_WORKFLOW
 from workflows.question import QUESTION_WORKFLOW
 from workflows.rules import T, Workflow
@@ -57,6 +58,18 @@ def markdown() -> str:
         "",
         "A clarification round carries every open question to the agency: until then a question "
         "is the reviewer's draft (edit, withdraw); once sent, it is answered, or closed.",
+        "",
+        "### Consultation on a planned cycle's questionnaire",
+        "",
+        "```mermaid",
+        CONSULTATION_WORKFLOW.mermaid().replace("    new --> ", "    [*] --> "),
+        "```",
+        "",
+        *_table(CONSULTATION_WORKFLOW),
+        "",
+        "An agency comments on a question or on the whole until the deadline, while the cycle is "
+        "planned; the authority answers every comment and decides on every commented question "
+        "before it records the outcome, which is frozen with the cycle's dataset.",
         "",
         END,
     ]

@@ -6,7 +6,8 @@ from sqlalchemy import select
 from app.accounts.policies import is_authority_staff
 from app.api import schemas
 from app.api.loaders import visible_cycle
-from app.api.operation import number, operation
+from app.api.operation import not_found, number, operation
+from app.consultation.services import may_take_part, record_of
 from app.cycles.models import Cycle
 from app.cycles.questionnaire_changes import changes_of, series_breaks
 from app.cycles.questionnaire_service import items_of, rules_of
@@ -100,3 +101,27 @@ def questionnaire_changes(user, year):
             "series_breaks": sorted(series_breaks(cycle)),
         }
     )
+
+
+@operation(
+    "/cycles/{year}/consultation",
+    "GET",
+    "The consultation on the cycle's questionnaire: the comments, the authority's answers "
+    "and decisions, as kept with the cycle (and frozen with its dataset)",
+    "the authority's staff (every comment); the users of a consulted agency (its own "
+    "comments, every decision), also while the cycle is planned",
+    responses={200: ("The consultation", schemas.CONSULTATION)},
+)
+def consultation(user, year):
+    cycle = db.session.scalar(select(Cycle).where(Cycle.year == year))
+    if cycle is None:
+        raise not_found()
+    if is_authority_staff(user):
+        record = record_of(cycle)
+    elif user.agency_id is not None and may_take_part(cycle, user.agency_id):
+        record = record_of(cycle, user.agency_id)
+    else:
+        record = None
+    if record is None:
+        raise not_found()  # none, or not the caller's to see: alike
+    return jsonify(record)

@@ -2,6 +2,7 @@
 them (each named one once, under components, referred to by $ref) and the API checks every
 request body against the same dict, so what is documented is what is enforced."""
 
+from workflows.consultation import CONSULTATION_WORKFLOW, Outcome
 from workflows.cycle import CYCLE_WORKFLOW
 from workflows.question import QuestionStatus
 from workflows.submission import SUBMISSION_WORKFLOW, SubmissionStatus
@@ -155,6 +156,43 @@ QUESTIONNAIRE_CHANGES = obj(
             "items": STRING,
             "description": "The items and key figures not comparable with the previous year: "
             "their definition changed, or (a key figure) that of an item its formula reads",
+        },
+    }
+)
+CONSULTATION_STATUS = {"enum": [s for s in CONSULTATION_WORKFLOW.states if s != "new"]}
+CONSULTATION = obj(
+    {
+        "status": CONSULTATION_STATUS,
+        "deadline": {**DAY, "description": "The last day for comments"},
+        "intro": BILINGUAL,
+        "opened_at": MOMENT,
+        "closed_at": MOMENT,
+        "recorded_at": MOMENT,
+        "comments": {
+            "type": "array",
+            "description": "Every agency's comments for the authority; an agency's own only "
+            "for its users",
+            "items": obj(
+                {
+                    "item": nullable("string", description="The item's code; null: general"),
+                    "agency": obj({"name": STRING, "org_number": STRING}),
+                    "text": STRING,
+                    "created_at": MOMENT,
+                    "answer": nullable("string", description="The authority's answer"),
+                    "answered_at": MOMENT,
+                }
+            ),
+        },
+        "decisions": {
+            "type": "array",
+            "items": obj(
+                {
+                    "item": nullable("string", description="The item's code; null: general"),
+                    "outcome": {"enum": [o.value for o in Outcome]},
+                    "text": STRING,
+                    "decided_at": MOMENT,
+                }
+            ),
         },
     }
 )
@@ -405,6 +443,8 @@ COMPONENTS = {
     "Questionnaire": QUESTIONNAIRE,
     "QuestionnaireChange": QUESTIONNAIRE_CHANGE,
     "QuestionnaireChanges": QUESTIONNAIRE_CHANGES,
+    "ConsultationStatus": CONSULTATION_STATUS,
+    "Consultation": CONSULTATION,
     "Agency": AGENCY,
     "SubmissionSummary": SUBMISSION_SUMMARY,
     "SubmissionPage": SUBMISSION_PAGE,

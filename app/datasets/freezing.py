@@ -9,6 +9,7 @@ from sqlalchemy import insert, select
 
 from app.audit.models import AuditEvent
 from app.audit.operations import record_event
+from app.consultation.services import record_of
 from app.cycles.models import Cycle
 from app.cycles.questionnaire_service import (
     items_of,
@@ -230,7 +231,7 @@ def build_snapshot(
             s for s in submissions if s.status == SubmissionStatus.EXEMPTED
         ],
     }
-    return {
+    snapshot = {
         "format": FORMAT,
         "cycle": {
             "year": cycle.year,
@@ -244,6 +245,14 @@ def build_snapshot(
         "submissions": _submissions(by_status["counted"], key_figure_specs(cycle.id)),
         "exempted": _exempted(by_status[SubmissionStatus.EXEMPTED]),
     }
+    # How the definitions were agreed, when the questionnaire was consulted on: present only
+    # then, so a dataset frozen without one (every dataset frozen before migration 0028) is
+    # rebuilt in the form it was made in, with the digest it had; a consultation row added to
+    # a frozen cycle (the guard and the triggers refuse it) would show as a changed row.
+    consultation = record_of(cycle)
+    if consultation is not None:
+        snapshot["consultation"] = consultation
+    return snapshot
 
 
 def freeze(cycle: Cycle, actor) -> DatasetSnapshot:

@@ -1,6 +1,6 @@
 """What a frozen cycle protects: one declaration, from which the application's guard
 (`guard.py`) traces rows to their cycle, the database triggers were generated (migrations 0011,
-0017, 0020 and 0022 hold the same paths, written out), and the tests walk the schema.
+0017, 0020, 0022 and 0028 hold the same paths, written out), and the tests walk the schema.
 
 Each protected table with the path from one of its rows to its cycle: the foreign keys to
 follow, each with the table it leads to. A table linked to a cycle that is not protected is
@@ -17,6 +17,9 @@ FROZEN_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     "questionnaire_rule": (("cycle_id", "cycle"),),
     "questionnaire_section": (("cycle_id", "cycle"),),
     "questionnaire_key_figure": (("cycle_id", "cycle"),),
+    "consultation": (("cycle_id", "cycle"),),
+    "consultation_comment": (("cycle_id", "cycle"),),
+    "consultation_decision": (("cycle_id", "cycle"),),
     "submission_value": SUBMISSION,
     "warning_explanation": SUBMISSION,
     "project": SUBMISSION,

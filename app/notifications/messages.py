@@ -57,6 +57,11 @@ def _sentence(facts: MessageFacts) -> str:
             "%(date)s.",
             **p,
         ),
+        "consultation_opened": lambda: _(
+            "The authority asks for %(agency)s's comments on the draft questionnaire for "
+            "%(year)d: what is new or changed is marked. Comment in Granska by %(date)s.",
+            **p,
+        ),
         "deadline_reminder": lambda: ngettext(
             "Reminder: %(agency)s's data for %(year)d are due on %(date)s, in %(num)d day. "
             "The submission is still a draft.",
@@ -106,6 +111,9 @@ def _subject(facts: MessageFacts) -> str:
         return " ".join(_(notice.subject, **p).split())
     subjects = {
         "cycle_opened": lambda: _("Granska: the %(year)d data collection is open", **p),
+        "consultation_opened": lambda: _(
+            "Granska: comments asked on the %(year)d questionnaire", **p
+        ),
         "deadline_reminder": lambda: _("Granska: reminder, %(agency)s's data for %(year)d", **p),
         "overdue_reminder": lambda: _("Granska: %(agency)s's data for %(year)d are late", **p),
         "escalation": lambda: _("Granska: %(agency)s is late with %(year)d", **p),

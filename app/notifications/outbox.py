@@ -236,3 +236,23 @@ def queue_self_assessment_invitation(agency, assessment) -> int:
         agency_recipients(agency, facts.kind),
         agency_id=agency.id,
     )
+
+
+def queue_consultation_invitations(cycle, consultation, agencies) -> None:
+    """The draft questionnaire is out for comments: each consulted agency is asked to comment
+    by the deadline, in one statement whatever their number."""
+    recipients = recipients_of_agencies(agencies, "consultation_opened")
+    link = link_to(f"/cycles/{cycle.year}/consultation")
+    messages = []
+    for agency in agencies:
+        facts = MessageFacts(
+            kind="consultation_opened",
+            agency=agency.name,
+            year=cycle.year,
+            due_on=consultation.deadline,
+            link=link,
+        )
+        refs = {"cycle_id": cycle.id, "agency_id": agency.id, "due_on": consultation.deadline}
+        key = f"consultation_opened:{consultation.id}:{agency.id}"
+        messages.append((key, facts, recipients[agency.id], refs))
+    queue_many(messages)

@@ -5,10 +5,13 @@ self-assess; and who gets an agency's mail, for the pages below that count it.""
 import uuid
 
 from flask import current_app
+from sqlalchemy import select
 
+from app.accounts.models import Agency
 from app.database import insert_new
 from app.effects import (
     AGENCY_RECIPIENTS,
+    CONSULTATION_OPENED,
     CYCLE_OPENED,
     PASSWORD_LINK,
     SELF_ASSESSMENT_INVITED,
@@ -22,6 +25,7 @@ from app.notifications.mail import send_mail
 from app.notifications.models import OutboxMessage
 from app.notifications.outbox import (
     agency_recipients,
+    queue_consultation_invitations,
     queue_invitations,
     queue_self_assessment_invitation,
     queue_transition_notice,
@@ -91,3 +95,11 @@ def invite_participants(cycle, submissions: list) -> None:
 @subscribe(SELF_ASSESSMENT_INVITED)
 def mail_self_assessment_invitation(agency, assessment) -> None:
     queue_self_assessment_invitation(agency, assessment)
+
+
+@subscribe(CONSULTATION_OPENED)
+def invite_to_consultation(cycle, consultation, agency_ids: list[int]) -> None:
+    """Each consulted agency is mailed the draft's address and the deadline (a planned cycle
+    has no submissions yet, which the in-app notices hang on: mail only)."""
+    agencies = list(db.session.scalars(select(Agency).where(Agency.id.in_(agency_ids))))
+    queue_consultation_invitations(cycle, consultation, agencies)

@@ -6,6 +6,7 @@ from flask_login import current_user
 from app.accounts.access import roles_required
 from app.accounts.policies import is_authority_staff, is_own_agency_editor
 from app.audit.services import submission_history
+from app.consultation.services import consultations_for
 from app.cycles.questionnaire_changes import new_and_changed
 from app.errors import FieldErrors
 from app.extensions import db
@@ -43,6 +44,7 @@ def agency_overview():
         "submissions/agency_overview.html",
         agency=current_user.agency,
         rows=[(submission, deadline_of(submission.cycle)) for submission in submissions],
+        consultations=consultations_for(current_user.agency_id),
     )
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import Agency
 from app.audit.models import AuditEvent
+from app.consultation.models import Consultation, ConsultationComment
 from app.cycles.questionnaire import QuestionnaireItem
 from app.database import begin_write
 from app.extensions import db
@@ -767,9 +768,12 @@ THEIR_TEXTS = (
     "Grannens samtalsmeddelande",
     "Grannens interna anteckning",
     "Grannens hemliga projekt",
+    "Grannens synpunkt på frågeformuläret",
 )
 OUR_NOTE = "Internt: misstänkt dubbelräkning av licenser"
 TABLES = (
+    "consultation_comment",
+    "consultation_decision",
     "question",
     "question_entry",
     "comment",
@@ -799,6 +803,9 @@ PUBLIC_WITH_ARGUMENTS = {"static", "accounts.set_password_from_link"}
 # Pages with a year but no agency's data: the open cycle's questionnaire and what changed in it
 # are the same for every agency that answers it.
 SHARED_BY_EVERY_AGENCY = {"cycles.questionnaire_changes"}
+# The consultation's page and comment form take no agency's id: the caller's own agency is the
+# one read and written (test_consultation.py shows another's comments never appear there).
+OWN_AGENCY_BY_SESSION = {"consultation.agency_page", "consultation.comment"}
 # A POST with every field a form could use, so a route that forgot its check would write.
 POSTED = {
     "answer": "Inbrytning",
@@ -886,6 +893,7 @@ def _two_agencies(client):
         "their_project": their_project,
         "their_benefit": their_benefit,
         "their_assessment": their_assessment,
+        "their_comment": _their_consultation_comment(cycle, other, their_editor),
         "their_editor": their_editor,
         "our_question": _questions(ours)[0],
         "their_question": _questions(theirs)[0],
@@ -896,6 +904,21 @@ def _two_agencies(client):
         ),
         "reviewer": reviewer,
     }
+
+
+def _their_consultation_comment(cycle, other, their_editor):
+    """The cycle's questionnaire out for comments, with the other agency's comment on it."""
+    stamp = datetime(2026, 5, 1)
+    consultation = Consultation(cycle_id=cycle.id, deadline=date(2099, 1, 1), opened_at=stamp)
+    comment = ConsultationComment(
+        cycle_id=cycle.id,
+        agency_id=other.id,
+        author_id=their_editor.id,
+        item_code="users",
+        text=THEIR_TEXTS[5],
+        created_at=stamp,
+    )
+    return _commit(consultation, comment)[1]
 
 
 def _dump() -> dict[str, list[tuple]]:
@@ -915,6 +938,8 @@ def _foreign_urls(app, world, item_id):
         "project_id": world["their_project"].id,
         "benefit_id": world["their_benefit"].id,
         "assessment_id": world["their_assessment"].id,
+        "comment_id": world["their_comment"].id,
+        "key": "users",
         "notification_id": world["their_notice"].id,
         "message_id": world["their_message"].id,
         "token_id": world["their_token"].id,
@@ -932,7 +957,8 @@ def _foreign_urls(app, world, item_id):
         "action": "exempt",
     }
     for rule in app.url_map.iter_rules():
-        if not rule.arguments or rule.endpoint in PUBLIC_WITH_ARGUMENTS | SHARED_BY_EVERY_AGENCY:
+        skipped = PUBLIC_WITH_ARGUMENTS | SHARED_BY_EVERY_AGENCY | OWN_AGENCY_BY_SESSION
+        if not rule.arguments or rule.endpoint in skipped:
             continue
         if rule.endpoint.startswith("api."):
             continue  # token-only; another agency's ids are tried in test_api.py

@@ -1,10 +1,13 @@
 """One declaration of what a frozen cycle protects (app/datasets/frozen.py): the schema, the
 database triggers and the application's guard all agree with it."""
 
+from datetime import date, datetime
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from app.consultation.models import Consultation, ConsultationComment, ConsultationDecision
 from app.cycles.models import CycleParticipant
 from app.datasets.frozen import FROZEN_TABLES, NOT_FROZEN
 from app.datasets.guard import CycleFrozen
@@ -75,6 +78,25 @@ def frozen_with_participants(app):
         CycleParticipant(cycle_id=data.cycle.id, agency_id=submission.agency_id)
         for submission in data.submissions.values()
     )
+    # The questionnaire was consulted on: a comment answered and a decision, frozen with it.
+    stamp = datetime(2026, 9, 1)
+    agency_id = next(iter(data.submissions.values())).agency_id
+    db.session.add_all(
+        [
+            Consultation(
+                cycle_id=data.cycle.id, status="recorded", deadline=date(2026, 9, 30),
+                opened_at=stamp, closed_at=stamp, recorded_at=stamp,
+            ),
+            ConsultationComment(
+                cycle_id=data.cycle.id, agency_id=agency_id, item_code="users",
+                text="Synpunkt", created_at=stamp, answer="Svar", answered_at=stamp,
+            ),
+            ConsultationDecision(
+                cycle_id=data.cycle.id, item_code="users", outcome="adopted",
+                text="Står sig", decided_at=stamp,
+            ),
+        ]
+    )  # fmt: skip
     db.session.commit()
     _freeze(data)
     return data

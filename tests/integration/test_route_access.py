@@ -61,6 +61,17 @@ ROLES = {
     "cycles.remove_entry": {"admin"},
     "cycles.move_entry": {"admin"},
     "cycles.questionnaire_changes": {"admin", "reviewer", "agency_editor", "agency_viewer"},
+    # The consultation on a planned cycle's questionnaire (test_consultation.py): an agency
+    # reads and comments as itself only; the authority's staff read every comment.
+    "consultation.agency_page": {"agency_editor", "agency_viewer"},
+    "consultation.comment": {"agency_editor"},
+    "consultation.withdraw": {"agency_editor"},
+    "consultation.admin_page": {"admin", "reviewer"},
+    "consultation.start": {"admin"},
+    "consultation.answer": {"admin"},
+    "consultation.decide": {"admin"},
+    "consultation.close": {"admin"},
+    "consultation.record": {"admin"},
     "review.queue": {"admin", "reviewer"},
     "submissions.agency_overview": {"agency_editor", "agency_viewer"},
     "submissions.show": {"admin", "reviewer", "agency_editor", "agency_viewer"},

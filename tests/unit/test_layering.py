@@ -44,6 +44,8 @@ LAYERS: list[set[str]] = [
     {"app.audit"},
     {"app.accounts"},
     {"app.cycles"},
+    # the consultation on a planned cycle's questionnaire, frozen with the cycle's dataset
+    {"app.consultation"},
     {"app.submissions"},
     {"app.review"},
     {"app.datasets"},

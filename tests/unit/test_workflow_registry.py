@@ -9,6 +9,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from app.submissions.transitions import EFFECTS
+from workflows.consultation import CONSULTATION_WORKFLOW, ConsultationStatus
 from workflows.cycle import CYCLE_WORKFLOW, CycleStatus
 from workflows.question import QUESTION_WORKFLOW, QuestionStatus
 from workflows.rules import TAG_STYLES, State, T, Trigger, Workflow
@@ -19,6 +20,7 @@ WORKFLOWS = {
     "submission": (SUBMISSION_WORKFLOW, SubmissionStatus),
     "cycle": (CYCLE_WORKFLOW, CycleStatus),
     "question": (QUESTION_WORKFLOW, QuestionStatus),
+    "consultation": (CONSULTATION_WORKFLOW, ConsultationStatus),
 }
 
 

@@ -61,7 +61,6 @@ def test_an_agency_comments_and_the_administrator_answers(page_as, live_server):
     users.get_by_role("button", name="Skicka synpunkten").click()
     expect(agency_page.get_by_text("Din synpunkt har skickats")).to_be_visible()
     expect(agency_page.locator("#item-users")).to_contain_text("Räkna konsulter som förut")
-    agency_page.locator("#item-users").screenshot(path="/tmp/consultation-agency.png")
 
     authority.reload()
     expect(authority.get_by_text("1 synpunkt totalt.")).to_be_visible()
@@ -78,7 +77,6 @@ def test_an_agency_comments_and_the_administrator_answers(page_as, live_server):
     assert_accessible(authority)
     authority.get_by_role("button", name="Registrera utfallet").click()
     expect(authority.get_by_text("Remissens utfall är registrerat.")).to_be_visible()
-    authority.screenshot(path="/tmp/consultation-admin.png", full_page=True)
 
     agency_page.reload()
     users = agency_page.locator("#item-users")

@@ -123,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.reports import routes as report_routes  # noqa: F401
     from app.review import bp as review_bp
     from app.review import routes as review_routes  # noqa: F401
+    from app.review import submission_routes as review_submission_views  # noqa: F401
     from app.self_assessment import bp as self_assessment_bp
     from app.self_assessment import excel_routes as self_assessment_excel  # noqa: F401
     from app.self_assessment import routes as self_assessment_routes  # noqa: F401

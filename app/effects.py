@@ -44,6 +44,9 @@ INVALID_AGENCIES = "invalid_agencies"
 AGENCY_RECIPIENTS = "agency_recipients"
 # A planned cycle's questionnaire was sent out for comments (cycle, consultation, agency_ids).
 CONSULTATION_OPENED = "consultation_opened"
+# What the review shows on the submission page (submission, user, locale) -> the template's
+# names: questions, question_groups, threads, question_targets, current_values, comments.
+SUBMISSION_PAGE_REVIEW = "submission_page_review"
 
 _handlers: dict[str, list[Callable[..., None]]] = defaultdict(list)
 _suppliers: dict[str, Callable[..., Any]] = {}

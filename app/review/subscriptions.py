@@ -10,14 +10,17 @@ from app.effects import (
     CLARIFICATION_REQUESTED,
     PROJECT_REMOVED,
     QUESTION_COUNTS,
+    SUBMISSION_PAGE_REVIEW,
     subscribe,
     supplies,
 )
 from app.extensions import db
 from app.review.models import Question
 from app.review.questions import question_counts, send_open_questions
+from app.review.submission_page import review_of
 
 supplies(QUESTION_COUNTS)(question_counts)
+supplies(SUBMISSION_PAGE_REVIEW)(review_of)
 subscribe(CLARIFICATION_REQUESTED)(send_open_questions)
 
 

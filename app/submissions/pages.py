@@ -1,19 +1,14 @@
-"""The submission page, shared by the agency's and the reviewers' actions on it."""
+"""The submission page, shared by the agency's and the reviewers' actions on it. What the review
+part shows on it (questions, threads, the conversation) is asked for, not imported: the review
+part sits above and supplies it (`app/review/submission_page.py`)."""
 
 from flask import render_template, request
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.accounts.policies import is_authority_staff, is_own_agency_editor
+from app.accounts.policies import is_own_agency_editor
 from app.cycles.questionnaire_service import items_of
-from app.review.comments import comments_for
-from app.review.questions import (
-    current_values,
-    question_targets,
-    threads_of,
-    visible_questions,
-)
+from app.effects import SUBMISSION_PAGE_REVIEW, ask
 from app.submissions.answers import answers_of, can_prefill, errors_of, section_statuses
 from app.submissions.changes import answer_changes
 from app.submissions.error_list import described_errors
@@ -40,20 +35,6 @@ def _asked_about(submission):
     return {"code": item.code, "label": item.label(str(get_locale())), "target": f"item:{code}"}
 
 
-def _grouped(submission, questions) -> list[tuple[str, list]]:
-    """The questions by questionnaire section, in the questionnaire's order; questions on the
-    submission as a whole last."""
-    order = [*dict.fromkeys(item.section for item in items_of(submission.cycle_id)), "projects"]
-    names = section_names(submission.cycle_id)
-    groups = []
-    for section in [*order, None]:
-        in_section = [q for q in questions if q.section == section]
-        if in_section:
-            label = names.get(section, section) if section else _("The submission")
-            groups.append((str(label), in_section))
-    return groups
-
-
 # After submission a value changes only through a correction: if one breaks a rule, every
 # reader of the page must see which, since the submission cannot move on until it is fixed.
 _RULE_BREAKS_SHOWN = frozenset(
@@ -66,19 +47,12 @@ def render_submission_page(submission, status=200, errors=None, form_values=None
     allowed, blocked = available_actions(submission, current_user, len(findings))
     progress = progress_of(items_of(submission.cycle_id), answers_of(submission.id), findings)
     locale = str(get_locale())
-    questions = visible_questions(submission, current_user)
     return render_template(
         "submissions/show.html",
         submission=submission,
         deadline=deadline_of(submission.cycle),
         allowed=allowed,
         blocked={trigger: progress.refusal_text(refusal) for trigger, refusal in blocked.items()},
-        questions=questions,
-        question_groups=_grouped(submission, questions),
-        threads=threads_of(questions),
-        question_targets=question_targets(submission, locale)
-        if submission.status == SubmissionStatus.IN_REVIEW and is_authority_staff(current_user)
-        else [],
         trigger_label=trigger_label,
         answer_changes=answer_changes(submission, locale),
         rule_breaks=described_errors(submission, locale, findings)
@@ -89,9 +63,9 @@ def render_submission_page(submission, status=200, errors=None, form_values=None
         sections=section_statuses(submission),
         section_labels=section_names(submission.cycle_id),
         project_count=len(projects_of(submission.id)),
-        current_values=current_values(submission.id),
-        comments=comments_for(submission.id, current_user),
         about=_asked_about(submission),
         can_prefill=is_own_agency_editor(current_user, submission.agency_id)
         and can_prefill(submission),
+        # the questions, their threads and the conversation: the review part's
+        **ask(SUBMISSION_PAGE_REVIEW, submission=submission, user=current_user, locale=locale),
     ), status

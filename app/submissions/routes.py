@@ -8,15 +8,11 @@ from app.accounts.policies import is_authority_staff, is_own_agency_editor
 from app.audit.services import submission_history
 from app.consultation.services import consultations_for
 from app.cycles.questionnaire_changes import new_and_changed
-from app.errors import FieldErrors
 from app.extensions import db
-from app.review.comments import add_comment
-from app.review.models import Question
-from app.review.questions import answer_question
 from app.roles import AGENCY_ROLES, Role
 from app.submissions import bp
 from app.submissions.access import ANYONE_SIGNED_IN, load_submission
-from app.submissions.answers import blocking_error_count, can_prefill, prefill_from_last_year
+from app.submissions.answers import can_prefill, prefill_from_last_year
 from app.submissions.changes import item_labels
 from app.submissions.consequences import CONFIRMED_TRIGGERS, submission_consequences
 from app.submissions.pages import render_submission_page
@@ -29,7 +25,6 @@ from app.submissions.transitions import (
 )
 from app.workflow_messages import (
     done_message,
-    question_done_message,
     refusal_message,
     trigger_label,
 )
@@ -115,39 +110,6 @@ def received(submission_id):
     return render_template("submissions/received.html", submission=submission, receipt=receipt)
 
 
-@bp.post("/submissions/<int:submission_id>/questions/<int:question_id>/answer")
-@roles_required(Role.AGENCY_EDITOR)
-def answer(submission_id, question_id):
-    submission = load_submission(submission_id)
-    question = db.session.get(Question, question_id)
-    if question is None or question.submission_id != submission.id or not question.rounds_sent:
-        abort(404)  # a question no round has carried to the agency is not the agency's to see
-    text, correction = request.form.get("answer", ""), request.form.get("correction", "")
-    try:
-        answer_question(submission, question, text, current_user, correction)
-    except FieldErrors as error:
-        db.session.rollback()  # neither the answer nor the correction is kept half-way
-        return render_submission_page(
-            load_submission(submission_id),
-            422,
-            errors={f"{field}-{question_id}": message for field, message in error.errors.items()},
-            form_values={f"answer-{question_id}": text, f"correction-{question_id}": correction},
-        )
-    db.session.commit()
-    flash(question_done_message("answer"), "success")
-    if correction.strip() and blocking_error_count(submission):
-        flash(
-            _(
-                "The answers now break a rule; see the list under “What happens next”. Correct "
-                "the values before you send the answers."
-            ),
-            "error",
-        )
-    return redirect(
-        url_for("submissions.show", submission_id=submission.id, _anchor=f"question-{question_id}")
-    )
-
-
 @bp.get("/submissions/<int:submission_id>/history")
 @roles_required(*ANYONE_SIGNED_IN)
 def history(submission_id):
@@ -190,28 +152,3 @@ def prefill(submission_id):
             "info",
         )
     return redirect(url_for("submissions.show", submission_id=submission_id))
-
-
-@bp.post("/submissions/<int:submission_id>/comments")
-@roles_required(Role.AGENCY_EDITOR, Role.REVIEWER, Role.ADMIN)
-def comment(submission_id):
-    submission = load_submission(submission_id)
-    kind, text = request.form.get("kind", ""), request.form.get("text", "")
-    try:
-        add_comment(submission, kind, text, current_user)
-    except PermissionError:
-        abort(403)
-    except FieldErrors as error:
-        db.session.rollback()
-        field = f"comment-{kind}"
-        return render_submission_page(
-            load_submission(submission_id),
-            422,
-            errors={field: error.errors["text"]},
-            form_values={field: text},
-        )
-    db.session.commit()
-    flash(_("Your message has been saved."), "success")
-    return redirect(
-        url_for("submissions.show", submission_id=submission_id, _anchor=f"comments-{kind}")
-    )

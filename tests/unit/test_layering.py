@@ -1,9 +1,8 @@
 """Packages depend one way: the layers drawn in docs/ARCHITECTURE.md ("Which part may import
 which"), checked on every import statement of app/ and workflows/ (those inside functions
 too). A part may import its own layer's shared modules and any layer below it, never one
-above. Today's imports against that direction are listed in EXCEPTIONS, each with why it is
-still there; a new one fails here, and an exception that is no longer needed fails too, so
-the list only shrinks."""
+above; what a lower part needs from above is announced or asked for through app/effects.py.
+And no parts import each other in a loop, not even within one layer."""
 
 import ast
 from pathlib import Path
@@ -68,17 +67,6 @@ LAYERS: list[set[str]] = [
         "app.wsgi_filters",
     },
 ]
-
-# (importing file, imported part): imports against the drawn direction that exist today.
-# They are moved by issue 17 point 3 (loaders and access checks into services and
-# policies, shared errors into app/errors.py, events instead of calls upwards), which
-# touches modules other work is changing now; until then each is named here.
-EXCEPTIONS: set[tuple[str, str]] = {
-    # The submission's page shows the review's questions, threads and comments, and its
-    # views answer a question and write a comment.
-    ("app/submissions/pages.py", "app.review"),
-    ("app/submissions/routes.py", "app.review"),
-}
 
 
 def layer_of(part: str) -> int:
@@ -151,13 +139,61 @@ def test_every_part_is_placed_in_a_layer():
     assert parts <= placed, f"place in LAYERS: {sorted(parts - placed)}"
 
 
-def test_no_import_goes_up_the_layers_beyond_the_listed_exceptions():
-    found = imports_against_the_layers()
-    assert sorted(found - EXCEPTIONS) == [], "an import against the layers"
+def test_no_import_goes_up_the_layers():
+    assert sorted(imports_against_the_layers()) == [], "an import against the layers"
 
 
-def test_every_listed_exception_still_exists():
-    assert sorted(EXCEPTIONS - imports_against_the_layers()) == [], "remove from EXCEPTIONS"
+def part_imports() -> dict[str, set[str]]:
+    """Each part of app/ and workflows/ with the other parts it imports."""
+    graph: dict[str, set[str]] = {}
+    files = sorted((ROOT / "app").rglob("*.py")) + sorted((ROOT / "workflows").rglob("*.py"))
+    for file in files:
+        source = part_of(module_name(file))
+        assert source is not None
+        targets = {part_of(module) for module in imported_modules(file)}
+        graph.setdefault(source, set()).update(t for t in targets if t and t != source)
+    return graph
+
+
+def import_loops(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one part (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    loops: list[list[str]] = []
+
+    def visit(part: str) -> None:
+        index[part] = low[part] = len(index)
+        stack.append(part)
+        for other in sorted(graph.get(part, ())):
+            if other not in index:
+                visit(other)
+                low[part] = min(low[part], low[other])
+            elif other in stack:
+                low[part] = min(low[part], index[other])
+        if low[part] == index[part]:
+            component = []
+            while True:
+                member = stack.pop()
+                component.append(member)
+                if member == part:
+                    break
+            if len(component) > 1:
+                loops.append(sorted(component))
+
+    for part in sorted(graph):
+        if part not in index:
+            visit(part)
+    return loops
+
+
+def test_import_loops_are_found():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": {"f"}, "f": {"e"}}
+    assert sorted(import_loops(graph)) == [["a", "b", "c"], ["e", "f"]]
+
+
+def test_no_parts_import_each_other_in_a_loop():
+    assert import_loops(part_imports()) == []
 
 
 def is_route_module(module: str) -> bool:

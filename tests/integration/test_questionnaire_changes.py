@@ -149,6 +149,8 @@ def test_the_excel_template_marks_new_and_redefined_questions(app, client, login
     db.session.commit()
     agency = factories.make_agency(name="Skatteverket")
     submission = factories.make_submission(cycle, agency)
+    last_year = db.session.scalar(select(Cycle).where(Cycle.year == 2026))
+    factories.complete_answers(factories.make_submission(last_year, agency, "approved"))
     login("agency_editor", agency=agency)
     response = client.get(f"/submissions/{submission.id}/excel")
     assert response.status_code == 200
@@ -157,6 +159,17 @@ def test_the_excel_template_marks_new_and_redefined_questions(app, client, login
     assert labels["cloud_services"] == "Molntjänster (Nytt i år)"
     assert labels["users"].endswith("(Ändrad definition)")
     assert labels["operating_cost"] == "Verksamhetskostnad"  # unchanged: as it was
+    # Last year's value of the redefined item carries a note: a series break.
+    before = {row[0].value: row[5] for row in sheet.iter_rows() if row[0].value}
+    assert before["users"].value is not None
+    assert before["users"].comment.text.startswith("Seriebrott: definitionen har ändrats i år")
+    assert before["operating_cost"].value is not None and before["operating_cost"].comment is None
+    uploaded = client.post(
+        f"/submissions/{submission.id}/excel/upload",
+        {"file": (io.BytesIO(response.data), "granska.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert uploaded.status_code == 302  # read past the notes: nothing changed, nothing refused
 
 
 def test_the_changes_are_kept_once_both_cycles_are_past_planned_and_read_afresh_before(

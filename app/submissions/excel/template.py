@@ -10,6 +10,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
+from openpyxl.comments import Comment
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
@@ -285,9 +286,21 @@ def _items_sheet(sheet, source: AnswerSource, spec: AnswerSheet) -> None:
         else:
             previous = sheet.cell(row, 6, _shown(item, last_year.get((item.code, "outcome"))))
             _format(previous, item.kind)
+            _note_series_break(previous, item.code in redefined)
         sheet.cell(row, 7, item.definition(_locale())).alignment = WRAP
         row += 1
     _fit_rows(sheet)
+
+
+def _note_series_break(cell, redefined: bool) -> None:
+    """Last year's value of a redefined item was measured otherwise: a note on the cell says
+    so (a series break), where the reader looks for the comparison."""
+    if redefined and cell.value is not None:
+        text = _(
+            "Series break: the definition changed this year, so last year's value was "
+            "measured otherwise and is not comparable."
+        )
+        cell.comment = Comment(text, "Granska")
 
 
 def _label_with_news(item: QuestionnaireItem, new: set[str], redefined: set[str]) -> str:
@@ -311,6 +324,7 @@ def _areas_sheet(sheet, source: AnswerSource, spec: AnswerSheet) -> None:
     widths = [14, 24, 22, 10, 11, 36, 36, 36]
     _start_sheet(sheet, source, _title(source, spec), spec.layout, hint, widths)
     answers, last_year = source.answers, source.last_year
+    _new, redefined = new_and_changed(source.cycle)
     areas: dict[str, list[QuestionnaireItem]] = {}
     for item in items_of(source.cycle.id, spec.section):
         areas.setdefault(item.heading, []).append(item)
@@ -325,7 +339,9 @@ def _areas_sheet(sheet, source: AnswerSource, spec: AnswerSheet) -> None:
             _input(sheet.cell(row, 4), answers.get((item.code, "outcome")), item.kind)
             _item_rule(sheet, item, rules).add(sheet.cell(row, 4))
             if item.kind == "level":
-                _format(sheet.cell(row, 5, last_year.get((item.code, "outcome"))), "level")
+                previous = sheet.cell(row, 5, last_year.get((item.code, "outcome")))
+                _format(previous, "level")
+                _note_series_break(previous, item.code in redefined)
             else:  # a comment gets the row's whole width
                 sheet.merge_cells(start_row=row, start_column=4, end_row=row, end_column=8)
             row += 1

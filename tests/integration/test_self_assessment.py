@@ -385,3 +385,47 @@ def test_against_a_self_assessment_of_the_cycle_before_a_redefined_figure_is_a_s
     share = result[result.index(">It-kostnad som andel av verksamhetskostnaden<") :]
     assert "Seriebrott" not in share.split("</tr>")[0]
     assert "Seriebrott: definitionen av ett nyckeltal" in result
+
+
+def test_the_years_compared_cost_the_same_queries_for_two_years_or_eight(client, count_queries):
+    _published()
+    agency, editor = _outsider()
+    client.login(editor)
+    _start_and_answer(client)
+    current = db.session.scalar(select(SelfAssessment))
+
+    def add_years(years):
+        begin_write(db.session)
+        for year in years:
+            earlier = SelfAssessment(
+                agency_id=agency.id,
+                year=year,
+                cycle_id=current.cycle_id,
+                created_at=datetime(year, 5, 1),
+                updated_at=datetime(year, 5, 1),
+            )
+            db.session.add(earlier)
+            db.session.flush()
+            db.session.add(
+                SelfAssessmentValue(
+                    self_assessment_id=earlier.id,
+                    item_code="users",
+                    period="outcome",
+                    number=Decimal(year),
+                )
+            )
+        db.session.commit()
+
+    def cost():
+        with count_queries() as counter:
+            page = client.get("/self-assessment/")
+        assert page.status_code == 200
+        return counter.count, page.get_data(as_text=True)
+
+    add_years([this_year() - 1])
+    cost()  # the published dataset read once per process, as in production
+    two, _page = cost()
+    add_years(range(this_year() - 7, this_year() - 1))
+    eight, page = cost()
+    assert two == eight, (two, eight)
+    assert all(f'<th scope="col" class="numeric">{y}</th>' in page for y in range(2019, 2027))

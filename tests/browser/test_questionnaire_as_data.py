@@ -245,12 +245,16 @@ def test_a_section_added_by_file_goes_all_the_way_from_answers_to_reports(
 
     # Analysed: the results page and the agency's PDF report carry the key figure.
     assert FIGURE in client.get("/cycles/2027/analysis").get_data(as_text=True)
+    own = client.get(f"/cycles/2027/analysis/{agencies[2].org_number}").get_data(as_text=True)
+    row = own[own.index(f'<th scope="row">{FIGURE}</th>') :].split("</tr>")[0]
+    assert "75,0\u00a0%" in row and "50,0\u00a0%" in row  # its own, the peers' median
     report = client.get(f"/cycles/2027/reports/agencies/{agencies[0].org_number}.pdf")
     assert report.status_code == 200
     text = subprocess.run(
         ["pdftotext", "-", "-"], input=report.data, capture_output=True, check=True, timeout=120
     ).stdout.decode()
-    assert FIGURE in " ".join(text.split())
+    text = " ".join(text.split())
+    assert FIGURE in text and "50,0 %" in text.replace("\u00a0", " ")
 
     # Last year's dataset is as it was frozen.
     assert _snapshot_of(last_year.cycle_id).digest == digest_2026

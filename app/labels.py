@@ -106,6 +106,7 @@ def outbox_state_label(state: str):
 MESSAGE_KIND = {
     "cycle_opened": _l("Invitation"),
     "consultation_opened": _l("Invitation to comment on the questionnaire"),
+    "consultation_reminder": _l("Reminder to comment on the questionnaire"),
     "deadline_reminder": _l("Reminder before the deadline"),
     "overdue_reminder": _l("Overdue reminder"),
     "escalation": _l("Escalation to administrators"),

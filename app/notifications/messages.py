@@ -62,6 +62,14 @@ def _sentence(facts: MessageFacts) -> str:
             "%(year)d: what is new or changed is marked. Comment in Granska by %(date)s.",
             **p,
         ),
+        "consultation_reminder": lambda: ngettext(
+            "Reminder: comments on the draft questionnaire for %(year)d are taken until "
+            "%(date)s, in %(num)d day. %(agency)s has not commented yet.",
+            "Reminder: comments on the draft questionnaire for %(year)d are taken until "
+            "%(date)s, in %(num)d days. %(agency)s has not commented yet.",
+            facts.days,
+            **p,
+        ),
         "deadline_reminder": lambda: ngettext(
             "Reminder: %(agency)s's data for %(year)d are due on %(date)s, in %(num)d day. "
             "The submission is still a draft.",
@@ -113,6 +121,9 @@ def _subject(facts: MessageFacts) -> str:
         "cycle_opened": lambda: _("Granska: the %(year)d data collection is open", **p),
         "consultation_opened": lambda: _(
             "Granska: comments asked on the %(year)d questionnaire", **p
+        ),
+        "consultation_reminder": lambda: _(
+            "Granska: reminder, comments on the %(year)d questionnaire", **p
         ),
         "deadline_reminder": lambda: _("Granska: reminder, %(agency)s's data for %(year)d", **p),
         "overdue_reminder": lambda: _("Granska: %(agency)s's data for %(year)d are late", **p),

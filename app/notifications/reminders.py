@@ -16,6 +16,8 @@ from app.accounts.models import User
 from app.cycles.models import Cycle
 from app.database import begin_write
 from app.extensions import db
+from app.notifications.consultation_reminders import queue_consultation_reminders
+from app.notifications.consultation_reminders import still_needed as consultation_still_needed
 from app.notifications.inbox import agency_user_ids, notify
 from app.notifications.messages import MessageFacts
 from app.notifications.models import OutboxMessage
@@ -206,6 +208,7 @@ def sweep(today: date) -> int:
     Returns how many messages were queued."""
     begin_write(db.session)
     queued = sum(_send(reminder, today) for reminder in due_reminders(today))
+    queued += queue_consultation_reminders(today)
     db.session.flush()
     return queued
 
@@ -243,7 +246,12 @@ def remind_now(drafts: list[Submission], today: date) -> int:
     return queued
 
 
-BEFORE_A_DEADLINE = ("deadline_reminder", "clarification_reminder", "review_reminder")
+BEFORE_A_DEADLINE = (
+    "deadline_reminder",
+    "clarification_reminder",
+    "review_reminder",
+    "consultation_reminder",
+)
 
 
 def still_needed(message: OutboxMessage) -> bool:
@@ -258,6 +266,8 @@ def still_needed(message: OutboxMessage) -> bool:
             and submission.status == SubmissionStatus.DRAFT
             and submission.cycle.status == CycleStatus.OPEN
         )
+    if message.kind == "consultation_reminder":
+        return consultation_still_needed(message)
     if message.kind == "clarification_reminder":
         submission = db.session.get(Submission, message.submission_id)
         return submission is not None and submission.status == SubmissionStatus.CLARIFICATION

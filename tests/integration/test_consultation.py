@@ -342,3 +342,39 @@ def test_a_dataset_frozen_without_a_consultation_keeps_its_form_and_verifies(app
     assert "consultation" not in json.loads(snapshot.content)
     result = verify(cycle)
     assert result.ok and result.stored == snapshot.digest
+
+
+def test_a_reminder_before_the_deadline_goes_to_the_agencies_still_silent(app, client):
+    from app.notifications.reminders import still_needed, sweep
+
+    world = _world()
+    _open(client, world, deadline=today_in_stockholm() + timedelta(days=10))
+    client.login(world[f"{OURS} editor"])
+    assert _comment(client, "users", "Räkna konsulter som förut.").status_code == 302
+    client.logout()
+
+    def reminders():
+        db.session.rollback()
+        return db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == "consultation_reminder")
+        ).all()
+
+    sweep(today_in_stockholm())  # ten days left: too early
+    db.session.commit()
+    assert reminders() == []
+    begin_write(db.session)
+    db.session.scalar(select(Consultation)).deadline = today_in_stockholm() + timedelta(days=2)
+    db.session.commit()
+    for _ in range(2):  # a second sweep adds nothing
+        sweep(today_in_stockholm())
+        db.session.commit()
+    sent = reminders()
+    # Tullverket's address and its editor's, once each; Skatteverket has commented already.
+    assert {r.agency_id for r in sent} == {world[THEIRS].id} and len(sent) == 2
+    reminder = sent[0]
+    assert reminder.subject == f"Granska: påminnelse, synpunkter på frågeformuläret för {YEAR}"
+    assert "om 2 dagar" in reminder.body and "in 2 days" in reminder.body
+    assert still_needed(reminder)
+    client.login(world[f"{THEIRS} editor"])
+    assert _comment(client, "_general", "Inga synpunkter.").status_code == 302
+    assert not still_needed(reminders()[0])  # commented meanwhile: it is skipped at sending

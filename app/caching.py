@@ -20,7 +20,7 @@ MAX_ENTRIES = 64  # peer statistics are small; datasets (one per cycle) up to me
 
 class VersionedCache:
     def __init__(self, max_entries: int = MAX_ENTRIES):
-        self._entries: OrderedDict = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[Hashable, Any]] = OrderedDict()
         self._lock = threading.Lock()
         self._max = max_entries
 
@@ -45,4 +45,5 @@ class VersionedCache:
 
 def cache() -> VersionedCache:
     """The cache of this application in this process."""
-    return current_app.extensions.setdefault("granska_cache", VersionedCache())
+    cache: VersionedCache = current_app.extensions.setdefault("granska_cache", VersionedCache())
+    return cache

@@ -48,12 +48,12 @@ CONSULTATION_OPENED = "consultation_opened"
 # names: questions, question_groups, threads, question_targets, current_values, comments.
 SUBMISSION_PAGE_REVIEW = "submission_page_review"
 
-_handlers: dict[str, list[Callable[..., None]]] = defaultdict(list)
+_handlers: dict[str, list[Callable[..., object]]] = defaultdict(list)
 _suppliers: dict[str, Callable[..., Any]] = {}
 
 
-def subscribe(event: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    def register(handler: Callable[..., None]) -> Callable[..., None]:
+def subscribe(event: str) -> Callable[[Callable[..., object]], Callable[..., object]]:
+    def register(handler: Callable[..., object]) -> Callable[..., object]:
         _handlers[event].append(handler)
         return handler
 

@@ -2,11 +2,15 @@
 as SUBMISSION_PAGE_REVIEW: the questions the reader may see, by questionnaire section, and
 their threads; what a reviewer may ask about; the values as they stand; the conversation."""
 
+from typing import Any
+
 from flask_babel import gettext as _
 
+from app.accounts.models import User
 from app.accounts.policies import is_authority_staff
 from app.cycles.questionnaire_service import items_of
 from app.review.comments import comments_for
+from app.review.models import Question
 from app.review.questions import (
     current_values,
     question_targets,
@@ -14,10 +18,11 @@ from app.review.questions import (
     visible_questions,
 )
 from app.submissions.labels import section_names
+from app.submissions.models import Submission
 from workflows.submission import SubmissionStatus
 
 
-def review_of(submission, user, locale: str) -> dict:
+def review_of(submission: Submission, user: User, locale: str) -> dict[str, Any]:
     """The submission page's names for the review's part of it."""
     questions = visible_questions(submission, user)
     return {
@@ -32,7 +37,7 @@ def review_of(submission, user, locale: str) -> dict:
     }
 
 
-def _grouped(submission, questions) -> list[tuple[str, list]]:
+def _grouped(submission: Submission, questions: list[Question]) -> list[tuple[str, list[Question]]]:
     """The questions by questionnaire section, in the questionnaire's order; questions on the
     submission as a whole last."""
     order = [*dict.fromkeys(item.section for item in items_of(submission.cycle_id)), "projects"]

@@ -5,7 +5,7 @@ submission settled and every approved one within the rules."""
 
 from sqlalchemy import insert, select
 
-from app.accounts.models import Agency
+from app.accounts.models import Agency, User
 from app.cycles.models import Cycle
 from app.cycles.operations import participant_ids
 from app.effects import (
@@ -24,7 +24,7 @@ from workflows.submission import SETTLED_STATES, SubmissionStatus
 
 
 @subscribe(CYCLE_TRANSITION)
-def open_drafts(cycle: Cycle, trigger: str, actor) -> None:
+def open_drafts(cycle: Cycle, trigger: str, actor: User) -> None:
     if trigger == "open":
         _create_drafts(cycle)
         _invite_participants(cycle)

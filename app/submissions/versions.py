@@ -2,6 +2,8 @@
 process (`app.caching`): every save, project change and transition steps a submission's
 version counter, so the fingerprint moves with each of them."""
 
+from collections.abc import Iterable
+
 from sqlalchemy import func, select
 
 from app.accounts.models import Agency
@@ -9,7 +11,9 @@ from app.extensions import db
 from app.submissions.models import Submission
 
 
-def cycle_version(cycle_id: int, statuses=None, peer_group_id: int | None = None) -> tuple:
+def cycle_version(
+    cycle_id: int, statuses: Iterable[str] | None = None, peer_group_id: int | None = None
+) -> tuple[object, ...]:
     """A fingerprint of the cycle's submissions in the given states (and peer group), and of
     their agencies' names and groups: it moves with every saved value, project change and
     transition of those submissions (each steps the version counter), with every submission

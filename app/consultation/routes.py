@@ -69,6 +69,20 @@ def _consulted_cycle(year: int):
     return cycle, consultation
 
 
+@bp.app_template_global()
+def visible_consultation(cycle):
+    """For the cycle's questionnaire pages: its consultation, if the reader may open it (the
+    authority's staff, or a consulted agency's users)."""
+    consultation = consultation_of(cycle)
+    if consultation is None or not current_user.is_authenticated:
+        return None
+    if current_user.role in (Role.ADMIN, Role.REVIEWER):
+        return consultation
+    if current_user.role in AGENCY_ROLES and may_take_part(cycle, current_user.agency_id):
+        return consultation
+    return None
+
+
 # The agencies' pages.
 
 

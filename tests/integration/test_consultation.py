@@ -246,6 +246,14 @@ def test_the_authority_answers_decides_and_records(app, client):
     assert "Svar från myndigheten" in page and "Tack. Svar på Räkna konsulter" in page
     assert "Ändrad efter synpunkterna" in page and "Konsulter räknas med, som förut." in page
     assert THEIR_SECRET not in page
+    # Once the cycle opens, its changes page leads to how the definitions were agreed.
+    begin_write(db.session)
+    world["cycle"].status = "open"
+    db.session.commit()
+    changes = client.get(f"/cycles/{YEAR}/questionnaire/changes").get_data(as_text=True)
+    assert f'href="/cycles/{YEAR}/consultation"' in changes
+    page = client.get(f"/cycles/{YEAR}/consultation").get_data(as_text=True)
+    assert "Konsulter räknas med, som förut." in page and "Skicka synpunkten" not in page
 
 
 def _token(user) -> str:

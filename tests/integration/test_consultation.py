@@ -326,6 +326,11 @@ def test_the_record_is_frozen_with_the_dataset_and_verifies(app, client):
     ]
     assert "Ada" not in json.dumps(record)  # agencies are named, persons are not
     assert verify(cycle).ok
+    client.login(admin)
+    page = client.get(f"/cycles/{YEAR}/dataset").get_data(as_text=True)
+    assert "part of the frozen dataset" in page or "del av den frysta datamängden" in page
+    assert f'href="/admin/cycles/{YEAR}/consultation"' in page
+    client.logout()
     # Nothing of the consultation changes once frozen.
     begin_write(db.session)
     db.session.get(

@@ -2,14 +2,17 @@
 Export → import changes nothing; an import is all or nothing with every problem on its line;
 only a planned cycle takes one; the published schema is the one that checks the file."""
 
+import io
 import json
 from pathlib import Path
 
+import openpyxl
 from sqlalchemy import select
 
 from app.cycles.questionnaire import QuestionnaireItem
 from app.cycles.questionnaire_document import SCHEMA
 from app.extensions import db
+from app.submissions.models import SubmissionValue
 from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -249,3 +252,46 @@ def test_a_section_added_by_file_is_answered_and_checked_through_the_api(app, cl
         headers={**auth, "If-Match": patched.headers["ETag"]},
     )
     assert refused.status_code == 422  # the file's lower limit, as on the page
+
+
+def test_a_section_named_like_a_fixed_sheet_or_with_signs_excel_refuses_gets_a_sheet_of_its_own(
+    app, client, login, tmp_path
+):
+    cycle = factories.make_cycle(2027, status="planned", questionnaire=True)
+    document = _with_information_security(json.loads(_export(app, 2027, tmp_path / "q.json")))
+    document["sections"][-1]["label"]["sv"] = "Projekt"  # the projects' sheet is "Projekt"
+    document["sections"][0]["label"]["sv"] = "It-kostnader: drift/utveckla [tkr]"
+    (tmp_path / "new.json").write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    assert _run(app, "questionnaire", "import", 2027, tmp_path / "new.json").exit_code == 0
+    cycle.status = "open"
+    db.session.commit()
+    agency = factories.make_agency(name="Skatteverket")
+    submission = factories.make_submission(cycle, agency)
+    login("agency_editor", agency=agency)
+    template = client.get(f"/submissions/{submission.id}/excel").data
+    book = openpyxl.load_workbook(io.BytesIO(template))
+    assert book.sheetnames == [
+        "It-kostnader- drift-utveckla -t",
+        "Mognad",
+        "Projekt (2)",
+        "Projekt",
+        "Nyttor",
+    ]
+    sheet = book["Projekt (2)"]
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "employees")
+    sheet.cell(row, 4).value = 250
+    out = io.BytesIO()
+    book.save(out)
+    uploaded = client.post(
+        f"/submissions/{submission.id}/excel/upload",
+        {"file": (io.BytesIO(out.getvalue()), "granska.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert "Sparat från Excelfilen" in uploaded.get_data(as_text=True)
+    stored = db.session.execute(
+        select(SubmissionValue.number).where(
+            SubmissionValue.submission_id == submission.id,
+            SubmissionValue.item_code == "employees",
+        )
+    ).scalar_one()
+    assert stored == 250

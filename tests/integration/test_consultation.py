@@ -391,3 +391,35 @@ def test_a_reminder_before_the_deadline_goes_to_the_agencies_still_silent(app, c
     client.login(world[f"{THEIRS} editor"])
     assert _comment(client, "_general", "Inga synpunkter.").status_code == 302
     assert not still_needed(reminders()[0])  # commented meanwhile: it is skipped at sending
+
+
+def test_a_comment_stays_with_its_code_when_the_authority_removes_the_question(app, client):
+    """The questionnaire is still edited during the consultation: a comment on a question the
+    authority then drops is shown under its code, answered and decided like any other."""
+    from app.cycles.questionnaire import QuestionnaireItem
+
+    world = _world()
+    _open(client, world)
+    client.login(world[f"{OURS} editor"])
+    assert _comment(client, "users", "Stryk frågan, den mäter inget.").status_code == 302
+    client.logout()
+    begin_write(db.session)
+    db.session.execute(
+        QuestionnaireItem.__table__.delete().where(
+            QuestionnaireItem.cycle_id == world["cycle"].id, QuestionnaireItem.code == "users"
+        )
+    )
+    db.session.commit()
+    _answer_all(client, world)
+    page = client.get(f"/admin/cycles/{YEAR}/consultation").get_data(as_text=True)
+    assert "(sedan borttagen ur förslaget)" in page and "Stryk frågan" in page
+    decided = client.post(
+        f"/admin/cycles/{YEAR}/consultation/items/users/decision",
+        {"dusers-outcome": "adopted", "dusers-text": "Frågan stryks, som föreslaget."},
+    )
+    assert decided.status_code == 302
+    assert client.post(f"/admin/cycles/{YEAR}/consultation/record").status_code == 302
+    client.logout()
+    client.login(world[f"{OURS} viewer"])
+    page = client.get(f"/cycles/{YEAR}/consultation").get_data(as_text=True)
+    assert "Stryk frågan, den mäter inget." in page and "Frågan stryks, som föreslaget." in page

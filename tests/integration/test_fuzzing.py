@@ -809,6 +809,11 @@ def test_a_refused_project_edit_changes_nothing(client, draft, form):
     as it was; an accepted change of budget or end date is recorded with its reason."""
     _note(form=form)
     project_id = _reset(draft.id, project=True)
+    # A plan handed in before: a change of its budget or end date is a re-baseline (a draft
+    # plan's typo is not, and takes the original along).
+    handed_in = db.session.get(Project, project_id)
+    handed_in.baseline_set_at = datetime(2026, 1, 15, 9, 0)
+    _commit(handed_in)
     before = _row_state(db.session.get(Project, project_id))
     changes_before = _count(ProjectBaselineChange)
     url = f"{draft.url}/projects/{project_id}/edit"

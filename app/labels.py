@@ -4,9 +4,11 @@ module only translates them, and names what is not a workflow's (outbox states, 
 project status)."""
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from app.roles import ROLE_LABELS, Role
 from app.timeutil import utcnow
+from app.translation import catalogue
 from app.translation import gettext as _
 from workflows.cycle import CYCLE_WORKFLOW
 from workflows.question import QUESTION_WORKFLOW
@@ -22,6 +24,29 @@ def _state_label(workflow: Workflow, state: str) -> str:
 def _tag_style(workflow: Workflow, state: str) -> str:
     entry = workflow.registry.get(state)
     return entry.tag if entry else "neutral"
+
+
+_TAGS: dict[tuple[int, int, str], Markup] = {}
+
+
+def _tag(workflow: Workflow, state: str) -> Markup:
+    key = (id(workflow), id(catalogue()), state)  # both live as long as the process
+    tag = _TAGS.get(key)
+    if tag is None:
+        tag = _TAGS[key] = Markup('<strong class="tag tag-{}">{}</strong>').format(
+            _tag_style(workflow, state), _state_label(workflow, state)
+        )
+    return tag
+
+
+def status_tag(status: str) -> Markup:
+    """A submission's state as a list shows it on every row: a tag in its state's colour.
+    A function rather than a template macro, whose call costs ten times as much."""
+    return _tag(SUBMISSION_WORKFLOW, status)
+
+
+def cycle_tag(status: str) -> Markup:
+    return _tag(CYCLE_WORKFLOW, status)
 
 
 def submission_status_label(status: str) -> str:

@@ -23,6 +23,8 @@ LAYERS: list[set[str]] = [
         "app.roles",
         "app.swedish_numbers",
         "app.number_format",
+        "app.time_format",
+        "app.urls",
         "app.session_memo",
         "app.translation",
         # the per-process cache: each result kept with the version its caller reads

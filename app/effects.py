@@ -35,7 +35,8 @@ SELF_ASSESSMENT_INVITED = "self_assessment_invited"
 # Facts asked for (ask) and supplied above (supplies).
 # The question counts of a submission (submission_id) -> .open, .answered, .unresolved.
 QUESTION_COUNTS = "question_counts"
-# The agencies of a cycle (cycle) whose submissions are not settled, by name -> tuple[str].
+# The agencies of a cycle (cycle) whose submissions are not settled -> (how many, the
+# first ten names).
 UNSETTLED_AGENCIES = "unsettled_agencies"
 # The agencies of a cycle (cycle) whose approved submissions break a rule, by name.
 INVALID_AGENCIES = "invalid_agencies"

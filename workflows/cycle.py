@@ -26,6 +26,9 @@ class CycleFacts:
     actor_role: str
     participant_count: int = 0
     unsettled_agencies: tuple[str, ...] = field(default_factory=tuple)
+    # How many there are, when `unsettled_agencies` names only the first of them (a refusal
+    # names a few, not 340); None: as many as are named.
+    unsettled_count: int | None = None
     # Approved submissions that break a blocking rule (a rule changed, or a value was stored
     # around the workflow): the dataset would freeze them as they are, so they must be fixed.
     invalid_agencies: tuple[str, ...] = field(default_factory=tuple)
@@ -39,10 +42,12 @@ def has_participants(facts: CycleFacts) -> Refusal | None:
 
 
 def every_submission_settled(facts: CycleFacts) -> Refusal | None:
-    if facts.unsettled_agencies:
+    named = list(facts.unsettled_agencies)
+    count = len(named) if facts.unsettled_count is None else facts.unsettled_count
+    if count:
         return Refusal(
             "unsettled_submissions",
-            {"n": len(facts.unsettled_agencies), "agencies": list(facts.unsettled_agencies)},
+            {"n": count, "agencies": named + ["…"] if count > len(named) else named},
         )
     return None
 

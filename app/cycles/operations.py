@@ -190,10 +190,12 @@ def cycle_facts(cycle: Cycle, actor, reason: str = "", trigger: str = "") -> Cyc
     """The facts the cycle's guards need. Every approved submission is re-checked against the
     rules only when the cycle is about to be approved: that reads every value of the cycle,
     which no page view should do."""
+    unsettled_count, unsettled_named = ask(UNSETTLED_AGENCIES, cycle=cycle)
     return CycleFacts(
         actor_role=actor.role,
         participant_count=participant_count(cycle),
-        unsettled_agencies=ask(UNSETTLED_AGENCIES, cycle=cycle),
+        unsettled_agencies=unsettled_named,
+        unsettled_count=unsettled_count,
         invalid_agencies=ask(INVALID_AGENCIES, cycle=cycle) if trigger == "approve" else (),
         reason=reason,
     )

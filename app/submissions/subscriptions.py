@@ -3,7 +3,7 @@ cycle's submissions it supplies to the cycle's guards: opening a cycle writes a 
 participant and announces them, so each agency is invited; approving one needs every
 submission settled and every approved one within the rules."""
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from app.accounts.models import Agency, User
 from app.cycles.models import Cycle
@@ -53,19 +53,24 @@ def _invite_participants(cycle: Cycle) -> None:
     announce(CYCLE_OPENED, cycle=cycle, submissions=submissions)
 
 
+# A refusal names this many of the unsettled agencies and counts the rest: the cycle page
+# asks on every view, and 340 names are neither read nor cheap.
+NAMED_UNSETTLED = 10
+
+
 @supplies(UNSETTLED_AGENCIES)
-def unsettled_agencies(cycle: Cycle) -> tuple[str, ...]:
-    return tuple(
-        db.session.scalars(
-            select(Agency.name)
-            .join(Submission, Submission.agency_id == Agency.id)
-            .where(
-                Submission.cycle_id == cycle.id,
-                Submission.status.not_in([str(s) for s in SETTLED_STATES]),
-            )
-            .order_by(Agency.name)
+def unsettled_agencies(cycle: Cycle) -> tuple[int, tuple[str, ...]]:
+    rows = db.session.execute(
+        select(Agency.name, func.count().over())
+        .join(Submission, Submission.agency_id == Agency.id)
+        .where(
+            Submission.cycle_id == cycle.id,
+            Submission.status.not_in([str(s) for s in SETTLED_STATES]),
         )
-    )
+        .order_by(Agency.name)
+        .limit(NAMED_UNSETTLED)
+    ).all()
+    return (rows[0][1] if rows else 0), tuple(name for name, _count in rows)
 
 
 @supplies(INVALID_AGENCIES)

@@ -140,3 +140,21 @@ def test_confirmation_pages_are_for_administrators_only(client, login):
     login("admin")
     assert client.get("/admin/cycles/2026/transitions/explode").status_code == 404
     assert client.get("/admin/cycles/1999/transitions/close").status_code == 404
+
+
+def test_approval_refused_names_the_first_ten_unsettled_agencies_and_counts_them_all(client, login):
+    cycle = factories.make_cycle(2026, status="closed")
+    names = [f"Myndighet {index:02d}" for index in range(14)]
+    for name in reversed(names):
+        factories.make_submission(cycle, factories.make_agency(name=name), "submitted")
+    factories.make_submission(cycle, factories.make_agency(name="Aaa godkänd"), "approved")
+    login("admin")
+    page = _text(client.get("/admin/cycles/2026"))
+    assert "14 inlämningar är varken godkända eller undantagna: " in page
+    assert ", ".join(names[:10]) + ", …." in page
+    assert names[10] not in page.split("undantagna:")[1].split("</p>")[0]
+    assert "Aaa godkänd, Myndighet" not in page
+    refused = client.post("/admin/cycles/2026/transitions/approve", {"reason": ""})
+    assert refused.status_code == 409
+    assert "14 inlämningar är varken godkända eller undantagna" in _text(refused)
+    assert db.session.get(Cycle, cycle.id).status == "closed"

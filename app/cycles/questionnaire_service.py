@@ -1,13 +1,17 @@
 """Loading, copying and reading a cycle's questionnaire. Operations flush, never commit."""
 
+from collections.abc import Callable
+from copy import deepcopy
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 
+from app.caching import cache
 from app.cycles import default_questionnaire
 from app.cycles.models import Cycle
 from app.cycles.questionnaire import (
@@ -82,7 +86,40 @@ def load_questionnaire(cycle: Cycle, source: Cycle | None) -> None:
     db.session.flush()
 
 
-@memoised
+def fixed_once_open(function: Callable[[int], list]) -> Callable[[int], list]:
+    """`function` of a cycle's questionnaire (cycle id → a list), computed once per process
+    once the cycle is no longer planned, and once per request before.
+
+    A questionnaire changes only while its cycle is planned, and no cycle goes back to planned
+    (`update_item`, `questionnaire_editing` and `questionnaire_import` refuse otherwise): every
+    page of a submission read it, four statements and a hundred ORM objects a view. Rows kept
+    are copies outside any session, so a request's own objects stay its own; callers treat
+    what they get as read-only (a list is handed out as a copy)."""
+    per_request = memoised(function)
+    name = f"{function.__module__}.{function.__qualname__}"
+
+    @wraps(function)
+    def wrapper(cycle_id: int) -> list:
+        cycle = db.session.get(Cycle, cycle_id)
+        if cycle is None or cycle.status == CycleStatus.PLANNED:
+            return per_request(cycle_id)
+        kept = cache().get((name, cycle_id), "fixed", lambda: _detached(function(cycle_id)))
+        return list(kept)
+
+    return wrapper
+
+
+def _detached(rows: list) -> list:
+    """Rows as new objects in no session (an ORM row's columns copied), other values as they are."""
+    return [_copy_of(row) if isinstance(row, db.Model) else row for row in rows]
+
+
+def _copy_of(row):
+    columns = sa_inspect(type(row)).column_attrs
+    return type(row)(**{column.key: deepcopy(getattr(row, column.key)) for column in columns})
+
+
+@fixed_once_open
 def sections_of(cycle_id: int) -> list[QuestionnaireSection]:
     return list(
         db.session.scalars(
@@ -93,7 +130,7 @@ def sections_of(cycle_id: int) -> list[QuestionnaireSection]:
     )
 
 
-@memoised
+@fixed_once_open
 def key_figures_of(cycle_id: int) -> list[QuestionnaireKeyFigure]:
     return list(
         db.session.scalars(
@@ -125,18 +162,19 @@ def key_figure_units(cycle_id: int) -> dict[str, tuple[str, str]]:
 
 
 def items_of(cycle_id: int, section: str | None = None) -> list[QuestionnaireItem]:
-    """The cycle's questions in order (of one section), read once per request."""
+    """The cycle's questions in order (of one section), read once per request, and once per
+    process when the cycle is no longer planned."""
     items = _items_of(cycle_id)
     return [item for item in items if item.section == section] if section else items
 
 
-@memoised
+@fixed_once_open
 def _items_of(cycle_id: int) -> list[QuestionnaireItem]:
     statement = select(QuestionnaireItem).where(QuestionnaireItem.cycle_id == cycle_id)
     return list(db.session.scalars(statement.order_by(QuestionnaireItem.position)))
 
 
-@memoised
+@fixed_once_open
 def rules_of(cycle_id: int) -> list[QuestionnaireRule]:
     return list(
         db.session.scalars(

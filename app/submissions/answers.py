@@ -16,7 +16,13 @@ from sqlalchemy.orm import lazyload
 from app.audit.operations import record_submission_event
 from app.cycles.questionnaire import NUMERIC_KINDS, QuestionnaireItem
 from app.cycles.questionnaire_changes import series_breaks
-from app.cycles.questionnaire_service import items_of, key_figure_specs, key_figures_of, rules_of
+from app.cycles.questionnaire_service import (
+    fixed_once_open,
+    items_of,
+    key_figure_specs,
+    key_figures_of,
+    rules_of,
+)
 from app.extensions import db
 from app.session_memo import memoised
 from app.submissions.models import Submission, SubmissionValue, WarningExplanation
@@ -67,13 +73,13 @@ def item_spec(item: QuestionnaireItem) -> ItemSpec:
     )
 
 
-@memoised
+@fixed_once_open
 def item_specs(cycle_id: int) -> list[ItemSpec]:
-    """What the checks need of each question, once per request."""
+    """What the checks need of each question (once per process once the cycle has opened)."""
     return [item_spec(item) for item in items_of(cycle_id)]
 
 
-@memoised
+@fixed_once_open
 def rule_specs(cycle_id: int) -> list[RuleSpec]:
     return [RuleSpec(r.code, r.kind, r.target, tuple(r.operands)) for r in rules_of(cycle_id)]
 

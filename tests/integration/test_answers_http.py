@@ -6,6 +6,8 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
+from app.cycles.questionnaire import QuestionnaireItem
+from app.cycles.questionnaire_service import ItemWording, update_item
 from app.extensions import db
 from app.submissions.models import Submission, SubmissionValue
 from tests import factories
@@ -397,3 +399,35 @@ def test_a_save_parses_the_form_before_it_takes_the_write_lock(client, login, co
     # After the lock the questionnaire is read again only to draw the page of errors, after
     # the commit: never between the lock and the last write.
     assert not [i for i in items_read if locked < i < committed_writes[-1]]
+
+
+def test_an_open_cycles_questionnaire_is_read_once_per_process_and_a_planned_ones_each_view(
+    client, login, count_queries
+):
+    """A questionnaire changes only while its cycle is planned. While planned, a change shows at
+    the next view; once the cycle is open, its section pages read no questionnaire at all."""
+    agency, submission = _draft(status="draft")
+    cycle = submission.cycle
+    cycle.status = "planned"
+    db.session.commit()
+    item = db.session.scalar(
+        select(QuestionnaireItem).where(
+            QuestionnaireItem.cycle_id == cycle.id, QuestionnaireItem.code == "operating_cost"
+        )
+    )
+    login("agency_editor", agency=agency)
+    client.get(f"/submissions/{submission.id}/{IT_COSTS}")  # a planned one: read, not kept
+    wording = {
+        name: getattr(item, name)
+        for name in ItemWording.__dataclass_fields__
+        if name not in ("label_sv",)
+    }
+    update_item(cycle, item, ItemWording(label_sv="Driftkostnad, ny lydelse", **wording))
+    cycle.status = "open"
+    db.session.commit()
+    page = client.get(f"/submissions/{submission.id}/{IT_COSTS}").get_data(as_text=True)
+    assert "Driftkostnad, ny lydelse" in page
+    with count_queries() as counter:
+        again = client.get(f"/submissions/{submission.id}/{IT_COSTS}").get_data(as_text=True)
+    assert again.count("Driftkostnad, ny lydelse") == page.count("Driftkostnad, ny lydelse")
+    assert not [s for s in counter.statements if "from questionnaire_" in s.lower()]

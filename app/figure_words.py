@@ -28,8 +28,11 @@ def number(value, unit: str = "") -> str:
         return "–"
     decimals = DECIMALS.get(unit, 0)
     text = format_for_reader(value, decimals, decimals)
-    # A value that rounds to zero is zero, whichever side it came from.
-    return text.lstrip("-\u2212") if _rounds_to_zero(value, unit) else text
+    # A value that rounds to zero is zero, whichever side it came from: its text, rounded
+    # as the unit shows it, has no digit but zeros.
+    if text.startswith("-") and not any(digit in text for digit in "123456789"):
+        return text[1:]
+    return text
 
 
 def plain(value, decimals: int = 2) -> str:

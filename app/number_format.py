@@ -10,7 +10,7 @@ against Babel on many values, the rounding (half to even, in the current decimal
 negative zero and numbers of more digits than the context holds included.
 """
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, DefaultContext, InvalidOperation, getcontext
 
 from babel import Locale
 from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
@@ -28,6 +28,15 @@ def _symbols(locale: str) -> tuple[str, str]:
     return _SYMBOLS[locale]
 
 
+# The text of each Decimal written, by value, sign, language and decimals: a page writes the
+# same stored values view after view (a comparison some 250 of them). Only in the default
+# decimal context, in which the pages write; equal Decimals (1.0 and 1.00) normalize alike,
+# and the sign keeps -0 apart from 0.
+_WRITTEN: dict[tuple, str] = {}
+_MAX_WRITTEN = 50_000
+_DEFAULT_CONTEXT = (DefaultContext.prec, DefaultContext.rounding)
+
+
 def format_number(
     value: Decimal | int | float | str,
     locale: str = "sv",
@@ -37,6 +46,22 @@ def format_number(
     """`value` grouped in threes, rounded half to even to at most `max_decimals` decimals,
     trailing zeros dropped down to `min_decimals`: what Babel's `format_decimal` writes for
     the pattern "#,##0." followed by that many "0" and "#"."""
+    if type(value) is not Decimal:
+        return _format(value, locale, max_decimals, min_decimals)
+    context = getcontext()
+    if (context.prec, context.rounding) != _DEFAULT_CONTEXT:
+        return _format(value, locale, max_decimals, min_decimals)
+    key = (value, value.is_signed(), locale, max_decimals, min_decimals)
+    text = _WRITTEN.get(key)
+    if text is None:
+        text = _format(value, locale, max_decimals, min_decimals)
+        if len(_WRITTEN) >= _MAX_WRITTEN:
+            _WRITTEN.clear()
+        _WRITTEN[key] = text
+    return text
+
+
+def _format(value, locale: str, max_decimals: int, min_decimals: int) -> str:
     number = value if isinstance(value, Decimal) else Decimal(str(value))
     if not number.is_finite():
         return format_decimal(number, _pattern(max_decimals, min_decimals), locale=locale)

@@ -35,6 +35,11 @@ def gettext(string: str, **variables) -> str:
     return text % variables if variables else text
 
 
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    """flask_babel's `ngettext`: the form for `num`, with `num` and `variables` put in."""
+    return catalogue().ungettext(singular, plural, num) % {"num": num, **variables}
+
+
 # The templates' `_()`, `gettext()` and `ngettext()`. Jinja's newstyle gettext reaches the
 # catalogue through three calls, each through Jinja's call dispatch, and formats every string
 # with `%` even when it has no placeholder: some 20 µs a string, and a list page translates a

@@ -9,12 +9,14 @@ from decimal import Decimal
 from app.cycles.questionnaire import NUMERIC_KINDS
 from app.cycles.questionnaire_changes import series_breaks
 from app.cycles.questionnaire_service import items_of, key_figure_specs, key_figure_units
+from app.figure_words import difference, number
 from app.submissions.answers import answers_of, explanations_of, warnings_of
 from app.submissions.benefits import benefit_labels, benefit_warnings_of
 from app.submissions.comparison import last_year_answers
 from app.submissions.findings_text import finding_text
 from app.submissions.models import Submission
 from app.submissions.peers import Spread, peer_statistics
+from app.translation import ngettext
 from workflows.answers import OUTCOME, key_figures
 from workflows.submission import SubmissionStatus
 
@@ -41,6 +43,34 @@ class ComparedValue:
     warning: str | None = None
     explanation: str | None = None
     series_break: bool = False  # defined otherwise last year: not comparable with it
+
+    # The row's cells as the page writes them, in the reader's language: read as attributes,
+    # they spare the template a call through Jinja for each of some 250 numbers.
+    @property
+    def value_text(self) -> str:
+        return number(self.value, self.unit)
+
+    @property
+    def last_year_text(self) -> str:
+        return number(self.last_year, self.unit)
+
+    @property
+    def change_text(self) -> str:
+        return difference(self.value, self.last_year, self.unit)
+
+    @property
+    def median_text(self) -> str:
+        return number(self.peer_median, self.unit)
+
+    @property
+    def quartiles_text(self) -> str:
+        if self.peer_q1 is None:
+            return "–"
+        return f"{number(self.peer_q1, self.unit)}–{number(self.peer_q3, self.unit)}"
+
+    @property
+    def peer_count_text(self) -> str:
+        return ngettext("%(num)d agency", "%(num)d agencies", self.peer_count)
 
 
 # An item's unit by its kind; the change is then said in that unit's terms (levels, points).

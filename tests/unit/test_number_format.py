@@ -116,3 +116,26 @@ def test_a_forced_language_writes_its_own_numbers(app):
         with force_locale("en"):
             assert format_for_reader(Decimal("1234.5"), 1, 1) == "1,234.5"
         assert format_for_reader(Decimal("1234.5"), 1, 1) == "1\u00a0234,5"
+
+
+def test_a_value_written_before_is_written_the_same_whatever_its_form_sign_or_context():
+    """The texts are kept by value: equal values in another form, the other zero and a
+    smaller decimal context must each still get Babel's text."""
+    pairs = [
+        (Decimal("-0"), Decimal("0")),
+        (Decimal("0"), Decimal("-0.000")),
+        (Decimal("1.0"), Decimal("1.00")),
+        (Decimal("1E+3"), Decimal("1000")),
+        (Decimal("-2.5"), Decimal("-2.50")),
+    ]
+    for first, second in pairs:
+        for locale in LOCALES:
+            for pattern in PATTERNS:
+                for value in (first, second, first):
+                    assert format_number(value, locale, *pattern) == babel(value, locale, *pattern)
+    value = Decimal("12345.65")  # "12 345,6" by default, "12 345,7" rounding half up
+    assert format_number(value, "sv", 1, 1) == babel(value, "sv", 1, 1)
+    with localcontext() as context:
+        context.prec = 6
+        context.rounding = "ROUND_HALF_UP"
+        assert format_number(value, "sv", 1, 1) == babel(value, "sv", 1, 1)

@@ -1,6 +1,8 @@
 """ "Check your answers": everything in one page, with errors and warnings linked to their
 fields, the agency's explanations of warnings, and the submit button."""
 
+from dataclasses import dataclass
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -65,6 +67,36 @@ def _comments(items, values) -> dict[str, str]:
     return comments
 
 
+@dataclass(frozen=True)
+class SummarySection:
+    """A section of the summary: its items with a number or a choice (a table row each, in
+    the periods asked), and its comments (prose)."""
+
+    code: str
+    label: str
+    items: list
+    texts: list
+    periods: tuple[str, ...]
+
+
+def _summary_sections(items, sections: dict[str, str]) -> list[SummarySection]:
+    """The sections that have items, each item placed once (the template filtered every item
+    six times per section)."""
+    by_section: dict[str, list] = {code: [] for code in sections}
+    for item in items:
+        by_section.setdefault(item.section, []).append(item)
+    grouped = []
+    for code, label in sections.items():
+        answered = [item for item in by_section[code] if item.kind != ItemKind.TEXT]
+        texts = [item for item in by_section[code] if item.kind == ItemKind.TEXT]
+        if answered or texts:
+            periods = (
+                ("outcome", "forecast") if any(i.has_forecast for i in answered) else ("outcome",)
+            )
+            grouped.append(SummarySection(code, label, answered, texts, periods))
+    return grouped
+
+
 @bp.get("/submissions/<int:submission_id>/summary")
 @roles_required(*ANYONE_SIGNED_IN)
 def summary(submission_id):
@@ -76,6 +108,7 @@ def summary(submission_id):
     units = key_figure_units(submission.cycle_id)
     labels.update({code: label for code, (label, _unit) in units.items()})
     labels.update({item: name for item, (name, *_rows) in benefit_labels(submission.id).items()})
+    sections = section_labels(submission.cycle_id)
     rule_labels = {rule.code: rule.label(locale) for rule in rules_of(submission.cycle_id)}
     values = stored_values(submission.id)
     answers = as_answers(values)
@@ -88,7 +121,8 @@ def summary(submission_id):
         submission=submission,
         items=items,
         values=values,
-        sections=section_labels(submission.cycle_id),
+        sections=sections,
+        summary_sections=_summary_sections(items, sections),
         labels=labels,
         has_last_year=last_year_submission_id(submission) is not None,
         progress=progress,

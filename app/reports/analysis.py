@@ -11,6 +11,7 @@ only, whatever the number of agencies."""
 import json
 import threading
 from bisect import bisect_right
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -38,6 +39,9 @@ def _decimal(value) -> Decimal | None:
     return Decimal(value) if value is not None else None
 
 
+RECENT_RESULTS = 128
+
+
 @dataclass(eq=False)
 class Dataset:
     """A cycle's dataset, read-only once made: it may be shared by every request of a process."""
@@ -46,6 +50,7 @@ class Dataset:
     frozen: bool
     digest: str | None = None
     _memo: dict = field(default_factory=dict, repr=False)
+    _recent: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -85,6 +90,21 @@ class Dataset:
         value = compute()
         with self._lock:
             return self._memo.setdefault(key, value)
+
+    def memo_recent(self, key, compute):
+        """A result for one reader's part of the dataset (an agency's charts in a language),
+        kept among the most recent RECENT_RESULTS: 340 agencies in two languages would be
+        tens of megabytes a dataset if all were kept."""
+        with self._lock:
+            if key in self._recent:
+                self._recent.move_to_end(key)
+                return self._recent[key]
+        value = compute()
+        with self._lock:
+            self._recent[key] = value
+            while len(self._recent) > RECENT_RESULTS:
+                self._recent.popitem(last=False)
+        return value
 
 
 def dataset_of(cycle: Cycle) -> Dataset:

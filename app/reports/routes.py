@@ -93,21 +93,30 @@ def agency(year, org_number):
         abort(404)
     positions = agency_position(dataset, org_number, _previous_dataset(cycle))
     areas = maturity(dataset, org_number, locale)
+    # The drawings come from this dataset, the agency and the language only (last year's
+    # dataset adds the changes, which are in the table): drawn once for recent readers.
+    charts, radar = dataset.memo_recent(
+        ("agency charts", org_number, locale),
+        lambda: (
+            {
+                p.code: peer_distribution_chart(dataset, org_number, p)
+                for p in positions
+                if p.value is not None
+            },
+            maturity_radar(areas, own["agency"]["name"]),
+        ),
+    )
     return render_template(
         "reports/agency.html",
         cycle=cycle,
         dataset=dataset,
         own=own,
         positions=positions,
-        charts={
-            p.code: peer_distribution_chart(dataset, org_number, p)
-            for p in positions
-            if p.value is not None
-        },
+        charts=charts,
         trend=trend(org_number, cycle.year, dataset.key_figures),
         trend_breaks=trend_breaks(cycle.year, dataset.key_figures),
         areas=areas,
-        radar=maturity_radar(areas, own["agency"]["name"]),
+        radar=radar,
         portfolio=portfolio(own["projects"]),
         group_name=group_names(locale).get(own["agency"]["peer_group"], ""),
         is_own=getattr(current_user, "agency", None) is not None

@@ -230,12 +230,34 @@ def test_live_results_follow_a_save_and_a_transition_at_the_next_view(client, lo
     submission = db.session.scalars(select(Submission).where(Submission.status == "submitted"))
     submission = next(s for s in submission if s.cycle.year == 2027)
     editor = factories.make_user("agency_editor", agency=submission.agency)
+    agency_page = f"/cycles/2027/analysis/{submission.agency.org_number}"
+
+    def chart() -> str:
+        page = _text(client.get(agency_page))
+        if 'id="peers-it_cost_share-title"' not in page:
+            return ""
+        drawn = page[page.index('id="peers-it_cost_share-title"') :]
+        return drawn[: drawn.index("</svg>")]
+
+    assert chart() == ""  # no IT cost share yet: nothing to draw
     form = {"it_cost_total--outcome": "300", "operating_cost--outcome": "1 000"}
     assert save_section(submission, "it_costs", form, submission.version, editor, "ny").changed
     db.session.commit()
     block = _text(client.get("/cycles/2027/analysis"))
     block = block[block.index('id="figure-it_cost_share"') :]
     assert "30,0 %" in block[: block.index("</table>")]
+    # The agency's drawings are kept per dataset version and language: redrawn after the save.
+    at_30 = chart()
+    assert ">30<" in at_30 and "Jämförelsegrupp" in at_30  # the scale is around the value
+    form = {"it_cost_total--outcome": "450", "operating_cost--outcome": "1 000"}
+    assert save_section(submission, "it_costs", form, submission.version, editor, "ny").changed
+    db.session.commit()
+    at_45 = chart()
+    assert at_45 != at_30 and ">30<" not in at_45
+    client.post("/language", {"lang": "en"})
+    english = chart()
+    assert "Peer group" in english and "Jämförelsegrupp" not in english
+    client.post("/language", {"lang": "sv"})
     factories.make_submission(
         db.session.merge(submission.cycle), factories.make_agency(group="esam"), "submitted"
     )

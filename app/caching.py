@@ -24,6 +24,15 @@ class VersionedCache:
         self._lock = threading.Lock()
         self._max = max_entries
 
+    def kept(self, key: Hashable, version: Hashable, default: Any = None) -> Any:
+        """The result kept under `key` for `version`, or `default`; computes nothing."""
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit is not None and hit[0] == version:
+                self._entries.move_to_end(key)
+                return hit[1]
+        return default
+
     def get(self, key: Hashable, version: Hashable, compute: Callable[[], Any]) -> Any:
         with self._lock:
             hit = self._entries.get(key)

@@ -54,6 +54,13 @@ from app.labels import (
     waiting_text,
 )
 from app.number_format import format_for_reader, request_locale
+from app.submissions.answer_cells import (
+    input_value,
+    label_with_unit,
+    news_tag,
+    series_break_mark,
+    value_text,
+)
 from app.submissions.labels import SECTION_STATUS_LABELS
 from app.swedish_numbers import format_swedish_number
 from app.time_format import stockholm_time
@@ -186,6 +193,11 @@ def register(app):
         difference=difference,
         place_among=place_among,
         status_tag=status_tag,
+        label_with_unit=label_with_unit,
+        item_news_tag=news_tag,
+        series_break_mark=series_break_mark,
+        input_value=input_value,
+        value_text=value_text,
         url_for_each=url_for_each,
         cycle_tag=cycle_tag,
         reason_triggers={t for t, row in SUBMISSION_WORKFLOW.table.items() if row.reason_required},

@@ -100,10 +100,14 @@ def fixed_once_open(function: Callable[[int], list]) -> Callable[[int], list]:
 
     @wraps(function)
     def wrapper(cycle_id: int) -> list:
-        cycle = db.session.get(Cycle, cycle_id)
-        if cycle is None or cycle.status == CycleStatus.PLANNED:
-            return per_request(cycle_id)
-        kept = cache().get((name, cycle_id), "fixed", lambda: _detached(function(cycle_id)))
+        # Kept only once the cycle was no longer planned, which it never is again: no need to
+        # read its status (a query whenever no object of the request holds the cycle).
+        kept = cache().kept((name, cycle_id), "fixed")
+        if kept is None:
+            cycle = db.session.get(Cycle, cycle_id)
+            if cycle is None or cycle.status == CycleStatus.PLANNED:
+                return per_request(cycle_id)
+            kept = cache().get((name, cycle_id), "fixed", lambda: _detached(function(cycle_id)))
         return list(kept)
 
     return wrapper

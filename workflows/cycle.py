@@ -47,7 +47,7 @@ def every_submission_settled(facts: CycleFacts) -> Refusal | None:
     if count:
         return Refusal(
             "unsettled_submissions",
-            {"n": count, "agencies": named + ["…"] if count > len(named) else named},
+            {"n": count, "agencies": [*named, "…"] if count > len(named) else named},
         )
     return None
 

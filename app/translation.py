@@ -52,6 +52,8 @@ def _marked(translations: NullTranslations, text: str) -> Markup:
     key = (id(translations), text)
     found = _MARKED.get(key)
     if found is None:
+        if len(_MARKED) >= 10_000:  # a text that is not the catalogue's must not grow it
+            _MARKED.clear()
         found = _MARKED[key] = Markup(text)  # noqa: S704 - our catalogue, as Jinja marks it
     return found
 

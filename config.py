@@ -52,6 +52,9 @@ class Config:
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000"))
     # Where generated report archives are kept (one zip per batch of all agencies' reports).
     REPORTS_DIR = os.environ.get("REPORTS_DIR", str(instance_dir() / "reports"))
+    # Processes that lay out a batch's reports side by side (WeasyPrint uses one core each);
+    # they run at a lower priority than the web server. 1 builds them in the scheduler itself.
+    REPORT_WORKERS = int(os.environ.get("REPORT_WORKERS", str(len(os.sched_getaffinity(0)))))
 
     SECRET_KEY = os.environ.get("SECRET_KEY")
 

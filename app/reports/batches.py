@@ -1,12 +1,23 @@
 """Building every agency's feedback report of a cycle as one zip, in the scheduler's process:
 a request is queued from the web, the job takes it, counts its progress report by report
-(committed each time, so the page shows done/total) and writes the zip under REPORTS_DIR."""
+(committed each time, so the page shows done/total) and writes the zip under REPORTS_DIR.
+
+Laying out a report is WeasyPrint's work on one core (most of a report's second), so the
+reports are laid out in REPORT_WORKERS processes side by side, each an app of its own on the
+same settings and database, at a lower priority than the web server; the scheduler writes
+them into the zip in order as they come back."""
 
 import logging
+import os
 import zipfile
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
+from itertools import repeat
+from multiprocessing import get_context
 from pathlib import Path
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import select, update
 
 from app.cycles.models import Cycle
@@ -75,14 +86,57 @@ def _build(batch: ReportBatch) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".part")
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
-        for agency in agencies:
-            pdf = feedback_report(cycle, agency["org_number"])
-            name = agency["name"].replace("/", "-")
-            archive.writestr(f"{cycle.year}-{agency['org_number']}-{name}.pdf", pdf)
-            begin_write(db.session)
-            batch.done += 1
-            db.session.commit()
+        org_numbers = [agency["org_number"] for agency in agencies]
+        with closing(_reports(cycle, org_numbers)) as reports:
+            for agency, pdf in zip(agencies, reports, strict=True):
+                name = agency["name"].replace("/", "-")
+                archive.writestr(f"{cycle.year}-{agency['org_number']}-{name}.pdf", pdf)
+                begin_write(db.session)
+                batch.done += 1
+                db.session.commit()
     partial.rename(target)  # a half-written archive is never offered for download
+
+
+def _reports(cycle: Cycle, org_numbers: list[str]) -> Iterator[bytes | None]:
+    """Each agency's report, in the order given."""
+    workers = current_app.config["REPORT_WORKERS"]
+    if workers < 2 or len(org_numbers) <= workers:  # not worth starting processes for
+        for org_number in org_numbers:
+            yield feedback_report(cycle, org_number)
+        return
+    # spawn, not fork: the scheduler runs its jobs in threads, and a forked copy of a
+    # process with threads can inherit a lock that no thread will ever release.
+    executor = ProcessPoolExecutor(
+        workers,
+        mp_context=get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(_worker_settings(),),
+    )
+    try:
+        yield from executor.map(_worker_report, repeat(cycle.id), org_numbers)
+    finally:  # a failed report or a failed write stops the rest: nothing is left running
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _worker_settings() -> dict:
+    return {key: value for key, value in current_app.config.items() if key.isupper()}
+
+
+_worker_app: Flask | None = None
+
+
+def _start_worker(settings: dict) -> None:
+    global _worker_app
+    os.nice(10)  # a page asked for during the batch comes before the batch
+    from app import create_app
+
+    _worker_app = create_app(settings)
+
+
+def _worker_report(cycle_id: int, org_number: str) -> bytes | None:
+    assert _worker_app is not None, "started by _start_worker"
+    with _worker_app.app_context():
+        return feedback_report(db.session.get(Cycle, cycle_id), org_number)
 
 
 def run_queued_batches() -> int:

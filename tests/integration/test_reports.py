@@ -3,6 +3,7 @@ worked out by hand below; who may read which report; the zip of every agency's r
 WeasyPrint fetching nothing but the app's static files."""
 
 import io
+import re
 import subprocess
 import threading
 import zipfile
@@ -134,7 +135,11 @@ def test_agency_users_read_only_their_own_report_and_only_once_published(client,
     assert "Återkopplingsrapport (PDF)" not in page
 
 
-def test_every_agencys_report_in_one_zip_with_progress(app, client, login, cycle):
+@pytest.mark.parametrize("workers", [1, 2], ids=["in the scheduler", "in two processes"])
+def test_every_agencys_report_in_one_zip_with_progress(
+    app, client, login, cycle, monkeypatch, workers
+):
+    monkeypatch.setitem(app.config, "REPORT_WORKERS", workers)
     login("reviewer")
     client.post("/cycles/2026/reports/batch")
     assert "Väntar på att schemaläggaren" in _text(client.get("/cycles/2026/reports"))
@@ -147,7 +152,12 @@ def test_every_agencys_report_in_one_zip_with_progress(app, client, login, cycle
     archive = zipfile.ZipFile(io.BytesIO(client.get(link).data))
     names = sorted(archive.namelist())
     assert len(names) == 6 and all(name.endswith(".pdf") for name in names)
-    assert any("Gammaverket" in name for name in names)
+    gamma = cycle.agencies["Gammaverket"]
+    assert f"2026-{gamma.org_number}-Gammaverket.pdf" in names
+    # Each file is its own agency's report, whichever process laid it out.
+    for name in names:
+        agency = re.fullmatch(r"2026-\d{6}-\d{4}-(.+)\.pdf", name).group(1)
+        assert f"Återkoppling 2026: {agency}" in _pdf_text(archive.read(name))
 
 
 def test_a_batch_already_under_way_is_not_started_twice(client, login, cycle):

@@ -357,7 +357,9 @@ def register(app) -> None:
     def seed_demo_command(agencies, years):
         """Load demo agencies, users (one per role) and cycles; safe to run again."""
         seed_demo(agencies, years)
+        users = db.session.scalar(select(func.count(User.id)))
         click.echo(
-            f"Demo data ready: {agencies} agencies, {len(DEMO_USERS)} users, "
-            f"{years + 1} cycles. Password for every demo user: {DEMO_PASSWORD}"
+            f"Demo data ready: {agencies} agencies, {users} users (the {len(DEMO_USERS)} demo "
+            f"accounts and an editor for every other agency), {years + 1} cycles. "
+            f"Password for every demo user: {DEMO_PASSWORD}"
         )

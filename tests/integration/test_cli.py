@@ -210,6 +210,10 @@ def test_seed_demo_small_keeps_the_demo_accounts_and_every_peer_group(app, clien
     assert result.exit_code == 0, result.output
     agencies = list(db.session.scalars(select(Agency)))
     assert len(agencies) == 10
+    # What it says it made: the six demo accounts and an editor for each of the eight agencies
+    # they leave without one.
+    assert db.session.scalar(select(func.count(User.id))) == 14
+    assert "10 agencies, 14 users" in result.output
     assert {"Skatteverket", "Lantmäteriet"} <= {a.name for a in agencies}
     assert {a.peer_group.code for a in agencies} == {"esam", "higher_education", "other"}
     client.login("redaktor@skatteverket.example", DEMO_PASSWORD)

@@ -41,6 +41,13 @@ class MissingSecretKey(RuntimeError):
     pass
 
 
+def _usable_cores() -> int:
+    """The cores this process may run on (a container's share, not the host's)."""
+    if hasattr(os, "sched_getaffinity"):  # Linux
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 class Config:
     ENV = os.environ.get("GRANSKA_ENV", "development")
     PRODUCTION = ENV == "production"
@@ -54,7 +61,7 @@ class Config:
     REPORTS_DIR = os.environ.get("REPORTS_DIR", str(instance_dir() / "reports"))
     # Processes that lay out a batch's reports side by side (WeasyPrint uses one core each);
     # they run at a lower priority than the web server. 1 builds them in the scheduler itself.
-    REPORT_WORKERS = int(os.environ.get("REPORT_WORKERS", str(len(os.sched_getaffinity(0)))))
+    REPORT_WORKERS = int(os.environ.get("REPORT_WORKERS", str(_usable_cores())))
 
     SECRET_KEY = os.environ.get("SECRET_KEY")
 

@@ -3,6 +3,7 @@ worked out by hand below; who may read which report; the zip of every agency's r
 WeasyPrint fetching nothing but the app's static files."""
 
 import io
+import multiprocessing
 import re
 import subprocess
 import threading
@@ -148,6 +149,7 @@ def test_every_agencys_report_in_one_zip_with_progress(
     db.session.rollback()
     page = _text(client.get("/cycles/2026/reports"))
     assert "Klart: 6 rapporter" in page
+    assert not multiprocessing.active_children()  # the batch's processes ended with it
     link = page[page.index("/cycles/2026/reports/batch/") :].split('"')[0]
     archive = zipfile.ZipFile(io.BytesIO(client.get(link).data))
     names = sorted(archive.namelist())

@@ -21,7 +21,15 @@ class OutboxMessage(db.Model):
     delivered by the sender after the commit. `key` makes a duplicate impossible."""
 
     __tablename__ = "outbox_message"
-    __table_args__ = (Index("ix_outbox_message_due", "status", "next_attempt_at"),)
+    # The administrators' outbox lists the newest first, all of them or of one state or kind:
+    # each list reads its page of fifty from an index instead of sorting every message (some
+    # 2 500 a year at 340 agencies, kept for good).
+    __table_args__ = (
+        Index("ix_outbox_message_due", "status", "next_attempt_at"),
+        Index("ix_outbox_message_newest", "created_at", "id"),
+        Index("ix_outbox_message_state_newest", "status", "created_at", "id"),
+        Index("ix_outbox_message_kind_newest", "kind", "created_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -50,7 +58,10 @@ class Notification(db.Model):
     text is written when it is shown, in the reader's language."""
 
     __tablename__ = "notification"
-    __table_args__ = (Index("ix_notification_unread", "user_id", "read_at"),)
+    __table_args__ = (
+        Index("ix_notification_unread", "user_id", "read_at"),
+        Index("ix_notification_newest", "user_id", "created_at", "id"),  # the inbox's order
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)

@@ -36,7 +36,14 @@ def state_counts() -> Counter:
 
 
 def kinds() -> list[str]:
-    return list(db.session.scalars(select(OutboxMessage.kind).distinct().order_by("kind")))
+    """The kinds of message in the outbox, in order. Each is found from the one before by a
+    step through the kind index (a loose index scan), so the menu costs a few lookups, not a
+    read of every message as DISTINCT would."""
+    kind = OutboxMessage.kind
+    present = select(func.min(kind).label("kind")).cte("present", recursive=True)
+    following = select(func.min(kind)).where(kind > present.c.kind).scalar_subquery()
+    present = present.union_all(select(following).where(present.c.kind.is_not(None)))
+    return list(db.session.scalars(select(present.c.kind).where(present.c.kind.is_not(None))))
 
 
 class NotResendable(Exception):

@@ -47,6 +47,8 @@ def pages(marks: dict) -> list[tuple[str, str, str]]:
         (ADMIN, "staff: results, frozen cycle", f"/cycles/{frozen}/analysis"),
         (ADMIN, "staff: dataset page (frozen)", f"/cycles/{frozen}/dataset"),
         (ADMIN, "staff: cycle page", f"/admin/cycles/{open_year}"),
+        (ADMIN, "staff: outbox", "/admin/outbox/"),
+        (REVIEWER, "review: notices", "/notifications/"),
     ]
 
 

@@ -1,7 +1,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, LargeBinary, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -63,7 +63,13 @@ class OpenDataFile(db.Model):
     """One download of a published cycle's open data: its bytes, SHA-256 and size."""
 
     __tablename__ = "open_data_file"
-    __table_args__ = (UniqueConstraint("release_id", "kind"),)
+    # The pages and the catalogue list each file's kind, checksum and size. SQLite keeps a
+    # row's columns in order, so reading the two after `content` walked through its megabytes:
+    # the listing is read from this index alone, never from the rows.
+    __table_args__ = (
+        UniqueConstraint("release_id", "kind"),
+        Index("ix_open_data_file_listing", "release_id", "kind", "sha256", "byte_size"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     release_id: Mapped[int] = mapped_column(ForeignKey("open_data_release.id"))

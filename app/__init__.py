@@ -44,6 +44,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app.submissions import subscriptions as submission_subscriptions  # noqa: F401
 
     web.register(app)
+    # How to build this app again in another process (the report batch's workers, see
+    # app/reports/batches.py), handed down so that no part below imports the factory.
+    app.extensions["granska.factory"] = create_app
     return app
 
 

@@ -10,7 +10,7 @@ them into the zip in order as they come back."""
 import logging
 import os
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
 from itertools import repeat
@@ -110,7 +110,7 @@ def _reports(cycle: Cycle, org_numbers: list[str]) -> Iterator[bytes | None]:
         workers,
         mp_context=get_context("spawn"),
         initializer=_start_worker,
-        initargs=(_worker_settings(),),
+        initargs=(current_app.extensions["granska.factory"], _worker_settings()),
     )
     try:
         yield from executor.map(_worker_report, repeat(cycle.id), org_numbers)
@@ -125,12 +125,10 @@ def _worker_settings() -> dict:
 _worker_app: Flask | None = None
 
 
-def _start_worker(settings: dict) -> None:
+def _start_worker(factory: Callable[[dict], Flask], settings: dict) -> None:
     global _worker_app
     os.nice(10)  # a page asked for during the batch comes before the batch
-    from app import create_app
-
-    _worker_app = create_app(settings)
+    _worker_app = factory(settings)
 
 
 def _worker_report(cycle_id: int, org_number: str) -> bytes | None:

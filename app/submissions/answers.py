@@ -393,30 +393,63 @@ def is_editable(submission: Submission) -> bool:
 
 def warnings_of(submission: Submission) -> list[Finding]:
     """Plausibility warnings: never blocking, each can be explained by the agency."""
+    from app.submissions.benefits import benefit_warnings_of
     from app.submissions.comparison import last_year_answers, peer_ranges
 
-    items = item_specs(submission.cycle_id)
-    from app.submissions.benefits import benefit_warnings_of
+    return _value_warnings(
+        submission.cycle,
+        answers_of(submission.id),
+        last_year_answers(submission),
+        peer_ranges(submission),
+    ) + benefit_warnings_of(submission.id)
 
-    answers = answers_of(submission.id)
+
+def warnings_by_submission(submissions: list[Submission]) -> dict[int, list[Finding]]:
+    """`warnings_of` each submission of one cycle, for a list: a fixed number of queries
+    whatever the number of submissions (their answers, last year's, their projects and
+    benefits, each read once for all)."""
+    from app.submissions.benefits import benefit_warnings_by_submission
+    from app.submissions.comparison import group_ranges, last_year_answers_of
+
+    if not submissions:
+        return {}
+    cycle = submissions[0].cycle
+    answers = answers_by_submission([s.id for s in submissions])
+    last_years = last_year_answers_of(submissions)
+    groups = {s.agency.peer_group_id for s in submissions}
+    ranges = {group: group_ranges(cycle, group) for group in groups}
+    benefits = benefit_warnings_by_submission([s.id for s in submissions])
+    return {
+        s.id: _value_warnings(
+            cycle,
+            answers.get(s.id, {}),
+            last_years.get(s.id, {}),
+            ranges[s.agency.peer_group_id],
+        )
+        + benefits.get(s.id, [])
+        for s in submissions
+    }
+
+
+def _value_warnings(cycle, answers: Answers, last_year: Answers, ranges: dict) -> list[Finding]:
+    items = item_specs(cycle.id)
     threshold = Decimal(str(current_app.config["PLAUSIBILITY_CHANGE_THRESHOLD"]))
-    units = {f.code: f.unit for f in key_figures_of(submission.cycle_id)}
+    units = {f.code: f.unit for f in key_figures_of(cycle.id)}
     findings = plausibility(
         items,
         answers,
-        last_year_answers(submission),
-        key_figures(answers, key_figure_specs(submission.cycle_id)),
-        peer_ranges(submission),
+        last_year,
+        key_figures(answers, key_figure_specs(cycle.id)),
+        ranges,
         threshold,
-        change_thresholds(rule_specs(submission.cycle_id)),
-        series_breaks(submission.cycle),
+        change_thresholds(rule_specs(cycle.id)),
+        series_breaks(cycle),
     )
     # A key figure's range is written in its unit, which only the questionnaire knows.
-    findings = [
+    return [
         replace(f, params={**f.params, "unit": units[f.item]}) if f.item in units else f
         for f in findings
     ]
-    return findings + benefit_warnings_of(submission.id)
 
 
 @memoised

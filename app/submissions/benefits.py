@@ -219,6 +219,29 @@ def benefit_warnings_of(submission_id: int) -> list[Finding]:
     return benefit_warnings(facts, utcnow().date())
 
 
+def benefit_warnings_by_submission(submission_ids: list[int]) -> dict[int, list[Finding]]:
+    """`benefit_warnings_of` each submission, for a list: the projects and their benefits of
+    all of them in three queries."""
+    projects: dict[int, list[Project]] = {}
+    for project in db.session.scalars(
+        select(Project)
+        .where(Project.submission_id.in_(submission_ids))
+        .order_by(Project.submission_id, Project.name)  # as projects_of orders them
+    ):
+        projects.setdefault(project.submission_id, []).append(project)
+    today = utcnow().date()
+    return {
+        submission_id: benefit_warnings(
+            benefit_facts(
+                [benefit for project in own for benefit in project.benefits],
+                {project.id: project for project in own},
+            ),
+            today,
+        )
+        for submission_id, own in projects.items()
+    }
+
+
 def benefit_labels(submission_id: int) -> dict[str, tuple[str, Benefit, Project]]:
     """Each benefit of a submission as a finding names it: "Project: benefit", with its rows."""
     projects = {p.id: p for p in projects_of(submission_id)}

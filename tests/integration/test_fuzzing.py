@@ -772,6 +772,7 @@ def _project_snapshot(submission_id: int) -> list[dict]:
 @example(form={**VALID_PROJECT, "name": BLANK})
 @example(form={**VALID_PROJECT, "budget": "1" + "0" * 30})
 @example(form={**VALID_PROJECT, "name": "\x00"})  # a name of only NUL is no name
+@example(form={**VALID_PROJECT, "name": "a\x00b"})  # NUL inside a name: stored without it
 @example(form={**VALID_PROJECT, "budget": "\xa0\u202f\u2009"})  # only spaces: no budget
 def test_a_project_form_adds_one_valid_project_or_nothing(client, draft, form):
     """V2.2.1/V2.2.2/V2.3.3: a project form with any error adds no project row (and no
@@ -792,7 +793,8 @@ def test_a_project_form_adds_one_valid_project_or_nothing(client, draft, form):
     assert len(after) == len(before) + 1
     assert _count(ProjectBaselineChange) == changes_before
     added = after[-1]
-    assert added["name"] == form["name"]
+    # As typed, but for NUL, which no column keeps (app/database.py drops it before a flush).
+    assert added["name"] == form["name"].replace("\x00", "")
     assert len(added["name"].strip()) > 0 and len(added["name"]) <= 200
     assert added["start_date"] <= added["current_end_date"]
     for field in ("original_budget", "cost_to_date", "forecast_at_completion"):

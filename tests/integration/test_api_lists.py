@@ -39,9 +39,7 @@ def test_the_list_counts_each_submissions_warnings_as_its_own_answer_does(client
     assert sum(item["warnings"] for item in items) > 0
 
 
-def test_the_list_asks_the_same_statements_for_ten_submissions_as_for_one(
-    client, count_queries
-):
+def test_the_list_asks_the_same_statements_for_ten_submissions_as_for_one(client, count_queries):
     seed_demo(10, 1)
     staff = _token("granskare@granska.example")
     agency = _token("redaktor@skatteverket.example")

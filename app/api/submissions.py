@@ -23,12 +23,12 @@ from app.submissions.answers import (
     reason_missing,
     set_values,
     stored_values,
-    warnings_by_submission,
     warnings_of,
 )
 from app.submissions.findings_text import finding_text
 from app.submissions.models import Submission
 from app.submissions.projects import projects_of
+from app.submissions.warnings import warnings_by_submission
 from workflows.answers import key_figures
 from workflows.question import UNSETTLED
 

@@ -6,10 +6,9 @@ values that changed meanwhile, and by whom.
 """
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
@@ -19,8 +18,6 @@ from app.cycles.questionnaire_changes import series_breaks
 from app.cycles.questionnaire_service import (
     fixed_once_open,
     items_of,
-    key_figure_specs,
-    key_figures_of,
     rules_of,
 )
 from app.extensions import db
@@ -35,11 +32,8 @@ from workflows.answers import (
     Finding,
     ItemSpec,
     RuleSpec,
-    change_thresholds,
     check_answers,
     check_value,
-    key_figures,
-    plausibility,
 )
 from workflows.submission import SubmissionStatus
 
@@ -395,61 +389,14 @@ def warnings_of(submission: Submission) -> list[Finding]:
     """Plausibility warnings: never blocking, each can be explained by the agency."""
     from app.submissions.benefits import benefit_warnings_of
     from app.submissions.comparison import last_year_answers, peer_ranges
+    from app.submissions.warnings import value_warnings
 
-    return _value_warnings(
+    return value_warnings(
         submission.cycle,
         answers_of(submission.id),
         last_year_answers(submission),
         peer_ranges(submission),
     ) + benefit_warnings_of(submission.id)
-
-
-def warnings_by_submission(submissions: list[Submission]) -> dict[int, list[Finding]]:
-    """`warnings_of` each submission of one cycle, for a list: a fixed number of queries
-    whatever the number of submissions (their answers, last year's, their projects and
-    benefits, each read once for all)."""
-    from app.submissions.benefits import benefit_warnings_by_submission
-    from app.submissions.comparison import group_ranges, last_year_answers_of
-
-    if not submissions:
-        return {}
-    cycle = submissions[0].cycle
-    answers = answers_by_submission([s.id for s in submissions])
-    last_years = last_year_answers_of(submissions)
-    groups = {s.agency.peer_group_id for s in submissions}
-    ranges = {group: group_ranges(cycle, group) for group in groups}
-    benefits = benefit_warnings_by_submission([s.id for s in submissions])
-    return {
-        s.id: _value_warnings(
-            cycle,
-            answers.get(s.id, {}),
-            last_years.get(s.id, {}),
-            ranges[s.agency.peer_group_id],
-        )
-        + benefits.get(s.id, [])
-        for s in submissions
-    }
-
-
-def _value_warnings(cycle, answers: Answers, last_year: Answers, ranges: dict) -> list[Finding]:
-    items = item_specs(cycle.id)
-    threshold = Decimal(str(current_app.config["PLAUSIBILITY_CHANGE_THRESHOLD"]))
-    units = {f.code: f.unit for f in key_figures_of(cycle.id)}
-    findings = plausibility(
-        items,
-        answers,
-        last_year,
-        key_figures(answers, key_figure_specs(cycle.id)),
-        ranges,
-        threshold,
-        change_thresholds(rule_specs(cycle.id)),
-        series_breaks(cycle),
-    )
-    # A key figure's range is written in its unit, which only the questionnaire knows.
-    return [
-        replace(f, params={**f.params, "unit": units[f.item]}) if f.item in units else f
-        for f in findings
-    ]
 
 
 @memoised

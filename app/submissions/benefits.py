@@ -213,10 +213,7 @@ def benefit_facts(benefits: list[Benefit], projects: dict[int, Project]) -> list
 def benefit_warnings_of(submission_id: int) -> list[Finding]:
     """The plausibility warnings of a submission's benefits (its projects and their benefits:
     a fixed number of queries)."""
-    projects = projects_of(submission_id)
-    benefits = [benefit for project in projects for benefit in project.benefits]
-    facts = benefit_facts(benefits, {project.id: project for project in projects})
-    return benefit_warnings(facts, utcnow().date())
+    return _warnings_of_projects(projects_of(submission_id), utcnow().date())
 
 
 def benefit_warnings_by_submission(submission_ids: list[int]) -> dict[int, list[Finding]]:
@@ -231,15 +228,13 @@ def benefit_warnings_by_submission(submission_ids: list[int]) -> dict[int, list[
         projects.setdefault(project.submission_id, []).append(project)
     today = utcnow().date()
     return {
-        submission_id: benefit_warnings(
-            benefit_facts(
-                [benefit for project in own for benefit in project.benefits],
-                {project.id: project for project in own},
-            ),
-            today,
-        )
-        for submission_id, own in projects.items()
+        submission_id: _warnings_of_projects(own, today) for submission_id, own in projects.items()
     }
+
+
+def _warnings_of_projects(projects: list[Project], today: date) -> list[Finding]:
+    benefits = [benefit for project in projects for benefit in project.benefits]
+    return benefit_warnings(benefit_facts(benefits, {p.id: p for p in projects}), today)
 
 
 def benefit_labels(submission_id: int) -> dict[str, tuple[str, Benefit, Project]]:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from flask import current_app
 
+from app.cycles.models import Cycle
 from app.cycles.questionnaire_changes import series_breaks
 from app.cycles.questionnaire_service import key_figure_specs, key_figures_of
 from app.submissions.answers import item_specs, rule_specs
@@ -41,7 +42,11 @@ def warnings_by_submission(submissions: list[Submission]) -> dict[int, list[Find
     }
 
 
-def value_warnings(cycle, answers: Answers, last_year: Answers, ranges: dict) -> list[Finding]:
+def value_warnings(
+    cycle: Cycle, answers: Answers, last_year: Answers, ranges: dict
+) -> list[Finding]:
+    """The checks of one submission's values against last year's and the peer group's 5th–95th
+    percentile (`ranges`), each key figure's range written in its unit."""
     items = item_specs(cycle.id)
     threshold = Decimal(str(current_app.config["PLAUSIBILITY_CHANGE_THRESHOLD"]))
     units = {f.code: f.unit for f in key_figures_of(cycle.id)}

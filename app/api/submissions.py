@@ -18,16 +18,15 @@ from app.pagination import small_int
 from app.review.models import Question
 from app.submissions.answers import (
     StaleVersion,
-    as_answers,
     errors_of,
     reason_missing,
     set_values,
-    stored_values,
     warnings_of,
 )
 from app.submissions.findings_text import finding_text
 from app.submissions.models import Submission
 from app.submissions.projects import projects_of
+from app.submissions.stored import answers_of, values_of
 from app.submissions.warnings import warnings_by_submission
 from workflows.answers import key_figures
 from workflows.question import UNSETTLED
@@ -74,7 +73,7 @@ def _finding(finding) -> dict:
 
 def _values_json(submission: Submission) -> dict:
     values = {}
-    for (code, period), row in stored_values(submission.id).items():
+    for (code, period), row in values_of(submission.id).items():
         key = code if period == "outcome" else f"{code}:{period}"
         values[key] = number(row.number) if row.number is not None else row.text
     return values
@@ -85,7 +84,7 @@ def _submission_response(submission: Submission, status: int = 200):
     # modules register them, submissions before projects.
     from app.api.projects import project_json
 
-    answers = as_answers(stored_values(submission.id))
+    answers = answers_of(submission.id)
     warnings = warnings_of(submission)
     open_questions = _open_questions([submission.id]).get(submission.id, 0)
     body = {

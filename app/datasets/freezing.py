@@ -21,9 +21,9 @@ from app.cycles.questionnaire_service import (
 from app.datasets.canonical import FORMAT, FOUR, canonical_bytes, digest_of, moment, number
 from app.datasets.models import DatasetSnapshot, FrozenKeyFigure
 from app.extensions import db
-from app.submissions.answers import as_answers
 from app.submissions.models import Benefit, Project, Submission, SubmissionValue
 from app.submissions.projects import figures_of
+from app.submissions.stored import as_answers
 from app.timeutil import utcnow
 from workflows.answers import KeyFigureSpec, key_figures
 from workflows.submission import SubmissionStatus

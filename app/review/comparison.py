@@ -10,12 +10,13 @@ from app.cycles.questionnaire import NUMERIC_KINDS
 from app.cycles.questionnaire_changes import series_breaks
 from app.cycles.questionnaire_service import items_of, key_figure_specs, key_figure_units
 from app.figure_words import difference, number
-from app.submissions.answers import answers_of, explanations_of, warnings_of
+from app.submissions.answers import explanations_of, warnings_of
 from app.submissions.benefits import benefit_labels, benefit_warnings_of
 from app.submissions.comparison import last_year_answers
 from app.submissions.findings_text import finding_text
 from app.submissions.models import Submission
 from app.submissions.peers import Spread, peer_statistics
+from app.submissions.stored import answers_of
 from app.translation import ngettext
 from workflows.answers import OUTCOME, key_figures
 from workflows.submission import SubmissionStatus

@@ -21,6 +21,7 @@ from app.submissions.labels import section_names
 from app.submissions.locking import lock_submission
 from app.submissions.models import Submission
 from app.submissions.projects import projects_of
+from app.submissions.stored import values_of
 from app.timeutil import utcnow
 from app.workflow_messages import question_refusal_message
 from workflows.answers import OUTCOME, Finding
@@ -331,7 +332,7 @@ def current_values(submission_id: int) -> dict[str, str]:
     """The values now of the items questions were asked about, for the thread."""
     return {
         code: (str(row.number) if row.number is not None else row.text or "")
-        for (code, period), row in stored_values(submission_id).items()
+        for (code, period), row in values_of(submission_id).items()
         if period == OUTCOME
     }
 

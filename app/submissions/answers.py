@@ -24,11 +24,11 @@ from app.extensions import db
 from app.session_memo import memoised
 from app.submissions.models import Submission, SubmissionValue, WarningExplanation
 from app.submissions.peers import answers_by_submission
+from app.submissions.stored import answers_of, values_of
 from app.swedish_numbers import NotANumber, parse_swedish_number
 from app.timeutil import utcnow
 from workflows.answers import (
     OUTCOME,
-    Answers,
     Finding,
     ItemSpec,
     RuleSpec,
@@ -88,20 +88,6 @@ def stored_values(submission_id: int) -> dict[tuple[str, str], SubmissionValue]:
         .options(lazyload(SubmissionValue.updated_by))
     )
     return {(row.item_code, row.period): row for row in rows}
-
-
-@memoised
-def answers_of(submission_id: int) -> Answers:
-    """The submission's answers, reading only the value columns (for the checks)."""
-    return answers_by_submission([submission_id]).get(submission_id, {})
-
-
-def as_answers(values: dict[tuple[str, str], SubmissionValue]) -> Answers:
-    return {
-        key: (row.number if row.number is not None else row.text)
-        for key, row in values.items()
-        if row.number is not None or row.text
-    }
 
 
 def parse_input(item: QuestionnaireItem, raw: str, period: str = OUTCOME):
@@ -432,7 +418,7 @@ def can_prefill(submission: Submission) -> bool:
 
     return (
         submission.status == SubmissionStatus.DRAFT
-        and not stored_values(submission.id)
+        and not values_of(submission.id)
         and not projects_of(submission.id)
         and last_year_submission_id(submission) is not None
     )

@@ -9,13 +9,14 @@ from flask_login import current_user
 from app.accounts.policies import is_own_agency_editor
 from app.cycles.questionnaire_service import items_of
 from app.effects import SUBMISSION_PAGE_REVIEW, ask
-from app.submissions.answers import answers_of, can_prefill, errors_of, section_statuses
+from app.submissions.answers import can_prefill, errors_of, section_statuses
 from app.submissions.changes import answer_changes
 from app.submissions.error_list import described_errors
 from app.submissions.labels import section_names
 from app.submissions.progress import progress_of
 from app.submissions.projects import projects_of
 from app.submissions.services import deadline_of
+from app.submissions.stored import answers_of
 from app.submissions.transitions import available_actions
 from app.workflow_messages import trigger_label
 from workflows.benefits import BENEFIT_PREFIX

@@ -21,18 +21,17 @@ from app.extensions import db
 from app.submissions import bp
 from app.submissions.access import ANYONE_SIGNED_IN, can_edit, load_submission
 from app.submissions.answers import (
-    as_answers,
     errors_of,
     field_name,
     parse_section,
     reason_missing,
     save_section,
-    stored_values,
 )
 from app.submissions.comparison import last_year_answers
 from app.submissions.findings_text import finding_text
 from app.submissions.labels import HEADING_LABELS
 from app.submissions.models import Submission
+from app.submissions.stored import answers_of, values_of
 from workflows.answers import key_figures
 from workflows.formulas import names
 
@@ -143,8 +142,8 @@ def _render(
 ):
     _known_section(submission, section)
     items = items_of(submission.cycle_id, section)
-    values = stored_values(submission.id)
-    answers = as_answers(values)
+    values = values_of(submission.id)
+    answers = answers_of(submission.id)
     rule_labels = {r.code: r.label(_locale()) for r in rules_of(submission.cycle_id)}
     on_this_page = {item.code for item in items}
     cross_field = [

@@ -20,12 +20,10 @@ from app.extensions import db
 from app.submissions import bp
 from app.submissions.access import ANYONE_SIGNED_IN, can_edit, load_submission
 from app.submissions.answers import (
-    as_answers,
     errors_of,
     explanations_of,
     field_name,
     save_explanations,
-    stored_values,
     warnings_of,
 )
 from app.submissions.benefits import benefit_labels
@@ -33,6 +31,7 @@ from app.submissions.comparison import last_year_submission_id
 from app.submissions.findings_text import finding_text
 from app.submissions.progress import progress_of
 from app.submissions.projects import figures_of, projects_of
+from app.submissions.stored import answers_of, values_of
 from app.submissions.transitions import available_actions
 from app.workflow_messages import trigger_label
 from workflows.answers import key_figures
@@ -110,8 +109,8 @@ def summary(submission_id):
     labels.update({item: name for item, (name, *_rows) in benefit_labels(submission.id).items()})
     sections = section_labels(submission.cycle_id)
     rule_labels = {rule.code: rule.label(locale) for rule in rules_of(submission.cycle_id)}
-    values = stored_values(submission.id)
-    answers = as_answers(values)
+    values = values_of(submission.id)
+    answers = answers_of(submission.id)
     findings = errors_of(submission)
     progress = progress_of(items, answers, findings)
     allowed, blocked = available_actions(submission, current_user, len(findings))

@@ -431,3 +431,21 @@ def test_an_open_cycles_questionnaire_is_read_once_per_process_and_a_planned_one
         again = client.get(f"/submissions/{submission.id}/{IT_COSTS}").get_data(as_text=True)
     assert again.count("Driftkostnad, ny lydelse") == page.count("Driftkostnad, ny lydelse")
     assert not [s for s in counter.statements if "from questionnaire_" in s.lower()]
+
+
+def test_each_page_of_a_submission_reads_its_values_once(client, login, count_queries):
+    # The checks, the progress, the table and the question threads of a page all read the
+    # submission's values: one statement a page, the value columns only.
+    agency, submission = _draft()
+    login("agency_editor", agency=agency)
+    _save(client, submission, {"operating_cost--outcome": "1 250 000", "users--outcome": "80"})
+    for path in ("", "/summary", f"/{IT_COSTS}"):
+        url = f"/submissions/{submission.id}{path}"
+        client.get(url)
+        with count_queries() as counter:
+            page = client.get(url).get_data(as_text=True)
+        reads = [" ".join(s.split()) for s in counter.statements if "submission_value" in s]
+        assert len(reads) == 1, (path, reads)
+        assert "submission_value.updated_by_id" not in reads[0], path
+        if path:
+            assert "1\u00a0250\u00a0000" in page, path

@@ -221,3 +221,34 @@ def test_a_new_draft_is_prefilled_from_last_year_with_ongoing_projects(client, l
     names = set(db.session.scalars(select(Project.name).where(Project.submission_id == draft.id)))
     assert names == {"Nytt ärendehanteringssystem"}  # the completed one stays behind
     assert client.post(f"/submissions/{draft.id}/prefill").status_code == 409  # only once
+
+
+def test_a_draft_whose_values_were_emptied_is_not_prefilled(client, login):
+    # An emptied value is still the agency's own answer: copying last year's over it would
+    # overwrite what the agency did, so the offer is gone once anything was saved.
+    from app.submissions.models import Submission, SubmissionValue
+
+    last_cycle = factories.make_cycle(year=2025, status="open", questionnaire=True)
+    agency = factories.make_agency()
+    last = factories.make_submission(last_cycle, agency, "approved")
+    db.session.add(
+        SubmissionValue(submission_id=last.id, item_code="users", period="outcome", number=9)
+    )
+    db.session.commit()
+    factories.freeze(last_cycle)
+    draft = factories.make_submission(factories.make_cycle(year=2026, questionnaire=True), agency)
+    login("agency_editor", agency=agency)
+    for typed in ("100", ""):
+        version = db.session.scalar(select(Submission.version).where(Submission.id == draft.id))
+        client.post(
+            f"/submissions/{draft.id}/sections/it_costs",
+            {"version": str(version), "users--outcome": typed},
+        )
+    assert "Fyll i från förra året" not in client.get(f"/submissions/{draft.id}").get_data(
+        as_text=True
+    )
+    assert client.post(f"/submissions/{draft.id}/prefill").status_code == 409
+    stored = db.session.scalars(
+        select(SubmissionValue.number).where(SubmissionValue.submission_id == draft.id)
+    ).all()
+    assert stored == [None]

@@ -9,10 +9,9 @@ is the first ("3 av 12 (1 = högst)").
 
 from decimal import Decimal
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
-
 from app.number_format import format_for_reader
+from app.translation import gettext as _
+from app.translation import ngettext
 
 # Units of the figures shown: "tkr" and "kr" amounts, "%" shares, maturity "level",
 # "fte" (full-time equivalents) and "" for a plain count.

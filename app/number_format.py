@@ -95,20 +95,24 @@ def current_locale() -> Locale | None:
     return locale if locale is not None else get_locale()
 
 
-_NAMES: dict[Locale, str] = {}
+# The name of the locale last asked about, by the object itself: a request (or a
+# `force_locale`) keeps one Locale object, and a page asks for its name with every number.
+# Looked up by identity, since a Locale's own equality compares five attributes, each
+# through `hasattr`: a fifth of a comparison page's number formatting.
+_LAST_NAMED: tuple[Locale | None, str] = (None, "sv")
 
 
 def request_locale() -> str:
     """The language of the text being written: the request's, or the one `force_locale`
     sets for a mail or a workbook in another language ("sv" outside a request)."""
+    global _LAST_NAMED
     locale = current_locale()
     if locale is None:
         return "sv"
-    name = _NAMES.get(locale)
-    if name is None:
-        name = _NAMES[locale] = (
-            f"{locale.language}_{locale.territory}" if locale.territory else locale.language
-        )
+    last, name = _LAST_NAMED
+    if locale is not last:
+        name = f"{locale.language}_{locale.territory}" if locale.territory else locale.language
+        _LAST_NAMED = (locale, name)
     return name
 
 

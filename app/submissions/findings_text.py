@@ -1,10 +1,10 @@
 """What a finding (an error or a warning on an answer) says to the user."""
 
 from flask_babel import format_decimal
-from flask_babel import gettext as _
 
 from app.number_format import format_for_reader
 from app.swedish_numbers import NOT_A_NUMBER_TEXT
+from app.translation import gettext as _
 from workflows.answers import Finding
 
 

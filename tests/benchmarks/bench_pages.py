@@ -3,9 +3,10 @@ years of `flask seed-demo` data, measured in-process with Flask's test client.
 
 Per page: p50 and p95 of CPU time (process_time) and wall time over REPEAT views after one
 warm-up view, the SQL statements of one view, the ratio of its CPU time to a bare Flask page
-rendering as many table rows in the same run (the floor), and the growth from 10 to 340
-agencies. Run with `make bench` (BENCH_SIZES="10x1 340x1" to pick sizes). Times depend on the
-machine, so this is a benchmark, never a test; the suite asserts the query counts instead.
+rendering as many table rows (the floor, viewed between the views of the page), and the
+growth from 10 to 340 agencies. Run with `make bench` (BENCH_SIZES="10x1 340x1" to pick
+sizes). Times depend on the machine, so this is a benchmark, never a test; the suite asserts
+the query counts instead.
 """
 
 import json
@@ -21,7 +22,9 @@ from app.extensions import db
 from tests.benchmarks.scale_data import ADMIN, EDITOR, REVIEWER, bench_dir, landmarks, prepared_app
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "9"))
-FLOOR_REPEAT = 5 * REPEAT
+# The floor is a millisecond or two: more views of it, so that a busy moment moves its median
+# less (the ratio and the per-row figures divide by it).
+FLOOR_PER_VIEW = 3
 DEFAULT_SIZES = "10x1 340x1 10x10 340x10"
 
 
@@ -57,7 +60,10 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def measure(client, path: str, engine=None, repeat: int = REPEAT) -> dict:
+def measure(client, path: str, engine=None, repeat: int = REPEAT, floor: bool = False) -> dict:
+    """The page's figures; with `floor`, the bare Flask page of as many rows and bytes is
+    viewed FLOOR_PER_VIEW times after each view of the page, so that both are measured in
+    the same moments of a machine whose speed drifts (a virtual machine's neighbours)."""
     statements = []
 
     def count(*_args):
@@ -67,9 +73,10 @@ def measure(client, path: str, engine=None, repeat: int = REPEAT) -> dict:
         event.listen(engine, "before_cursor_execute", count)
     try:
         started_cpu = time.process_time()
-        client.get(path)  # warm-up: caches filled, templates compiled
+        body = client.get(path).data  # warm-up: caches filled, templates compiled
         cold = time.process_time() - started_cpu
-        cpu, wall, body = [], [], b""
+        bare = floor_client(body.count(b"<tr"), len(body)) if floor else None
+        cpu, wall, floor_cpu = [], [], []
         for _ in range(repeat):
             statements.clear()
             started_cpu, started = time.process_time(), time.perf_counter()
@@ -78,6 +85,10 @@ def measure(client, path: str, engine=None, repeat: int = REPEAT) -> dict:
             wall.append(time.perf_counter() - started)
             assert response.status_code == 200, (path, response.status_code)
             body = response.data
+            for _ in range(FLOOR_PER_VIEW if bare else 0):
+                started_cpu = time.process_time()
+                bare.get("/")
+                floor_cpu.append(time.process_time() - started_cpu)
     finally:
         if engine is not None:
             event.remove(engine, "before_cursor_execute", count)
@@ -90,6 +101,7 @@ def measure(client, path: str, engine=None, repeat: int = REPEAT) -> dict:
         "sql": len(statements),
         "rows": body.count(b"<tr"),
         "bytes": len(body),
+        "floor_cpu": statistics.median(floor_cpu) if floor_cpu else 0,
     }
 
 
@@ -99,23 +111,20 @@ FLOOR_PAGE = """<!doctype html><html lang="sv"><head><title>golv</title></head><
 <td>{{ row[2] }}</td><td>{{ row[3] }}</td></tr>{% endfor %}</tbody></table></main></body></html>"""
 
 
-def floor_cpu(rows: int, size: int, cache: dict) -> float:
-    """CPU of a bare Flask page (no database, no login, no layout) rendering `rows` table
-    rows from Python values, padded to the same number of bytes as the measured page."""
-    key = (rows, size // 1000)
-    if key not in cache:
-        bare = Flask("floor")
-        data = [(f"rad {i}", i, f"{i * 1.5:.1f}", "text") for i in range(rows)]
-        filler = "x" * max(size - len(render_floor(bare, data, "")), 0)
+def floor_client(rows: int, size: int):
+    """A bare Flask page (no database, no login, no layout) rendering `rows` table rows from
+    Python values, padded to `size` bytes like the measured page, and its test client."""
+    bare = Flask("floor")
+    data = [(f"rad {i}", i, f"{i * 1.5:.1f}", "text") for i in range(rows)]
+    filler = "x" * max(size - len(render_floor(bare, data, "")), 0)
 
-        @bare.get("/")
-        def table():
-            return render_template_string(FLOOR_PAGE, rows=list(data), filler=filler)
+    @bare.get("/")
+    def table():
+        return render_template_string(FLOOR_PAGE, rows=list(data), filler=filler)
 
-        # The floor is a few milliseconds: its median over more views, so that a busy
-        # machine moves it less (the ratio and the per-row figures divide by it).
-        cache[key] = measure(bare.test_client(), "/", repeat=FLOOR_REPEAT)["cpu_p50"]
-    return cache[key]
+    client = bare.test_client()
+    client.get("/")  # the template compiled
+    return client
 
 
 def render_floor(bare: Flask, data, filler) -> str:
@@ -134,7 +143,7 @@ def _login(client, email):
     assert response.status_code == 302, f"login failed for {email}"
 
 
-def run_size(agencies: int, years: int, floors: dict) -> dict:
+def run_size(agencies: int, years: int) -> dict:
     app = prepared_app(agencies, years)
     with app.app_context():
         marks, engine = landmarks(), db.engine
@@ -146,11 +155,7 @@ def run_size(agencies: int, years: int, floors: dict) -> dict:
             if who not in clients:
                 clients[who] = app.test_client()
                 _login(clients[who], who)
-            result = measure(clients[who], path, engine)
-            is_html = not path.endswith(".pdf")
-            result["floor_cpu"] = (
-                floor_cpu(result["rows"], result["bytes"], floors) if is_html else 0
-            )
+            result = measure(clients[who], path, engine, floor=not path.endswith(".pdf"))
             results[label] = result
             print(f"  {agencies}x{years} {label}: {result['cpu_p50'] * 1000:.1f} ms", flush=True)
     finally:
@@ -214,10 +219,10 @@ def _per_row(small: dict, large: dict) -> str:
 
 def main() -> None:
     sizes = os.environ.get("BENCH_SIZES", DEFAULT_SIZES).split()
-    results, floors = {}, {}
+    results = {}
     for size in sizes:
         agencies, years = (int(part) for part in size.split("x"))
-        results[size] = run_size(agencies, years, floors)
+        results[size] = run_size(agencies, years)
     report(results)
     out = bench_dir() / "pages.json"
     out.write_text(json.dumps(results, indent=1))

@@ -137,3 +137,16 @@ def insert_new(session, model, rows: list[dict]) -> int:
     )
     # Counted from RETURNING: the driver's rowcount of an INSERT is not reliable everywhere.
     return len(session.execute(statement).all())
+
+
+def read_columns(session, statement, parameters: dict | None = None):
+    """Run a SELECT of columns (never of ORM entities), built once with bound parameters, on
+    the session's connection: the ORM's handling of a statement (its compile state, its
+    loading) costs about as much again as SQLite's work for the small reads a page makes
+    several of, and a read of columns needs none of it. As the ORM would, the session's
+    pending changes are written first unless autoflush is off."""
+    if isinstance(session, scoped_session):
+        session = session()
+    if session.autoflush and (session.new or session.dirty or session.deleted):
+        session.flush()
+    return session.connection().execute(statement, parameters or {})

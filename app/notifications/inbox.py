@@ -5,10 +5,10 @@ from collections import defaultdict
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from app.accounts.models import User
-from app.database import insert_new
+from app.database import insert_new, read_columns
 from app.extensions import db
 from app.notifications.messages import TRANSITION_NOTICES, MessageFacts, notice_sentence
 from app.notifications.models import Notification
@@ -86,12 +86,14 @@ def notify_transition(submission, trigger: str, event_id: int) -> None:
     )
 
 
+_UNREAD = select(func.count(Notification.id)).where(
+    Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None)
+)
+
+
 def unread_count(user) -> int:
-    return db.session.scalar(
-        select(func.count(Notification.id)).where(
-            Notification.user_id == user.id, Notification.read_at.is_(None)
-        )
-    )
+    """The badge of the menu, on every page."""
+    return read_columns(db.session, _UNREAD, {"user_id": user.id}).scalar_one()
 
 
 def inbox_of(user):

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 
 from app.accounts.policies import is_authority_staff
 from app.audit.operations import record_submission_event
 from app.cycles.questionnaire_service import items_of
+from app.database import read_columns
 from app.errors import FieldErrors
 from app.extensions import db
 from app.review.models import Question, QuestionEntry, QuestionStatus, QuestionStep
@@ -44,14 +45,15 @@ class QuestionCounts:
         return self.open + self.answered
 
 
+_COUNTS = select(
+    func.count(case((Question.status == QuestionStatus.OPEN, 1))),
+    func.count(case((Question.status == QuestionStatus.ANSWERED, 1))),
+    func.count(case((Question.status == QuestionStatus.RESOLVED, 1))),
+).where(Question.submission_id == bindparam("submission_id"))
+
+
 def question_counts(submission_id: int) -> QuestionCounts:
-    row = db.session.execute(
-        select(
-            func.count(case((Question.status == QuestionStatus.OPEN, 1))),
-            func.count(case((Question.status == QuestionStatus.ANSWERED, 1))),
-            func.count(case((Question.status == QuestionStatus.RESOLVED, 1))),
-        ).where(Question.submission_id == submission_id)
-    ).one()
+    row = read_columns(db.session, _COUNTS, {"submission_id": submission_id}).one()
     return QuestionCounts(*row)
 
 

@@ -4,10 +4,11 @@ cycle and peer group (`app.submissions.peers`)."""
 
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.cycles.models import Cycle
 from app.cycles.questionnaire_changes import cycle_before
+from app.database import read_columns
 from app.extensions import db
 from app.session_memo import memoised
 from app.submissions.models import Submission
@@ -28,15 +29,17 @@ def last_year_submission_id(submission: Submission) -> int | None:
     return _approved_submission_id(previous.id, submission.agency_id)
 
 
+_APPROVED_ID = select(Submission.id).where(
+    Submission.cycle_id == bindparam("cycle_id"),
+    Submission.agency_id == bindparam("agency_id"),
+    Submission.status == SubmissionStatus.APPROVED,
+)
+
+
 @memoised
 def _approved_submission_id(cycle_id: int, agency_id: int) -> int | None:
-    return db.session.scalar(
-        select(Submission.id).where(
-            Submission.cycle_id == cycle_id,
-            Submission.agency_id == agency_id,
-            Submission.status == SubmissionStatus.APPROVED,
-        )
-    )
+    parameters = {"cycle_id": cycle_id, "agency_id": agency_id}
+    return read_columns(db.session, _APPROVED_ID, parameters).scalar()
 
 
 def last_year_answers(submission: Submission) -> Answers:

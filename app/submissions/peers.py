@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from statistics import median, quantiles
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.accounts.models import Agency
 from app.caching import cache
 from app.cycles.questionnaire_service import key_figure_specs
+from app.database import read_columns
 from app.extensions import db
 from app.submissions.models import Submission, SubmissionValue
 from app.submissions.versions import cycle_version
@@ -57,20 +58,21 @@ class PeerStatistics:
         return self.figures.get(code, EMPTY)
 
 
+_VALUES_OF_SUBMISSIONS = select(
+    SubmissionValue.submission_id,
+    SubmissionValue.item_code,
+    SubmissionValue.period,
+    SubmissionValue.number,
+    SubmissionValue.text,
+).where(SubmissionValue.submission_id.in_(bindparam("ids", expanding=True)))
+
+
 def answers_by_submission(submission_ids: list[int]) -> dict[int, Answers]:
     """The answers of the submissions, reading only the columns they are made of."""
     answers: dict[int, Answers] = defaultdict(dict)
     if not submission_ids:
         return answers
-    rows = db.session.execute(
-        select(
-            SubmissionValue.submission_id,
-            SubmissionValue.item_code,
-            SubmissionValue.period,
-            SubmissionValue.number,
-            SubmissionValue.text,
-        ).where(SubmissionValue.submission_id.in_(submission_ids))
-    )
+    rows = read_columns(db.session, _VALUES_OF_SUBMISSIONS, {"ids": list(submission_ids)})
     for submission_id, code, period, number, text in rows:
         if number is not None or text:  # as `answers.as_answers` reads a stored row
             answers[submission_id][(code, period)] = number if number is not None else text

@@ -10,8 +10,9 @@ read of."""
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
+from app.database import read_columns
 from app.extensions import db
 from app.session_memo import memoised
 from app.submissions.models import SubmissionValue
@@ -23,17 +24,18 @@ class StoredValue(NamedTuple):
     text: str | None
 
 
+_VALUES = select(
+    SubmissionValue.item_code,
+    SubmissionValue.period,
+    SubmissionValue.number,
+    SubmissionValue.text,
+).where(SubmissionValue.submission_id == bindparam("submission_id"))
+
+
 @memoised
 def values_of(submission_id: int) -> dict[tuple[str, str], StoredValue]:
     """Every value row of the submission by (item, period), an emptied one included."""
-    rows = db.session.execute(
-        select(
-            SubmissionValue.item_code,
-            SubmissionValue.period,
-            SubmissionValue.number,
-            SubmissionValue.text,
-        ).where(SubmissionValue.submission_id == submission_id)
-    )
+    rows = read_columns(db.session, _VALUES, {"submission_id": submission_id})
     return {(code, period): StoredValue(number, text) for code, period, number, text in rows}
 
 

@@ -8,6 +8,7 @@ from functools import cache
 from sqlalchemy import Select, bindparam, func, select
 
 from app.accounts.models import Agency
+from app.database import read_columns
 from app.extensions import db
 from app.submissions.models import Submission
 
@@ -50,4 +51,4 @@ def cycle_version(
     if peer_group_id is not None:
         parameters["peer_group_id"] = peer_group_id
     statement = _fingerprint(statuses is not None, peer_group_id is not None)
-    return tuple(db.session.execute(statement, parameters).one())
+    return tuple(read_columns(db.session, statement, parameters).one())

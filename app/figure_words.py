@@ -21,12 +21,13 @@ SUFFIX = {"tkr": "tkr", "kr": "kr", "%": "%"}
 NBSP = "\u00a0"
 
 
-def number(value, unit: str = "") -> str:
-    """The number alone, with the unit's fixed decimals: "4,0", "5 830", "12,3"."""
+def number(value, unit: str = "", locale: str | None = None) -> str:
+    """The number alone, with the unit's fixed decimals: "4,0", "5 830", "12,3" (in the
+    page's language, or in `locale`)."""
     if value is None:
         return "–"
     decimals = DECIMALS.get(unit, 0)
-    text = format_for_reader(value, decimals, decimals)
+    text = format_for_reader(value, decimals, decimals, locale)
     # A value that rounds to zero is zero, whichever side it came from: its text, rounded
     # as the unit shows it, has no digit but zeros.
     if text.startswith("-") and not any(digit in text for digit in "123456789"):

@@ -116,9 +116,12 @@ def request_locale() -> str:
     return name
 
 
-def format_for_reader(value, max_decimals: int = 3, min_decimals: int = 0) -> str:
-    """A number in the language of the page being written."""
+def format_for_reader(
+    value, max_decimals: int = 3, min_decimals: int = 0, locale: str | None = None
+) -> str:
+    """A number in the language of the page being written (or in `locale`, when the caller
+    writing many numbers has looked it up once)."""
     try:
-        return format_number(value, request_locale(), max_decimals, min_decimals)
+        return format_number(value, locale or request_locale(), max_decimals, min_decimals)
     except InvalidOperation:  # more digits than the decimal context holds: shown as they are
         return str(value)

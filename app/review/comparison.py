@@ -44,16 +44,17 @@ class ComparedValue:
     warning: str | None = None
     explanation: str | None = None
     series_break: bool = False  # defined otherwise last year: not comparable with it
+    locale: str = "sv"  # the reader's language, looked up once for the page's 250 numbers
 
     # The row's cells as the page writes them, in the reader's language: read as attributes,
     # they spare the template a call through Jinja for each of some 250 numbers.
     @property
     def value_text(self) -> str:
-        return number(self.value, self.unit)
+        return number(self.value, self.unit, self.locale)
 
     @property
     def last_year_text(self) -> str:
-        return number(self.last_year, self.unit)
+        return number(self.last_year, self.unit, self.locale)
 
     @property
     def change_text(self) -> str:
@@ -61,13 +62,14 @@ class ComparedValue:
 
     @property
     def median_text(self) -> str:
-        return number(self.peer_median, self.unit)
+        return number(self.peer_median, self.unit, self.locale)
 
     @property
     def quartiles_text(self) -> str:
         if self.peer_q1 is None:
             return "–"
-        return f"{number(self.peer_q1, self.unit)}–{number(self.peer_q3, self.unit)}"
+        low = number(self.peer_q1, self.unit, self.locale)
+        return f"{low}–{number(self.peer_q3, self.unit, self.locale)}"
 
     @property
     def peer_count_text(self) -> str:
@@ -103,6 +105,7 @@ def compare(submission: Submission, locale: str) -> tuple[list[ComparedValue], l
             warnings.get(code),
             explanations.get(code),
             code in breaks,
+            locale,
         )
 
     items = [i for i in items_of(submission.cycle_id) if i.kind in NUMERIC_KINDS]

@@ -4,6 +4,7 @@ version counter, so the fingerprint moves with each of them."""
 
 from collections.abc import Iterable
 from functools import cache
+from typing import Any
 
 from sqlalchemy import Select, bindparam, func, select
 
@@ -14,7 +15,7 @@ from app.submissions.models import Submission
 
 
 @cache
-def _fingerprint(by_status: bool, by_group: bool) -> Select:
+def _fingerprint(by_status: bool, by_group: bool) -> Select[tuple[Any, ...]]:
     """The fingerprint's statement, built once per shape: it is asked for several times a
     view (the peer ranges, the peer statistics), and building its six aggregates and their
     join cost more than running it."""

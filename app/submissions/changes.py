@@ -67,7 +67,7 @@ def answer_changes(submission: Submission, locale: str) -> list[AnswerChange]:
                     event.actor.name if event.actor else "–",
                     event.created_at,
                     event.comment or "",
-                    times[key],
+                    times[(item.code, period)],
                 )
             )
     return changes

@@ -449,3 +449,23 @@ def test_each_page_of_a_submission_reads_its_values_once(client, login, count_qu
         assert "submission_value.updated_by_id" not in reads[0], path
         if path:
             assert "1\u00a0250\u00a0000" in page, path
+
+
+def test_each_corrected_value_says_how_many_times_it_was_changed(client, login):
+    from datetime import timedelta
+
+    from app.timeutil import utcnow
+
+    agency, submission = _draft("clarification")
+    submission.submitted_at = utcnow() - timedelta(days=3)
+    db.session.commit()
+    login("agency_editor", agency=agency)
+    _save(client, submission, {"users--outcome": "2 400", "reason": "Fel i förra svaret"})
+    _save(client, submission, {"users--outcome": "2 450", "reason": "Räknade om"})
+    _save(client, submission, {"operating_cost--outcome": "900 000", "reason": "Ny siffra"})
+    page = client.get(f"/submissions/{submission.id}").get_data(as_text=True)
+    # Twice for the users, once for the operating cost: never the last-changed item's count.
+    assert page.count("ändrat 2 gånger") == 1
+    assert "ändrat 1 gång" not in page
+    users_row = page[page.index("Räknade om") - 2000 : page.index("Räknade om") + 500]
+    assert "ändrat 2 gånger" in users_row

@@ -459,7 +459,7 @@ def test_each_corrected_value_says_how_many_times_it_was_changed(client, login):
     agency, submission = _draft("clarification")
     submission.submitted_at = utcnow() - timedelta(days=3)
     db.session.commit()
-    login("agency_editor", agency=agency)
+    editor = login("agency_editor", agency=agency)
     _save(client, submission, {"users--outcome": "2 400", "reason": "Fel i förra svaret"})
     _save(client, submission, {"users--outcome": "2 450", "reason": "Räknade om"})
     _save(client, submission, {"operating_cost--outcome": "900 000", "reason": "Ny siffra"})
@@ -469,3 +469,4 @@ def test_each_corrected_value_says_how_many_times_it_was_changed(client, login):
     assert "ändrat 1 gång" not in page
     users_row = page[page.index("Räknade om") - 2000 : page.index("Räknade om") + 500]
     assert "ändrat 2 gånger" in users_row
+    assert f"{editor.name}, " in users_row  # who made the latest change

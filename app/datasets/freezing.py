@@ -19,7 +19,7 @@ from app.cycles.questionnaire_service import (
     sections_of,
 )
 from app.datasets.canonical import FORMAT, FOUR, canonical_bytes, digest_of, moment, number
-from app.datasets.models import DatasetSnapshot, FrozenKeyFigure
+from app.datasets.models import BY_HEADER_CYCLE, DatasetSnapshot, FrozenKeyFigure
 from app.extensions import db
 from app.submissions.models import Benefit, Project, Submission, SubmissionValue
 from app.submissions.projects import figures_of
@@ -290,7 +290,7 @@ def _write_key_figures(cycle: Cycle, dataset: dict) -> None:
 
 
 def snapshot_of(cycle: Cycle) -> DatasetSnapshot | None:
-    return db.session.scalar(select(DatasetSnapshot).where(DatasetSnapshot.cycle_id == cycle.id))
+    return db.session.scalar(select(DatasetSnapshot).where(cycle.id == BY_HEADER_CYCLE))
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from app.cycles.models import Cycle
 from app.cycles.questionnaire_changes import breaks_between, series_breaks
 from app.cycles.questionnaire_service import figures_in
 from app.datasets.freezing import LIVE_STATUSES, build_snapshot
-from app.datasets.models import DatasetSnapshot, FrozenKeyFigure
+from app.datasets.models import BY_HEADER_CYCLE, DatasetSnapshot, FrozenKeyFigure
 from app.extensions import db
 from app.reports.statistics import Stats, describe
 from app.submissions.versions import cycle_version
@@ -109,9 +109,7 @@ class Dataset:
 
 def dataset_of(cycle: Cycle) -> Dataset:
     snapshot = db.session.execute(
-        select(DatasetSnapshot.id, DatasetSnapshot.digest).where(
-            DatasetSnapshot.cycle_id == cycle.id
-        )
+        select(DatasetSnapshot.id, DatasetSnapshot.digest).where(cycle.id == BY_HEADER_CYCLE)
     ).first()
     if snapshot is not None:
         return _frozen_dataset(cycle.id, snapshot.id, snapshot.digest)
@@ -286,7 +284,7 @@ def trend_breaks(up_to_year: int, codes) -> dict[str, list[int]]:
     per process for the same frozen years."""
     frozen = db.session.execute(
         select(Cycle.id, DatasetSnapshot.digest)
-        .join(DatasetSnapshot, DatasetSnapshot.cycle_id == Cycle.id)
+        .join(DatasetSnapshot, Cycle.id == BY_HEADER_CYCLE)
         .where(Cycle.year <= up_to_year)
         .order_by(Cycle.year)
     ).all()

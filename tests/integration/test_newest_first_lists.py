@@ -3,6 +3,7 @@ sent, some 2 500 a year at 340 agencies) and a user's inbox (a reviewer's gets a
 submission). A page of fifty must be read from an index, never by sorting or reading every
 row, so its cost does not grow with the years; and what it shows stays right."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -86,6 +87,16 @@ def test_the_outbox_shows_the_newest_first_in_pages_and_its_kinds(client, login)
     menu = page[page.index('id="kind"') : page.index("</select>", page.index('id="kind"'))]
     assert menu.count("<option") == 1 + len(KINDS)
     assert 'value="approve"' in menu and 'value="answer_clarification"' not in menu
+    # The states' counts: every message, and each state's (the sent ones counted as the rest).
+    tabs = page[
+        page.index('class="status-counts"') : page.index("</ul>", page.index("status-counts"))
+    ]
+    counts = dict(
+        (label.strip(), int(n))
+        for n, label in re.findall(r'<span class="count">(\d+)</span>([^<]+)</a>', tabs)
+    )
+    assert counts["Alla"] == 120 and counts["Skickat"] == 90 and counts["Misslyckades"] == 30
+    assert counts["I kö"] == 0
 
 
 @pytest.mark.parametrize(

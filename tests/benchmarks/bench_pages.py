@@ -75,7 +75,7 @@ def measure(client, path: str, engine=None, repeat: int = REPEAT, floor: bool = 
         started_cpu = time.process_time()
         body = client.get(path).data  # warm-up: caches filled, templates compiled
         cold = time.process_time() - started_cpu
-        bare = floor_client(body.count(b"<tr"), len(body)) if floor else None
+        bare = floor_client(rows_of(body), len(body)) if floor else None
         cpu, wall, floor_cpu = [], [], []
         for _ in range(repeat):
             statements.clear()
@@ -99,10 +99,16 @@ def measure(client, path: str, engine=None, repeat: int = REPEAT, floor: bool = 
         "wall_p50": statistics.median(wall),
         "wall_p95": _percentile(wall, 0.95),
         "sql": len(statements),
-        "rows": body.count(b"<tr"),
+        "rows": rows_of(body),
         "bytes": len(body),
         "floor_cpu": statistics.median(floor_cpu) if floor_cpu else 0,
     }
+
+
+def rows_of(body: bytes) -> int:
+    """The rows a page lists: its table rows, and the notices of the inbox (a list, not a
+    table), so that a page filling up is compared with a floor of as many rows."""
+    return body.count(b"<tr") + body.count(b'<li class="inbox-item')
 
 
 FLOOR_PAGE = """<!doctype html><html lang="sv"><head><title>golv</title></head><body><main>
@@ -194,10 +200,21 @@ def report(results: dict) -> None:
                 base = results[small][label]
                 print(
                     f"    {label:38} ×{r['cpu_p50'] / base['cpu_p50']:4.2f}"
-                    f"  ({base['sql']} → {r['sql']} statements;"
+                    + _against_the_floor(base, r)
+                    + f"  ({base['sql']} → {r['sql']} statements;"
                     f" cold {base['cold_cpu'] * 1000:.0f} → {r['cold_cpu'] * 1000:.0f} ms)"
                     + _per_row(base, r)
                 )
+
+
+def _against_the_floor(small: dict, large: dict) -> str:
+    """The page's growth over its floor's: the floor is viewed between the page's views, so
+    this takes out a machine that runs slower or faster at one size than at the other."""
+    if not small["floor_cpu"] or not large["floor_cpu"]:
+        return "      "
+    page = large["cpu_p50"] / small["cpu_p50"]
+    floor = large["floor_cpu"] / small["floor_cpu"]
+    return f" (against the floor ×{page / floor:4.2f})"
 
 
 def _per_row(small: dict, large: dict) -> str:

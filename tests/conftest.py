@@ -193,12 +193,14 @@ def login(client):
 
 @pytest.fixture
 def count_queries(app):
-    """with count_queries() as counter: …; counter.count is the number of SQL statements."""
+    """with count_queries() as counter: …; counter.count is the number of SQL statements,
+    counter.plans(…) SQLite's plans of those that read a table."""
 
     class Counter:
         def __init__(self):
             self.count = 0
             self.statements = []
+            self.parameters = []
 
         def __enter__(self):
             event.listen(db.engine, "before_cursor_execute", self._on_execute)
@@ -207,9 +209,28 @@ def count_queries(app):
         def __exit__(self, *exc):
             event.remove(db.engine, "before_cursor_execute", self._on_execute)
 
-        def _on_execute(self, _conn, _cursor, statement, *_args):
+        def _on_execute(self, _conn, _cursor, statement, parameters, *_args):
             self.count += 1
             self.statements.append(statement)
+            self.parameters.append(parameters)
+
+        def plans(self, reading: str, leaving_out: str = "") -> list[tuple[str, list[str]]]:
+            """(statement, the steps of SQLite's plan) of each statement run that names
+            `reading` and not `leaving_out` (SQLite only: its EXPLAIN QUERY PLAN)."""
+            with db.engine.connect() as connection:
+                return [
+                    (
+                        statement,
+                        [
+                            row[-1]
+                            for row in connection.exec_driver_sql(
+                                f"EXPLAIN QUERY PLAN {statement}", parameters
+                            )
+                        ],
+                    )
+                    for statement, parameters in zip(self.statements, self.parameters, strict=True)
+                    if reading in statement and not (leaving_out and leaving_out in statement)
+                ]
 
     return Counter
 

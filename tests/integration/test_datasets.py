@@ -15,7 +15,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 import time_machine
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from app.accounts.models import User
@@ -1069,7 +1069,7 @@ def test_the_migrations_leave_every_frozen_dataset_trigger_in_place(app):
     assert frozen == expected
 
 
-def test_the_results_read_a_snapshots_digest_without_its_content(app):
+def test_the_results_read_a_snapshots_digest_without_its_content(app, count_queries):
     # SQLite stores a row's columns in order: the digest and the freezing's time and author come
     # after the snapshot's megabytes, so a page asking for the digests of ten frozen years read
     # every year's snapshot. Those reads come from an index instead.
@@ -1078,25 +1078,15 @@ def test_the_results_read_a_snapshots_digest_without_its_content(app):
     data, _snapshot_row = _frozen_dataset()
     client = _logged_in(app, data.admin)
     org_number = data["Bolagsverket"].agency.org_number
-    seen: list[tuple[str, object]] = []
-
-    def record(_conn, _cursor, statement, parameters, *_args):
-        seen.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with count_queries() as counter:
         for path in (
             f"/cycles/{YEAR}/analysis",
             f"/cycles/{YEAR}/analysis/{org_number}",
             f"/cycles/{YEAR}/dataset",
         ):
             assert client.get(path).status_code == 200, path
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    headers = [(s, p) for s, p in seen if "dataset_snapshot" in s and ".content" not in s]
-    assert len(headers) >= 3, seen
-    with db.engine.connect() as connection:
-        for statement, parameters in headers:
-            plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
-            steps = [row[-1] for row in plan if "dataset_snapshot" in row[-1]]
-            assert steps and all("COVERING INDEX" in step for step in steps), (statement, steps)
+    headers = counter.plans(reading="dataset_snapshot", leaving_out=".content")
+    assert len(headers) >= 3, counter.statements
+    for statement, plan in headers:
+        steps = [step for step in plan if "dataset_snapshot" in step]
+        assert steps and all("COVERING INDEX" in step for step in steps), (statement, steps)

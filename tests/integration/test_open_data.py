@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from pyshacl import validate
 from rdflib import Graph
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.cycles.operations import fire_cycle_transition
@@ -290,28 +290,17 @@ def test_the_catalogue_asks_the_same_number_of_queries_at_any_number_of_years(
     assert queries() == one_year
 
 
-def test_the_listings_read_each_files_checksum_and_size_without_its_bytes(client):
+def test_the_listings_read_each_files_checksum_and_size_without_its_bytes(client, count_queries):
     # SQLite stores a row's columns in order: a file's checksum and size come after its bytes
     # (megabytes at 340 agencies), so a listing that read the rows read every byte of every
     # year's files. The listings are read from an index instead.
     if db.engine.dialect.name != "sqlite":
         pytest.skip("reads SQLite's query plans; PostgreSQL keeps large values apart")
     _published()
-    seen: list[tuple[str, object]] = []
-
-    def record(_conn, _cursor, statement, parameters, *_args):
-        seen.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with count_queries() as counter:
         for path in ("/open-data/", f"/open-data/{YEAR}/", "/open-data/catalog.jsonld"):
             assert client.get(path).status_code == 200, path
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    listings = [(s, p) for s, p in seen if "FROM open_data_file" in s and ".content" not in s]
-    assert len(listings) >= 3, seen
-    with db.engine.connect() as connection:
-        for statement, parameters in listings:
-            plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
-            steps = [row[-1] for row in plan]
-            assert all("COVERING INDEX" in step for step in steps), (statement, steps)
+    listings = counter.plans(reading="FROM open_data_file", leaving_out=".content")
+    assert len(listings) >= 3, counter.statements
+    for statement, steps in listings:
+        assert all("COVERING INDEX" in step for step in steps), (statement, steps)

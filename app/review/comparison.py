@@ -73,7 +73,17 @@ class ComparedValue:
 
     @property
     def peer_count_text(self) -> str:
-        return ngettext("%(num)d agency", "%(num)d agencies", self.peer_count)
+        # Most rows have the same number of peers: written once per number and language.
+        key = (self.locale, self.peer_count)
+        text = _PEER_COUNTS.get(key)
+        if text is None:
+            text = ngettext("%(num)d agency", "%(num)d agencies", self.peer_count)
+            if len(_PEER_COUNTS) < 10_000:
+                _PEER_COUNTS[key] = text
+        return text
+
+
+_PEER_COUNTS: dict[tuple[str, int], str] = {}
 
 
 # An item's unit by its kind; the change is then said in that unit's terms (levels, points).

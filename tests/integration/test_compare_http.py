@@ -80,8 +80,10 @@ def test_levels_points_and_zero_in_both_languages(client, login):
     # 39 990 against 40 000 is -0,025 %: it rounds to nothing, so it reads ±0, never "-0,0".
     assert ">±0 %</td>" in _row(page, "it_cost_total")
     assert ">±0 procentenheter</td>" in _row(page, "it_cost_share")
+    assert '<span class="visually-hidden">(1 myndighet)</span>' in _row(page, "users")
     client.post("/language", {"lang": "en"})
     page = client.get(url).get_data(as_text=True)
+    assert '<span class="visually-hidden">(1 agency)</span>' in _row(page, "users")
     assert ">+3 levels</td>" in _row(page, "maturity_sourcing_current")
     assert ">-1 level</td>" in _row(page, "maturity_sourcing_target")
     assert ">±0 percentage points</td>" in _row(page, "it_cost_share")

@@ -235,7 +235,7 @@ def _walk_to(
     # Drafts are at different stages: some have the IT costs in, some nothing yet; the home
     # agency's (the README's editor) has them in.
     started = index % 2 == 1 or submission.agency.name == HOME_AGENCY
-    sections = ("it_costs", "maturity") if path else ("it_costs",) * started
+    sections = ("it_costs", "maturity") if path else ("it_costs",) if started else ()
     _fill_in(submission, editor, start, sections)
     for days, step in enumerate(path):
         with replayed_at(min(start + timedelta(days=days * 3), utcnow())):

@@ -74,7 +74,7 @@ def answers_by_submission(submission_ids: list[int]) -> dict[int, Answers]:
         return answers
     rows = read_columns(db.session, _VALUES_OF_SUBMISSIONS, {"ids": list(submission_ids)})
     for submission_id, code, period, number, text in rows:
-        if number is not None or text:  # as `answers.as_answers` reads a stored row
+        if number is not None or text:  # as `stored.as_answers` reads a stored row
             answers[submission_id][(code, period)] = number if number is not None else text
     return answers
 
